@@ -1,0 +1,285 @@
+package seqlab.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM: C = α·op(A)·op(B) + β·C, row-major, with op(X) = X or Xᵀ.
+ *
+ * <p>Shapes: op(A) is (M, K), op(B) is (K, N), C is (M, N). A matrix is addressed by an array,
+ * an offset and a leading dimension (the row stride as stored): A not transposed is stored (M, K)
+ * with {@code lda >= K}; A transposed is stored (K, M) with {@code lda >= M}; likewise B.
+ *
+ * <p>The fast path follows the BLIS layout: B is packed into K_C × N_R slivers, A into
+ * M_R × K_C slivers (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
+ * M_R × N_R tile of C in vector registers (N_R = two vectors). The output is split over the
+ * thread pool by a fixed partition of whole tiles; the order of the K sum for every element of C
+ * is the same whatever the partition, so results are bit-identical for any thread count.
+ * {@link #reference} is the plain loop the fast path is tested against; {@link #useReference}
+ * selects it everywhere (for bisecting a numeric difference).
+ */
+public final class Gemm {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    private static final int KC = 256;
+    private static final int MC = 16 * MR;
+    private static final int NC = 64 * NR;
+
+    private static volatile boolean useReference = false;
+
+    private static final ThreadLocal<float[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    private Gemm() {}
+
+    /** Routes every call to the reference loop (true) or the fast path (false). */
+    public static void useReference(boolean on) {
+        useReference = on;
+    }
+
+    /** C = α·op(A)·op(B) + β·C; see the class comment for the layout. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (useReference) {
+            reference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        scale(m, n, beta, c, cOff, ldc);
+        if (k == 0 || alpha == 0f) {
+            return;
+        }
+        int threads = Parallel.threads();
+        int tilesN = (n + NR - 1) / NR;
+        int tilesM = (m + MR - 1) / MR;
+        long work = (long) m * n * k;
+        int parts = work < 64L * 64 * 64 ? 1 : threads;
+        if (tilesN >= tilesM || tilesN >= parts) {
+            int p = Math.min(parts, tilesN);
+            Parallel.forEach(p, i -> {
+                int j0 = (int) ((long) tilesN * i / p) * NR;
+                int j1 = Math.min(n, (int) ((long) tilesN * (i + 1) / p) * NR);
+                block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            });
+        } else {
+            int p = Math.min(parts, tilesM);
+            Parallel.forEach(p, i -> {
+                int i0 = (int) ((long) tilesM * i / p) * MR;
+                int i1 = Math.min(m, (int) ((long) tilesM * (i + 1) / p) * MR);
+                block(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            });
+        }
+    }
+
+    /** The plain triple loop: C[i,j] = α·Σ_p op(A)[i,p]·op(B)[p,j] + β·C[i,j]. */
+    public static void reference(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    sum += av * bv;
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = alpha * sum + (beta == 0f ? 0f : beta * c[ci]);
+            }
+        }
+    }
+
+    private static void check(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm sizes must be >= 0, got M=" + m + " N=" + n + " K=" + k);
+        }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        checkMatrix("A", a, aOff, lda, aRows, aCols);
+        checkMatrix("B", b, bOff, ldb, bRows, bCols);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (c == a || c == b) {
+            if (m > 0 && n > 0 && k > 0) {
+                throw new IllegalArgumentException("gemm output C must not alias an input");
+            }
+        }
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("gemm: leading dimension of " + name + " must be >= " + cols + ", got " + ld);
+        }
+        long last = (long) off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || last > x.length) {
+            throw new IllegalArgumentException("gemm: " + name + " (" + rows + "x" + cols + ", offset " + off
+                    + ", ld " + ld + ") needs " + last + " elements, array has " + x.length);
+        }
+    }
+
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row, row + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    c[row + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /** C[i0:i1, j0:j1] += α·op(A)[i0:i1, :]·op(B)[:, j0:j1] with packing, on this thread. */
+    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0];
+        float[] bp = buf[1];
+        float[] tile = buf[2];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                micro(kc, alpha, ap, ir * kc, bp, jr * kc, c, ci, ldc);
+                            } else {
+                                java.util.Arrays.fill(tile, 0f);
+                                micro(kc, alpha, ap, ir * kc, bp, jr * kc, tile, 0, NR);
+                                for (int i = 0; i < mr; i++) {
+                                    for (int j = 0; j < nr; j++) {
+                                        c[ci + i * ldc + j] += tile[i * NR + j];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic:ic+mc, pc:pc+kc] as M_R-row slivers, k-major, zero-padded to M_R. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            for (int p = 0; p < kc; p++) {
+                int dst = base + p * MR;
+                for (int i = 0; i < mr; i++) {
+                    int row = ic + ir + i;
+                    int col = pc + p;
+                    ap[dst + i] = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
+                }
+                for (int i = mr; i < MR; i++) {
+                    ap[dst + i] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] as N_R-column slivers, k-major, zero-padded to N_R. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    System.arraycopy(b, src, bp, dst, nr);
+                    if (nr < NR) {
+                        java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR;
+                    for (int j = 0; j < nr; j++) {
+                        bp[dst + j] = b[bOff + (jc + jr + j) * ldb + pc + p];
+                    }
+                    for (int j = nr; j < NR; j++) {
+                        bp[dst + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The 6 × 2L register tile: C[0:6, 0:2L] += α·Σ_p a_p ⊗ b_p over one packed K_C block. */
+    private static void micro(int kc, float alpha, float[] ap, int aBase, float[] bp, int bBase,
+                              float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        int ai = aBase;
+        int bi = bBase;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        store(c00, c01, alpha, c, ci);
+        store(c10, c11, alpha, c, ci + ldc);
+        store(c20, c21, alpha, c, ci + 2 * ldc);
+        store(c30, c31, alpha, c, ci + 3 * ldc);
+        store(c40, c41, alpha, c, ci + 4 * ldc);
+        store(c50, c51, alpha, c, ci + 5 * ldc);
+    }
+
+    private static void store(FloatVector x0, FloatVector x1, float alpha, float[] c, int ci) {
+        if (alpha != 1f) {
+            x0 = x0.mul(alpha);
+            x1 = x1.mul(alpha);
+        }
+        FloatVector.fromArray(F, c, ci).add(x0).intoArray(c, ci);
+        FloatVector.fromArray(F, c, ci + L).add(x1).intoArray(c, ci + L);
+    }
+}

@@ -1,0 +1,87 @@
+package seqlab.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Element-wise float[] operations (Vector API, scalar tail) and their reference loops. */
+public final class Vec {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private Vec() {}
+
+    /** y[i] += x[i] for i in [0, n). */
+    public static void add(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, y, yOff + i).add(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    /** y[i] += a·x[i]. */
+    public static void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(x[xOff + i], a, y[yOff + i]);
+        }
+    }
+
+    /** x[i] *= a. */
+    public static void scale(int n, float a, float[] x, int xOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).mul(a).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] *= a;
+        }
+    }
+
+    /** Adds each row of the (rows, n) matrix x to y (n): y += Σ_r x[r, :], rows in order. */
+    public static void addRows(int rows, int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            add(n, x, xOff + r * n, y, yOff);
+        }
+    }
+
+    /** Adds the vector b (n) to every row of the (rows, n) matrix y. */
+    public static void addBias(int rows, int n, float[] b, int bOff, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            add(n, b, bOff, y, yOff + r * n);
+        }
+    }
+
+    /** Σ x[i]², accumulated in double in index order. */
+    public static double sumSquares(int n, float[] x, int xOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    static FloatVector sigmoid(FloatVector x) {
+        return FastMath.sigmoid(x);
+    }
+
+    static FloatVector tanh(FloatVector x) {
+        return FastMath.tanh(x);
+    }
+
+    /** σ(x): the reference loops use StrictMath in double, the fast path's tails {@link FastMath}. */
+    static float sigmoid(float x, boolean reference) {
+        return reference ? (float) (1.0 / (1.0 + StrictMath.exp(-(double) x))) : FastMath.sigmoid(x);
+    }
+
+    static float tanh(float x, boolean reference) {
+        return reference ? (float) StrictMath.tanh(x) : FastMath.tanh(x);
+    }
+}

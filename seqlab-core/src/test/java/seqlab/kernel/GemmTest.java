@@ -1,0 +1,119 @@
+package seqlab.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GemmTest {
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(2);
+        Gemm.useReference(false);
+    }
+
+    static Stream<Arguments> shapes() {
+        int[] sizes = {0, 1, 2, 5, 6, 7, 15, 16, 17, 31, 32, 33, 97};
+        List<Arguments> out = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int m : sizes) {
+            for (int n : sizes) {
+                int k = sizes[rnd.nextInt(sizes.length)];
+                out.add(Arguments.of(m, n, k));
+            }
+        }
+        // blocks larger than one K_C / M_C / N_C panel
+        out.add(Arguments.of(200, 1100, 300));
+        out.add(Arguments.of(32, 2048, 512));
+        out.add(Arguments.of(130, 70, 520));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "M={0} N={1} K={2}")
+    @MethodSource("shapes")
+    void fastMatchesReferenceForEveryTransposeAndScale(int m, int n, int k) {
+        SplittableRandom rnd = new SplittableRandom(31L * m + 17L * n + k);
+        for (int variant = 0; variant < 4; variant++) {
+            boolean ta = (variant & 1) != 0;
+            boolean tb = (variant & 2) != 0;
+            int lda = (ta ? m : k) + 3;   // padded leading dimensions
+            int ldb = (tb ? k : n) + 1;
+            int ldc = n + 2;
+            float[] a = KernelTesting.random(rnd, 5 + (ta ? k : m) * lda, 1f);
+            float[] b = KernelTesting.random(rnd, 2 + (tb ? n : k) * ldb, 1f);
+            float[] c0 = KernelTesting.random(rnd, 4 + m * ldc, 1f);
+            for (float[] ab : new float[][] {{1f, 0f}, {0.5f, 1f}, {-2f, 0.25f}}) {
+                float[] want = c0.clone();
+                float[] got = c0.clone();
+                Gemm.reference(ta, tb, m, n, k, ab[0], a, 5, lda, b, 2, ldb, ab[1], want, 4, ldc);
+                Gemm.sgemm(ta, tb, m, n, k, ab[0], a, 5, lda, b, 2, ldb, ab[1], got, 4, ldc);
+                KernelTesting.assertClose("gemm ta=" + ta + " tb=" + tb + " alpha=" + ab[0] + " beta=" + ab[1],
+                        want, got, 1e-5 * Math.sqrt(k + 1), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void knownSmallProduct() {
+        float[] a = {1, 2, 3, 4, 5, 6};          // (2, 3)
+        float[] b = {7, 8, 9, 10, 11, 12};       // (3, 2)
+        float[] c = new float[4];
+        Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2);
+        assertThat(c).containsExactly(58, 64, 139, 154);
+    }
+
+    @Test
+    void betaZeroIgnoresNaNInOutput() {
+        float[] a = {1, 2};
+        float[] b = {3, 4};
+        float[] c = {Float.NaN};
+        Gemm.sgemm(false, true, 1, 1, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 1);
+        assertThat(c[0]).isEqualTo(11f);
+    }
+
+    @Test
+    void sameBitsForOneAndTwoThreads() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int m = 257, n = 513, k = 300;
+        float[] a = KernelTesting.random(rnd, m * k, 1f);
+        float[] b = KernelTesting.random(rnd, k * n, 1f);
+        float[] c1 = new float[m * n];
+        float[] c2 = new float[m * n];
+        Parallel.setThreads(1);
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c1, 0, n);
+        Parallel.setThreads(2);
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c2, 0, n);
+        assertThat(c2).isEqualTo(c1);
+        // tall and skinny: the partition is over rows
+        float[] d1 = new float[m * 3];
+        float[] d2 = new float[m * 3];
+        Parallel.setThreads(1);
+        Gemm.sgemm(false, true, m, 3, k, 1f, a, 0, k, b, 0, k, 0f, d1, 0, 3);
+        Parallel.setThreads(2);
+        Gemm.sgemm(false, true, m, 3, k, 1f, a, 0, k, b, 0, k, 0f, d2, 0, 3);
+        assertThat(d2).isEqualTo(d1);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        float[] x = new float[4];
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, -1, 1, 1, 1f, x, 0, 1, x.clone(), 0, 1, 0f, new float[4], 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("M=-1");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 2, 1f, x, 0, 1, x.clone(), 0, 2, 0f, new float[4], 0, 2))
+                .hasMessageContaining("leading dimension of A");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, 1f, x, 0, 3, x.clone(), 0, 2, 0f, new float[4], 0, 2))
+                .hasMessageContaining("needs 6 elements");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 2, 1f, x, 0, 2, x.clone(), 0, 2, 0f, x, 0, 2))
+                .hasMessageContaining("alias");
+    }
+}
