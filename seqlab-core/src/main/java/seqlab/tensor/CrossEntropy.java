@@ -1,0 +1,69 @@
+package seqlab.tensor;
+
+import java.util.Arrays;
+
+import seqlab.kernel.FastMath;
+import seqlab.kernel.Softmax;
+
+/**
+ * Cross-entropy over logits, PyTorch's {@code F.cross_entropy(logits, target, ignore_index=…)}
+ * with mean reduction: L = −(1/N') Σ_{n: y_n ≠ ignore} log softmax(z_n)_{y_n}, N' the number of
+ * targets not ignored (L is NaN when N' = 0, as in PyTorch). Logits (N, V), targets (N).
+ * Backward: ∂L/∂z_n = (softmax(z_n) − onehot(y_n)) / N' for kept rows, 0 for ignored ones.
+ */
+public final class CrossEntropy {
+
+    private CrossEntropy() {}
+
+    public static Tensor mean(Tensor logits, int[] targets, int ignoreIndex) {
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("cross_entropy: logits must be (N, V), got " + Arrays.toString(logits.shape()));
+        }
+        int n = logits.dim(0);
+        int v = logits.dim(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException("cross_entropy: " + targets.length + " targets for " + n + " rows of logits");
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int t = targets[i];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            if (t < 0 || t >= v) {
+                throw new IllegalArgumentException("cross_entropy: target " + t + " at row " + i + " is out of range [0, " + v + ")");
+            }
+            kept++;
+        }
+        float[] logp = new float[n * v];
+        Softmax.logSoftmax(n, v, logits.data(), 0, logp, 0, false);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != ignoreIndex) {
+                sum -= logp[i * v + targets[i]];
+            }
+        }
+        Tensor loss = Tensor.of(new float[] {(float) (sum / kept)});
+        int[] tg = targets.clone();
+        int count = kept;
+        Node.record(new Tensor[] {loss}, new Tensor[] {logits}, () -> {
+            float[] dl = loss.gradOrNull();
+            if (dl == null || !logits.requiresGrad() || count == 0) {
+                return;
+            }
+            float scale = dl[0] / count;
+            float[] dz = logits.grad();
+            for (int i = 0; i < n; i++) {
+                if (tg[i] == ignoreIndex) {
+                    continue;
+                }
+                int row = i * v;
+                for (int j = 0; j < v; j++) {                       // softmax = exp(log_softmax)
+                    dz[row + j] += scale * FastMath.exp(logp[row + j]);
+                }
+                dz[row + tg[i]] -= scale;
+            }
+        });
+        return loss;
+    }
+}

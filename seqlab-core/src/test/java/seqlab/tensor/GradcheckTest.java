@@ -1,0 +1,128 @@
+package seqlab.tensor;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every differentiable op against central differences (float32: ε = 1e-2 and stated tolerances). */
+class GradcheckTest {
+
+    static final double EPS = 1e-2;
+    static final double ATOL = 2e-3;
+    static final double RTOL = 2e-2;
+
+    static Tensor param(Rng rng, float scale, int... shape) {
+        float[] d = new float[Math.toIntExact(Tensor.numel(shape))];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.uniform(-scale, scale);
+        }
+        return Tensor.parameter(d, shape);
+    }
+
+    static void assertGradients(Supplier<Tensor> f, Tensor... inputs) {
+        assertGradients(EPS, f, inputs);
+    }
+
+    static void assertGradients(double eps, Supplier<Tensor> f, Tensor... inputs) {
+        Gradcheck.Report r = Gradcheck.check(f, List.of(inputs), eps, ATOL, RTOL, 60, 11);
+        assertThat(r.firstFailure()).as("gradcheck (%d elements, max |diff| %.3g)", r.checked(), r.maxAbsError()).isNull();
+    }
+
+    @ParameterizedTest(name = "rows={0} in={1} out={2}")
+    @CsvSource({"1,1,1", "3,5,7", "4,17,2", "2,33,19", "0,3,4"})
+    void linear(int rows, int in, int out) {
+        Rng rng = new Rng(rows * 31 + in);
+        Tensor x = param(rng, 1f, rows, in);
+        Tensor w = param(rng, 1f, out, in);
+        Tensor b = param(rng, 1f, out);
+        assertGradients(() -> Ops.linear(x, w, b), x, w, b);
+        assertGradients(() -> Ops.linear(x, w, null), x, w);
+    }
+
+    @Test
+    void linearOnRank3Input() {
+        Rng rng = new Rng(2);
+        Tensor x = param(rng, 1f, 2, 3, 5);
+        Tensor w = param(rng, 1f, 4, 5);
+        assertGradients(() -> Ops.linear(x, w, null), x, w);
+    }
+
+    @Test
+    void embeddingWithRepeatedIds() {
+        Rng rng = new Rng(3);
+        Tensor w = param(rng, 1f, 6, 5);
+        int[] ids = {1, 4, 1, 0, 5, 1};
+        assertGradients(() -> Ops.embedding(ids, new int[] {2, 3}, w), w);
+    }
+
+    @Test
+    void shapeOps() {
+        Rng rng = new Rng(4);
+        Tensor a = param(rng, 1f, 3, 2, 4);
+        Tensor b = param(rng, 1f, 3, 2, 5);
+        assertGradients(() -> Ops.transpose01(a), a);
+        assertGradients(() -> Ops.concatLast(a, b), a, b);
+        assertGradients(() -> Ops.reshape(a, 6, 4), a);
+        assertGradients(() -> Ops.add(a, a), a);
+        assertGradients(() -> Ops.select(a, 2), a);
+        Tensor c = param(rng, 1f, 3, 2, 4);
+        assertGradients(() -> Ops.stack(List.of(a, c)), a, c);
+    }
+
+    @Test
+    void dropoutUsesTheSameMaskForwardAndBackward() {
+        Rng rng = new Rng(5);
+        Tensor x = param(rng, 1f, 4, 9);
+        assertGradients(() -> Ops.dropout(x, 0.3f, new Rng(99)), x);
+    }
+
+    @ParameterizedTest(name = "N={0} V={1}")
+    @CsvSource({"1,1", "1,2", "5,7", "4,65", "3,17"})
+    void crossEntropyWithIgnoredRows(int n, int v) {
+        Rng rng = new Rng(n * 100 + v);
+        Tensor z = param(rng, 3f, n, v);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = i == 1 ? -100 : rng.nextInt(v);
+        }
+        assertGradients(() -> CrossEntropy.mean(z, t, -100), z);
+    }
+
+    @ParameterizedTest(name = "{0} T={1} B={2} I={3} H={4} reverse={5}")
+    @CsvSource({
+            "LSTM,1,1,1,1,false", "LSTM,5,3,4,7,false", "LSTM,4,2,3,17,true", "LSTM,0,2,3,4,false",
+            "GRU,1,1,1,1,false", "GRU,5,3,4,7,false", "GRU,4,2,3,17,true",
+            "RNN_TANH,1,1,1,1,false", "RNN_TANH,6,3,4,7,true", "RNN_RELU,5,2,3,9,false"})
+    void recurrentLayerWithInitialStates(CellType cell, int steps, int batch, int in, int hidden, boolean reverse) {
+        Rng rng = new Rng(steps * 1000 + hidden);
+        int gh = cell.gates() * hidden;
+        float k = (float) (1 / Math.sqrt(hidden));
+        Tensor x = param(rng, 1f, steps, batch, in);
+        Tensor h0 = param(rng, 0.5f, batch, hidden);
+        Tensor c0 = cell == CellType.LSTM ? param(rng, 0.5f, batch, hidden) : null;
+        Tensor wIh = param(rng, k, gh, in);
+        Tensor wHh = param(rng, k, gh, hidden);
+        Tensor bIh = param(rng, k, gh);
+        Tensor bHh = param(rng, k, gh);
+        // all outputs enter the loss: y, h_T and c_T
+        Supplier<Tensor> f = () -> {
+            RecurrentScan.Result r = RecurrentScan.apply(cell, x, h0, c0, wIh, wHh, bIh, bHh, reverse);
+            Tensor all = Ops.concatLast(Ops.reshape(r.y(), steps * batch * hidden, 1),
+                    Ops.reshape(r.y(), steps * batch * hidden, 1));
+            Tensor states = r.c() == null ? r.h() : Ops.concatLast(r.h(), r.c());
+            return Ops.concatLast(Ops.reshape(all, 1, all.size()), Ops.reshape(states, 1, states.size()));
+        };
+        // relu has a kink at 0: a smaller step keeps central differences from straddling it
+        double eps = cell == CellType.RNN_RELU ? 1e-3 : EPS;
+        if (c0 != null) {
+            assertGradients(eps, f, x, h0, c0, wIh, wHh, bIh, bHh);
+        } else {
+            assertGradients(eps, f, x, h0, wIh, wHh, bIh, bHh);
+        }
+    }
+}
