@@ -26,6 +26,16 @@ public final class Linear extends Module {
         }
     }
 
+    /**
+     * A linear map whose weight is another module's parameter (weight tying, Press and Wolf 2017):
+     * the same tensor appears under both names, as in PyTorch's state_dict. Bias init: zeros.
+     */
+    public Linear(Parameter sharedWeight, boolean bias) {
+        this.weight = sharedWeight;
+        alias("weight", sharedWeight);
+        this.bias = bias ? parameter("bias", sharedWeight.shape()[0]) : null;
+    }
+
     /** x (…, in) → (…, out). */
     public Tensor forward(Tensor x) {
         return Ops.linear(x, weight.tensor(), bias == null ? null : bias.tensor());

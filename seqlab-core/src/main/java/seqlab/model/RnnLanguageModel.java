@@ -1,0 +1,82 @@
+package seqlab.model;
+
+import seqlab.nn.Dropout;
+import seqlab.nn.Embedding;
+import seqlab.nn.Init;
+import seqlab.nn.Linear;
+import seqlab.nn.Module;
+import seqlab.nn.recurrent.Recurrent;
+import seqlab.nn.recurrent.RecurrentConfig;
+import seqlab.nn.recurrent.RecurrentLayers;
+import seqlab.tensor.Ops;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+
+/**
+ * A recurrent language model, the architecture of PyTorch's example word-language model
+ * ({@code RNNModel}): tokens → embedding → dropout → L recurrent layers → dropout → linear →
+ * logits, trained with cross-entropy on the next token.
+ *
+ * <p>Parameters, with the example's names: {@code encoder.weight} (V, E);
+ * {@code rnn.weight_ih_l{k}}, {@code rnn.weight_hh_l{k}}, {@code rnn.bias_ih_l{k}},
+ * {@code rnn.bias_hh_l{k}} (see {@link Recurrent}); {@code decoder.weight} (V, H),
+ * {@code decoder.bias} (V). With tied weights decoder.weight is encoder.weight. Init as the
+ * example: encoder and decoder weights ~ U(−0.1, 0.1), decoder bias 0, recurrent weights
+ * ~ U(−1/√H, 1/√H).
+ */
+public final class RnnLanguageModel extends Module {
+
+    /** Logits and the final recurrent state (to carry into the next chunk, as in generation). */
+    public record Output(Tensor logits, Tensor h, Tensor c) {}
+
+    private final RnnLmConfig config;
+    private final Dropout drop;
+    private final Embedding encoder;    // weight (V, E)
+    private final Recurrent rnn;        // (B, T, E) → (B, T, H)
+    private final Linear decoder;       // weight (V, H), bias (V)
+
+    public RnnLanguageModel(RnnLmConfig config, Rng rng) {
+        this.config = config;
+        this.drop = child("drop", new Dropout(config.dropout()));
+        this.encoder = child("encoder", new Embedding(config.vocabSize(), config.embeddingSize(), rng));
+        RecurrentConfig rc = new RecurrentConfig(config.cell(), config.embeddingSize(), config.hiddenSize(),
+                config.numLayers(), true, true, config.dropout(), false);
+        this.rnn = child("rnn", RecurrentLayers.create(rc, rng));
+        this.decoder = child("decoder", config.tieWeights()
+                ? new Linear(encoder.weight(), true)
+                : new Linear(config.hiddenSize(), config.vocabSize(), true, rng));
+        Init.uniform(encoder.weight(), 0.1f, rng);
+        if (!config.tieWeights()) {
+            Init.uniform(decoder.weight(), 0.1f, rng);
+        }
+        Init.constant(decoder.bias(), 0f);
+    }
+
+    public RnnLmConfig config() {
+        return config;
+    }
+
+    /**
+     * @param ids (B, T) token ids, row-major
+     * @param h0  (L, B, H) or null for zeros; {@code c0} likewise (LSTM only)
+     * @param rng draws dropout masks while training
+     * @return logits (B, T, V) and the final states (L, B, H)
+     */
+    public Output forward(int[] ids, int batch, int time, Tensor h0, Tensor c0, Rng rng) {
+        Tensor emb = drop.forward(encoder.forward(ids, batch, time), rng);     // (B, T, E)
+        Recurrent.Output r = rnn.forward(emb, h0, c0, rng);                      // (B, T, H)
+        Tensor out = drop.forward(r.output(), rng);
+        return new Output(decoder.forward(out), r.h(), r.c());                  // (B, T, V)
+    }
+
+    /** Logits (B, T, V) from zero initial states. */
+    public Tensor logits(int[] ids, int batch, int time, Rng rng) {
+        return forward(ids, batch, time, null, null, rng).logits();
+    }
+
+    /** Mean next-token cross-entropy of (B, T) inputs against (B, T) targets (ignore index −100). */
+    public Tensor loss(int[] ids, int[] targets, int batch, int time, Rng rng) {
+        Tensor logits = logits(ids, batch, time, rng);
+        return seqlab.tensor.CrossEntropy.mean(Ops.reshape(logits, batch * time, config.vocabSize()), targets, -100);
+    }
+}
