@@ -1,0 +1,208 @@
+package seqlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import seqlab.io.AtomicFiles;
+import seqlab.io.Json;
+import seqlab.io.JsonFields;
+import seqlab.kernel.Gemm;
+import seqlab.kernel.Parallel;
+import seqlab.model.ModelDirectory;
+import seqlab.model.RnnLanguageModel;
+import seqlab.model.RnnLmConfig;
+import seqlab.tensor.CellType;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+import seqlab.train.AdamW;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, W8 sgemm), "
+                + "as torch_bench.py does: median over timed steps after warm-up.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--workload", defaultValue = "W1,W2,W3,W8", description = "comma-separated ids (default: ${DEFAULT-VALUE})")
+    String workloads;
+
+    @Option(names = "--steps", defaultValue = "20", description = "timed steps per workload (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--threads", defaultValue = "2", description = "worker threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--json", description = "write the results to this JSON file")
+    Path json;
+
+    @Option(names = "--torch", description = "a JSON file from torch_bench.py --json, run on this machine: adds the ratio seqlab / PyTorch")
+    Path torch;
+
+    record Result(String id, String name, String unit, double work, double[] seconds) {
+        double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+
+        double metric(double t) {
+            return work / t;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (steps < 1 || warmup < 0) {
+            throw new UserException("--steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
+        }
+        Parallel.setThreads(Options.threads(threads));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("seqlab bench: %d threads, %d warm-up, %d timed steps; %s, %s%n", threads, warmup, steps,
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        out.flush();
+        List<Result> results = new ArrayList<>();
+        for (String w : workloads.split(",")) {
+            String id = w.strip().toUpperCase(Locale.ROOT);
+            switch (id) {
+                case "W1" -> results.add(charRnn(id, CellType.LSTM));
+                case "W2" -> results.add(charRnn(id, CellType.GRU));
+                case "W3" -> results.add(charRnn(id, CellType.RNN_TANH));
+                case "W8" -> results.addAll(sgemm());
+                default -> throw new UserException("--workload " + id + " is not available in seqlab bench yet (available: W1, W2, W3, W8)");
+            }
+            out.printf("[%s done]%n", id);
+            out.flush();
+        }
+        Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
+        out.printf("%n%-3s %-34s %12s %-9s %20s %9s %8s%n", "id", "workload", "median", "unit", "best..worst", "median s",
+                ref.isEmpty() ? "" : "vs torch");
+        for (Result r : results) {
+            double[] s = r.seconds().clone();
+            Arrays.sort(s);
+            Double t = ref.get(r.id() + "|" + r.name());
+            out.printf(Locale.ROOT, "%-3s %-34s %12.1f %-9s %20s %9.4f %8s%n", r.id(), r.name(), r.metric(r.median()), r.unit(),
+                    String.format(Locale.ROOT, "%.1f..%.1f", r.metric(s[0]), r.metric(s[s.length - 1])), r.median(),
+                    t == null ? "" : String.format(Locale.ROOT, "%.2fx", r.metric(r.median()) / t));
+        }
+        if (json != null) {
+            List<Object> rows = new ArrayList<>();
+            for (Result r : results) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", r.id());
+                m.put("name", r.name());
+                m.put("unit", r.unit());
+                m.put("median_s", r.median());
+                m.put("metric_median", r.metric(r.median()));
+                Double t = ref.get(r.id() + "|" + r.name());
+                if (t != null) {
+                    m.put("torch_metric_median", t);
+                    m.put("ratio", r.metric(r.median()) / t);
+                }
+                rows.add(m);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("threads", threads);
+            doc.put("steps", steps);
+            doc.put("results", rows);
+            AtomicFiles.writeString(json, Json.writePretty(doc));
+        }
+        return 0;
+    }
+
+    /** W1-W3: vocab 65, embedding 128, 2 layers of hidden 512, seq 128, batch 32, AdamW as nanoGPT groups it. */
+    private Result charRnn(String id, CellType cell) {
+        int vocab = 65, batch = 32, seq = 128;
+        RnnLanguageModel model = new RnnLanguageModel(new RnnLmConfig(cell, vocab, 128, 512, 2, 0f, false), new Rng(1234));
+        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        Rng rng = new Rng(1234);
+        int[] x = new int[batch * seq];
+        int[] y = new int[batch * seq];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(vocab);
+            y[i] = rng.nextInt(vocab);
+        }
+        Runnable step = () -> {
+            opt.zeroGrad();
+            Tensor loss = model.loss(x, y, batch, seq, rng);
+            loss.backward();
+            opt.step(1e-3f);
+        };
+        String name = "char-" + (cell == CellType.RNN_TANH ? "RNN" : cell.id().toUpperCase(Locale.ROOT)) + " LM train step";
+        return new Result(id, name, "tokens/s", batch * seq, time(step));
+    }
+
+    private List<Result> sgemm() {
+        int[][] shapes = {{1024, 1024, 1024}, {2048, 2048, 2048}, {2048, 1152, 384}, {32, 2048, 512}};
+        List<Result> out = new ArrayList<>();
+        Rng rng = new Rng(1234);
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = new float[m * k];
+            float[] b = new float[k * n];
+            float[] c = new float[m * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rng.nextGaussian();
+            }
+            double flops = 2.0 * m * n * k;
+            int inner = (int) Math.max(1, 0.02 / Math.max(flops / 100e9, 1e-7));
+            double[] t = time(() -> {
+                for (int r = 0; r < inner; r++) {
+                    Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+                }
+            });
+            for (int i = 0; i < t.length; i++) {
+                t[i] /= inner;
+            }
+            out.add(new Result("W8", String.format("sgemm torch.mm %dx%dx%d", m, n, k).replace("torch.mm", "seqlab"),
+                    "GFLOP/s", flops / 1e9, t));
+        }
+        return out;
+    }
+
+    private double[] time(Runnable step) {
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+        }
+        double[] t = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            long t0 = System.nanoTime();
+            step.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        return t;
+    }
+
+    /** torch_bench.py's median metric per workload, keyed "id|name" (sgemm names mapped to seqlab's). */
+    private static Map<String, Double> torchMetrics(Path file) {
+        JsonFields doc = ModelDirectory.readJson(file);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Object o : doc.list("results")) {
+            JsonFields r = new JsonFields(o, file.toString());
+            String name = r.string("name");
+            if (name.contains("numpy.dot")) {
+                continue;
+            }
+            out.put(r.string("id") + "|" + name.replace("torch.mm", "seqlab"), r.number("metric_median", 0, Double.MAX_VALUE));
+        }
+        return out;
+    }
+}

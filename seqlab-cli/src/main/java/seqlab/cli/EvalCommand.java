@@ -1,0 +1,61 @@
+package seqlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import seqlab.data.LmDataset;
+import seqlab.kernel.Parallel;
+import seqlab.model.ModelDirectory;
+import seqlab.text.Tokenizer;
+import seqlab.train.Evaluation;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Loss, perplexity and bits per character of a model on the validation split (last 10%%) of a text.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "model directory")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "a UTF-8 text file or builtin:NAME; its last 10% is evaluated")
+    String data;
+
+    @Option(names = "--seq", defaultValue = "256", description = "window length; the state carries across windows (default: ${DEFAULT-VALUE})")
+    int seq;
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        Parallel.setThreads(Options.threads(threads));
+        if (seq <= 0) {
+            throw new UserException("--seq must be > 0, got " + seq);
+        }
+        ModelDirectory.Loaded loaded = ModelDirectory.load(model);
+        Tokenizer tok = loaded.tokenizer();
+        if (tok == null) {
+            throw new UserException(model + " has no tokenizer.json, so it cannot read text; evaluate token ids with 'seqlab forward'");
+        }
+        DataSource ds = DataSource.read(data);
+        int[] val = LmDataset.split(tok.encode(ds.text())).val();
+        Evaluation.Nll nll = Evaluation.full(loaded.model(), val, seq);
+        int chars = tok.decode(java.util.Arrays.copyOfRange(val, 1, val.length)).length();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "data            %s (validation split: last 10%%, %,d tokens)%n", ds.spec(), val.length);
+        out.printf(Locale.ROOT, "loss            %.4f nats/token%n", nll.mean());
+        out.printf(Locale.ROOT, "perplexity      %.3f%n", nll.perplexity());
+        out.printf(Locale.ROOT, "bits per token  %.4f%n", nll.bits());
+        out.printf(Locale.ROOT, "bits per char   %.4f%n", nll.nats() / Math.log(2) / Math.max(1, chars));
+        return 0;
+    }
+}

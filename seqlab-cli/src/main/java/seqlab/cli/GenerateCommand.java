@@ -1,0 +1,110 @@
+package seqlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import seqlab.decode.RnnGenerator;
+import seqlab.decode.SamplingConfig;
+import seqlab.kernel.Parallel;
+import seqlab.model.ModelDirectory;
+import seqlab.tensor.Rng;
+import seqlab.text.CharTokenizer;
+import seqlab.text.Text;
+import seqlab.text.Tokenizer;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text from a trained language model, token by token.")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "model directory (config.json, model.safetensors, tokenizer.json)")
+    Path model;
+
+    @Option(names = "--prompt", description = "text to start from (default: a newline, if the vocabulary has one)")
+    String prompt;
+
+    @Option(names = "--prompt-ids", split = ",", description = "token ids to start from, for a model without tokenizer.json")
+    int[] promptIds;
+
+    @Option(names = "--tokens", defaultValue = "200", description = "new tokens to generate (default: ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "softmax temperature; 0 = greedy (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "sample from the k most likely tokens; 0 = all (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling threshold (default: ${DEFAULT-VALUE})")
+    float topP;
+
+    @Option(names = "--seed", defaultValue = "1337", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        Parallel.setThreads(Options.threads(threads));
+        if (tokens < 0) {
+            throw new UserException("--tokens must be >= 0, got " + tokens);
+        }
+        SamplingConfig sampling = new SamplingConfig(temperature, topK, topP);
+        ModelDirectory.Loaded loaded = ModelDirectory.load(model);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+        Tokenizer tok = loaded.tokenizer();
+        int[] ids;
+        if (promptIds != null) {
+            if (prompt != null) {
+                throw new UserException("give --prompt or --prompt-ids, not both");
+            }
+            ids = promptIds;
+            Tokenizer.checkIds(ids, loaded.model().config().vocabSize());
+        } else if (tok == null) {
+            throw new UserException(model + " has no tokenizer.json; give the prompt as token ids with --prompt-ids 1,2,3");
+        } else {
+            String p = prompt != null ? prompt : defaultPrompt(tok);
+            if (p.isEmpty()) {
+                throw new UserException("--prompt is empty; give at least one " + (tok.type().equals("char") ? "character" : "word"));
+            }
+            ids = tok.encode(p);
+            if (ids.length == 0) {
+                throw new UserException("--prompt \"" + Text.escape(p) + "\" has no tokens; give at least one word");
+            }
+            out.print(Text.forTerminal(p));
+        }
+        Rng rng = new Rng(seed);
+        int[] outIds = RnnGenerator.generate(loaded.model(), ids, tokens, sampling, rng, id -> {
+            if (tok != null && promptIds == null) {
+                String piece = tok.decode(new int[] {id});
+                out.print(Text.forTerminal(tok.type().equals("word") && !piece.equals("\n") ? " " + piece : piece));
+                out.flush();
+            }
+        });
+        if (tok == null || promptIds != null) {
+            out.print(Arrays.toString(outIds).replaceAll("[\\[\\] ]", ""));
+        }
+        out.println();
+        out.flush();
+        return 0;
+    }
+
+    private static String defaultPrompt(Tokenizer tok) {
+        if (tok instanceof CharTokenizer c && c.covers("\n")) {
+            return "\n";
+        }
+        throw new UserException("give a --prompt to start from");
+    }
+}

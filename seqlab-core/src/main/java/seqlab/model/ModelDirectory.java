@@ -1,0 +1,96 @@
+package seqlab.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import seqlab.io.AtomicFiles;
+import seqlab.io.FormatException;
+import seqlab.io.Json;
+import seqlab.io.JsonFields;
+import seqlab.io.Safetensors;
+import seqlab.tensor.Rng;
+import seqlab.text.Text;
+import seqlab.text.Tokenizer;
+import seqlab.text.Tokenizers;
+
+/**
+ * A model on disk is a directory: {@code config.json} (architecture and sizes),
+ * {@code model.safetensors} (weights under PyTorch's names, {@code __metadata__ {"format": "pt"}}),
+ * and, optionally, {@code tokenizer.json} (a model without one runs on token ids).
+ */
+public final class ModelDirectory {
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String TOKENIZER = "tokenizer.json";
+
+    /** A loaded model with its tokenizer (null if the directory has none) and load warnings. */
+    public record Loaded(RnnLanguageModel model, Tokenizer tokenizer, List<String> warnings) {}
+
+    private ModelDirectory() {}
+
+    public static void save(Path dir, RnnLanguageModel model, Tokenizer tokenizer) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        Safetensors.write(dir.resolve(WEIGHTS), StateDict.entries(model), Map.of("format", "pt"));
+        if (tokenizer != null) {
+            AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.writePretty(tokenizer.toJson()));
+        }
+        // config.json last: a directory with a config is a complete model
+        AtomicFiles.writeString(dir.resolve(CONFIG), Json.writePretty(model.config().toJson()));
+    }
+
+    public static Loaded load(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new IllegalArgumentException(dir + ": no such model directory; train one with 'seqlab train --out " + dir + "'");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is a file, expected a model directory (config.json, model.safetensors, tokenizer.json)");
+        }
+        Path cfgPath = dir.resolve(CONFIG);
+        if (!Files.exists(cfgPath)) {
+            throw new IllegalArgumentException(dir + ": no " + CONFIG + "; a model directory holds config.json, model.safetensors and tokenizer.json");
+        }
+        JsonFields cfg = readJson(cfgPath);
+        String arch = cfg.string("architecture");
+        if (!arch.equals(RnnLmConfig.ARCHITECTURE)) {
+            throw new FormatException(cfgPath + ": architecture \"" + arch + "\" is not supported by this version (supported: "
+                    + RnnLmConfig.ARCHITECTURE + ")");
+        }
+        RnnLmConfig config = RnnLmConfig.fromJson(cfg);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.exists(weights)) {
+            throw new IllegalArgumentException(dir + ": no " + WEIGHTS + " beside config.json; the model directory is incomplete");
+        }
+        RnnLanguageModel model = new RnnLanguageModel(config, new Rng(0));
+        List<String> warnings = StateDict.load(model, Safetensors.open(weights));
+        Tokenizer tok = null;
+        Path tokPath = dir.resolve(TOKENIZER);
+        if (Files.exists(tokPath)) {
+            tok = Tokenizers.fromJson(readJson(tokPath));
+            if (tok.vocabSize() != config.vocabSize()) {
+                throw new FormatException(tokPath + ": vocabulary of " + tok.vocabSize() + " tokens, but config.json says vocab_size "
+                        + config.vocabSize() + "; the files come from different models");
+            }
+        }
+        model.train(false);
+        return new Loaded(model, tok, warnings);
+    }
+
+    /** Reads a JSON object file with errors that name it. */
+    public static JsonFields readJson(Path p) {
+        String text = Text.readUtf8(p);
+        try {
+            return new JsonFields(Json.parse(text), p.toString());
+        } catch (FormatException e) {
+            throw new FormatException(p + ": " + e.getMessage());
+        }
+    }
+}

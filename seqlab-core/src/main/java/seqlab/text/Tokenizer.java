@@ -1,0 +1,31 @@
+package seqlab.text;
+
+import java.util.Map;
+
+/** Text ↔ token ids. Saved as {@code tokenizer.json} ({@link #toJson()}, {@link Tokenizers#fromJson}). */
+public interface Tokenizer {
+
+    /** The ids of a text; unknown symbols follow the tokenizer's policy (see each class). */
+    int[] encode(String text);
+
+    /** The text of ids; fails on an id outside [0, V). */
+    String decode(int[] ids);
+
+    int vocabSize();
+
+    /** "char" or "word". */
+    String type();
+
+    /** The vocabulary, id order. */
+    java.util.List<String> vocab();
+
+    Map<String, Object> toJson();
+
+    static void checkIds(int[] ids, int vocab) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new IllegalArgumentException("token id " + ids[i] + " at position " + i + " is out of range [0, " + vocab + ")");
+            }
+        }
+    }
+}

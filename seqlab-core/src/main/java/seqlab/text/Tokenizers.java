@@ -1,0 +1,36 @@
+package seqlab.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import seqlab.io.FormatException;
+import seqlab.io.JsonFields;
+
+/** Reads a tokenizer back from its {@code tokenizer.json}. */
+public final class Tokenizers {
+
+    private Tokenizers() {}
+
+    public static Tokenizer fromJson(JsonFields j) {
+        String type = j.string("type");
+        List<String> vocab = new ArrayList<>();
+        List<Object> raw = j.list("vocab");
+        for (int i = 0; i < raw.size(); i++) {
+            if (!(raw.get(i) instanceof String s)) {
+                throw new FormatException(j.where() + ": vocab entry " + i + " must be a string, got " + raw.get(i));
+            }
+            vocab.add(s);
+        }
+        try {
+            return switch (type) {
+                case "char" -> new CharTokenizer(vocab);
+                case "word" -> new WordTokenizer(vocab, j.bool("lowercase", false));
+                default -> throw new FormatException(j.where() + ": field \"type\" is \"" + type + "\", expected \"char\" or \"word\"");
+            };
+        } catch (FormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(j.where() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package seqlab.train;
+
+import seqlab.data.LmBatch;
+import seqlab.data.LmDataset;
+import seqlab.model.RnnLanguageModel;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+
+/** Validation losses of a language model. */
+public final class Evaluation {
+
+    /** Total negative log-likelihood (nats) over a number of predicted tokens. */
+    public record Nll(double nats, long tokens) {
+        public double mean() {
+            return nats / tokens;
+        }
+
+        public double perplexity() {
+            return Math.exp(mean());
+        }
+
+        /** Bits per token. */
+        public double bits() {
+            return mean() / Math.log(2);
+        }
+    }
+
+    private Evaluation() {}
+
+    /**
+     * An estimate from {@code batches} random (B, T) windows drawn by a fixed seed, so every
+     * evaluation of a run sees the same windows (nanoGPT's estimate_loss).
+     */
+    public static double estimate(RnnLanguageModel model, int[] split, int batch, int time, int batches, long seed) {
+        boolean was = model.training();
+        model.train(false);
+        model.requiresGrad(false);
+        try {
+            Rng rng = new Rng(seed);
+            double sum = 0;
+            for (int i = 0; i < batches; i++) {
+                LmBatch b = LmDataset.randomBatch(split, batch, Math.min(time, split.length - 1), rng);
+                sum += model.loss(b.x(), b.y(), b.batch(), b.time(), rng).item();
+            }
+            return sum / batches;
+        } finally {
+            model.requiresGrad(true);
+            model.train(was);
+        }
+    }
+
+    /**
+     * The exact loss over a whole split: consecutive windows of T tokens, the recurrent state
+     * carried from one window into the next (as the PyTorch example's evaluate()).
+     */
+    public static Nll full(RnnLanguageModel model, int[] split, int time) {
+        if (split.length < 2) {
+            throw new IllegalArgumentException("the split has " + split.length + " tokens; at least 2 are needed to evaluate");
+        }
+        boolean was = model.training();
+        model.train(false);
+        model.requiresGrad(false);
+        try {
+            Rng rng = new Rng(0);
+            Tensor h = null;
+            Tensor c = null;
+            double nats = 0;
+            long count = 0;
+            int v = model.config().vocabSize();
+            for (int w = 0; w * time < split.length - 1; w++) {
+                LmBatch b = LmDataset.window(split, w, time);
+                RnnLanguageModel.Output o = model.forward(b.x(), 1, b.time(), h, c, rng);
+                Tensor loss = seqlab.tensor.CrossEntropy.mean(seqlab.tensor.Ops.reshape(o.logits(), b.time(), v), b.y(), -100);
+                nats += (double) loss.item() * b.time();
+                count += b.time();
+                h = Tensor.of(o.h().data(), o.h().shape());
+                c = o.c() == null ? null : Tensor.of(o.c().data(), o.c().shape());
+            }
+            return new Nll(nats, count);
+        } finally {
+            model.requiresGrad(true);
+            model.train(was);
+        }
+    }
+}

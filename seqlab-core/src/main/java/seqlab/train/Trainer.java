@@ -1,0 +1,182 @@
+package seqlab.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import seqlab.data.LmBatch;
+import seqlab.data.LmDataset;
+import seqlab.io.FormatException;
+import seqlab.io.JsonFields;
+import seqlab.io.Safetensors;
+import seqlab.model.ModelDirectory;
+import seqlab.model.RnnLanguageModel;
+import seqlab.model.StateDict;
+import seqlab.nn.Parameter;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+import seqlab.text.Tokenizer;
+
+/**
+ * Trains a language model: per step a random batch, forward, cross-entropy, backward, optional
+ * clipping, an optimizer step at the schedule's learning rate. Every {@code evalEvery} steps and
+ * at the end it estimates the validation loss, writes a checkpoint and the model directory.
+ *
+ * <p>Randomness comes from two generators seeded from the run's seed, one for dropout and one for
+ * batches; both are checkpointed with the weights, the optimizer state and the step, so a resumed
+ * run continues bit for bit like one that never stopped.
+ */
+public final class Trainer {
+
+    private final RnnLanguageModel model;
+    private final Tokenizer tokenizer;
+    private final LmDataset data;
+    private final Map<String, Object> dataSpec;
+    private final TrainConfig cfg;
+    private final Path out;
+    private final TrainListener listener;
+    private final List<Parameter> params;
+    private final Optimizer opt;
+    private final Rng dropoutRng;
+    private final Rng dataRng;
+    private long step;
+
+    private Trainer(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, Map<String, Object> dataSpec,
+                    TrainConfig cfg, Path out, TrainListener listener) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.data = data;
+        this.dataSpec = dataSpec;
+        this.cfg = cfg;
+        this.out = out;
+        this.listener = listener == null ? new TrainListener() {} : listener;
+        this.params = model.parameters();
+        this.opt = switch (cfg.optimizer()) {
+            case "adamw" -> new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), true, true);
+            case "adam" -> new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), false, true);
+            default -> new Sgd(params, cfg.momentum(), cfg.weightDecay(), true);
+        };
+        this.dropoutRng = new Rng(cfg.seed() + 1);
+        this.dataRng = new Rng(cfg.seed() + 2);
+        data.requireWindow(cfg.seq(), String.valueOf(dataSpec.getOrDefault("source", "data")));
+    }
+
+    /** A new run; the model should be freshly initialised from {@code new Rng(cfg.seed())}. */
+    public static Trainer start(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, Map<String, Object> dataSpec,
+                                TrainConfig cfg, Path out, TrainListener listener) {
+        return new Trainer(model, tokenizer, data, dataSpec, cfg, out, listener);
+    }
+
+    /** The saved state of a checkpoint: what a resumed run needs to rebuild its model and data. */
+    public record Saved(Path dir, long step, JsonFields model, JsonFields train, Map<String, Object> data) {}
+
+    public static Saved readCheckpoint(Checkpoint.Found found) {
+        JsonFields t = ModelDirectory.readJson(found.dir().resolve(Checkpoint.TRAINER));
+        return new Saved(found.dir(), found.step(), t.object("model"), t.object("train"), t.object("data").map());
+    }
+
+    /** Continues a run from a checkpoint; {@code cfg} may differ from the saved one only in steps. */
+    public static Trainer resume(Saved saved, RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg,
+                                 Path out, TrainListener listener) {
+        Trainer t = new Trainer(model, tokenizer, data, saved.data(), cfg, out, listener);
+        StateDict.load(model, Safetensors.open(saved.dir().resolve(Checkpoint.MODEL)));
+        Checkpoint.loadOptimizer(saved.dir(), t.opt, saved.step());
+        JsonFields tr = ModelDirectory.readJson(saved.dir().resolve(Checkpoint.TRAINER));
+        t.dropoutRng.setState(longs(tr, "rng_dropout"));
+        t.dataRng.setState(longs(tr, "rng_data"));
+        t.step = saved.step();
+        return t;
+    }
+
+    private static long[] longs(JsonFields j, String key) {
+        List<Object> l = j.list(key);
+        long[] out = new long[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(l.get(i) instanceof String s)) {
+                throw new FormatException(j.where() + ": " + key + " must hold strings of 64-bit integers");
+            }
+            out[i] = Long.parseLong(s);
+        }
+        return out;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** Trains up to {@code cfg.steps()}; returns the last validation estimate (NaN if none ran). */
+    public double run() {
+        model.train(true);
+        LrSchedule schedule = cfg.lrSchedule();
+        listener.onStart(step, cfg.steps(), model.parameterCount());
+        long t0 = System.nanoTime();
+        long firstStep = step;
+        double lastVal = Double.NaN;
+        double recent = Double.NaN;
+        try (TrainLog log = TrainLog.open(out, step)) {
+            while (step < cfg.steps()) {
+                LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
+                opt.zeroGrad();
+                Tensor loss = model.loss(b.x(), b.y(), b.batch(), b.time(), dropoutRng);
+                float lv = loss.item();
+                if (!Float.isFinite(lv)) {
+                    throw new TrainingDivergedException("the training loss became " + lv + " at step " + (step + 1)
+                            + "; lower --lr or set --clip (the last checkpoint is untouched)");
+                }
+                loss.backward();
+                double norm = cfg.clip() > 0 ? GradClip.clip(params, cfg.clip()) : GradClip.globalNorm(params);
+                if (!Double.isFinite(norm)) {
+                    throw new TrainingDivergedException("the gradient norm became " + norm + " at step " + (step + 1)
+                            + "; lower --lr or set --clip (the last checkpoint is untouched)");
+                }
+                float lr = schedule.at(step);
+                opt.step(lr);
+                step++;
+                recent = Double.isNaN(recent) ? lv : 0.9 * recent + 0.1 * lv;
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                double tps = (step - firstStep) * (double) b.batch() * b.time() / Math.max(elapsed, 1e-9);
+                listener.onStep(step, cfg.steps(), lv, lr, tps, elapsed);
+                boolean evalNow = step == cfg.steps() || (cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
+                double val = Double.NaN;
+                if (evalNow) {
+                    val = Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+                    lastVal = val;
+                    listener.onEval(step, recent, val);
+                }
+                log.row(step, lr, lv, val, tps, elapsed);
+                if (evalNow) {
+                    log.flush();
+                    checkpoint();
+                }
+            }
+        }
+        return lastVal;
+    }
+
+    private void checkpoint() {
+        Map<String, Object> trainer = new LinkedHashMap<>();
+        trainer.put("step", step);
+        trainer.put("rng_dropout", strings(dropoutRng.state()));
+        trainer.put("rng_data", strings(dataRng.state()));
+        trainer.put("model", model.config().toJson());
+        trainer.put("train", cfg.toJson());
+        trainer.put("data", dataSpec);
+        Map<String, Safetensors.Entry> optState = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : opt.state().entrySet()) {
+            optState.put(e.getKey(), Safetensors.Entry.f32(e.getValue(), e.getValue().length));
+        }
+        Path dir = Checkpoint.write(out, step, StateDict.entries(model), optState, trainer);
+        ModelDirectory.save(out, model, tokenizer);
+        listener.onCheckpoint(step, dir);
+    }
+
+    private static List<Object> strings(long[] v) {
+        List<Object> out = new ArrayList<>();
+        for (long x : v) {
+            out.add(Long.toString(x));
+        }
+        return out;
+    }
+}
