@@ -157,6 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         };
         RnnLmConfig mc = new RnnLmConfig(Options.cell(arch), tok.vocabSize(), embed, hidden, layers, dropout, tie);
         LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
+        dataset.requireWindow(cfg.seq(), ds.spec());
         RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(cfg.seed()));
         err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
                 dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);

@@ -139,7 +139,10 @@ public final class Json {
         }
         while (true) {
             skipWhitespace();
-            if (pos >= s.length() || s.charAt(pos) != '"') {
+            if (pos >= s.length()) {
+                throw error("unexpected end of input inside an object");
+            }
+            if (s.charAt(pos) != '"') {
                 throw error("expected a string key");
             }
             int keyPos = pos;

@@ -215,10 +215,13 @@ public final class Safetensors {
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0, where);
             long n = lenBuf.getLong(0);
+            if (lenBuf.get(0) == 'P' && lenBuf.get(1) == 'K') {
+                throw new FormatException(where + " is a zip archive (a PyTorch .pt/.bin pickle), not safetensors; seqlab never "
+                        + "unpickles (it can run code): save the state dict with safetensors' save_file instead");
+            }
             if (n < 0 || n > MAX_HEADER) {
-                String zip = (lenBuf.get(0) == 'P' && lenBuf.get(1) == 'K') ? "; it looks like a zip (PyTorch .pt/.bin pickle), which seqlab never loads: export with safetensors' save_file instead" : "";
                 throw new FormatException(where + ": header length " + Long.toUnsignedString(n)
-                        + " is larger than the 100 MB limit; not a safetensors file" + zip);
+                        + " is larger than the 100 MB limit; not a safetensors file");
             }
             if (8 + n > size) {
                 throw new FormatException(where + ": header length " + n + " exceeds the file size (" + size

@@ -108,6 +108,14 @@ public final class Trainer {
 
     /** Trains up to {@code cfg.steps()}; returns the last validation estimate (NaN if none ran). */
     public double run() {
+        return runUntil(cfg.steps());
+    }
+
+    /**
+     * Trains up to step {@code stopAt} (≤ cfg.steps()) as if the run were stopped there: the
+     * schedule is still the one for cfg.steps(). Used to test that resuming is exact.
+     */
+    public double runUntil(long stopAt) {
         model.train(true);
         LrSchedule schedule = cfg.lrSchedule();
         listener.onStart(step, cfg.steps(), model.parameterCount());
@@ -116,7 +124,7 @@ public final class Trainer {
         double lastVal = Double.NaN;
         double recent = Double.NaN;
         try (TrainLog log = TrainLog.open(out, step)) {
-            while (step < cfg.steps()) {
+            while (step < Math.min(stopAt, cfg.steps())) {
                 LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
                 opt.zeroGrad();
                 Tensor loss = model.loss(b.x(), b.y(), b.batch(), b.time(), dropoutRng);

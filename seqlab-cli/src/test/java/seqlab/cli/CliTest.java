@@ -1,0 +1,217 @@
+package seqlab.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import seqlab.io.Safetensors;
+import seqlab.model.ModelDirectory;
+import seqlab.tensor.Rng;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command line as a user meets it: every command on good input, and every kind of bad input
+ * answered with exactly one line on stderr, exit code 2, no stack trace and no half-written file.
+ */
+class CliTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path model;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Exit 2, one line on stderr starting "seqlab: " and containing {@code text}, no stack trace. */
+    static void assertUserError(Run r, String text) {
+        assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as("stderr lines").hasSize(1);
+        assertThat(r.err()).startsWith("seqlab: ").contains(text).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    static String[] tinyTrain(Path out, String... extra) {
+        String[] base = {"train", "--arch", "gru", "--data", "builtin:sentences", "--out", out.toString(), "--layers", "1",
+                "--hidden", "16", "--embed", "8", "--seq", "16", "--batch", "4", "--steps", "6", "--eval-every", "3",
+                "--eval-batches", "2", "--threads", "1"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @BeforeAll
+    static void trainATinyModel() {
+        model = dir.resolve("model");
+        Run r = run(tinyTrain(model));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("step 6/6").contains("done: step 6");
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "log.csv"}) {
+            assertThat(model.resolve(f)).exists();
+        }
+    }
+
+    @Test
+    void logHasARowPerStep() throws IOException {
+        assertThat(Files.readAllLines(model.resolve("log.csv"))).hasSize(7).first().isEqualTo("step,lr,train_loss,val_loss,tokens_per_s,elapsed_s");
+    }
+
+    @Test
+    void trainingOverAnExistingRunIsRefusedAndResumeContinues() {
+        assertUserError(run(tinyTrain(model)), "already holds a run");
+        Path copy = dir.resolve("resumable");
+        assertThat(run(tinyTrain(copy)).code()).isZero();
+        Run r = run("train", "--resume", copy.toString(), "--steps", "9", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("resuming").contains("from step 6").contains("done: step 9");
+        assertUserError(run("train", "--resume", copy.toString(), "--hidden", "32"), "--hidden differs from the checkpoint");
+        assertUserError(run("train", "--resume", dir.resolve("nothing").toString()), "no checkpoints/ directory");
+    }
+
+    @Test
+    void generateStreamsTextFromThePrompt() {
+        Run r = run("generate", "--model", model.toString(), "--prompt", "The ", "--tokens", "20", "--seed", "3");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("The ");
+        assertThat(r.out().length()).isGreaterThanOrEqualTo(24);
+        Run again = run("generate", "--model", model.toString(), "--prompt", "The ", "--tokens", "20", "--seed", "3");
+        assertThat(again.out()).isEqualTo(r.out());
+        Run greedy = run("generate", "--model", model.toString(), "--prompt", "A", "--tokens", "5", "--temperature", "0");
+        assertThat(greedy.code()).isZero();
+    }
+
+    @Test
+    void evalAndInfoReport() {
+        Run e = run("eval", "--model", model.toString(), "--data", "builtin:sentences", "--seq", "64");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("perplexity").contains("bits per char");
+        Run i = run("info", model.toString());
+        assertThat(i.code()).as(i.err()).isZero();
+        assertThat(i.out()).contains("\"architecture\": \"rnn-lm\"").contains("rnn.weight_ih_l0").contains("parameters:");
+        Run f = run("info", model.resolve("model.safetensors").toString());
+        assertThat(f.out()).contains("decoder.bias").contains("F32");
+    }
+
+    @Test
+    void forwardWritesLogitsThatMatchTheLibrary() throws IOException {
+        Path in = dir.resolve("ids.safetensors");
+        long[] ids = {1, 2, 3, 4, 5, 6};
+        Safetensors.write(in, Map.of("input_ids", Safetensors.Entry.i64(ids, 2, 3)), Map.of());
+        Path out = dir.resolve("logits.safetensors");
+        Run r = run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        Safetensors.File f = Safetensors.open(out);
+        ModelDirectory.Loaded m = ModelDirectory.load(model);
+        int v = m.model().config().vocabSize();
+        assertThat(f.info("logits").shape()).containsExactly(2, 3, v);
+        assertThat(f.floats("logits")).isEqualTo(m.model().logits(new int[] {1, 2, 3, 4, 5, 6}, 2, 3, new Rng(0)).data());
+        assertUserError(run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString()), "exists; use --force");
+    }
+
+    @Test
+    void forwardRejectsBadInputTensorsAndWritesNothing() {
+        Path out = dir.resolve("never.safetensors");
+        Object[][] cases = {
+                {Map.of("input_ids", Safetensors.Entry.f32(new float[] {1, 2}, 1, 2)), "dtype F32, expected an integer"},
+                {Map.of("input_ids", Safetensors.Entry.i64(new long[] {1, 2}, 2)), "expected [batch, time]"},
+                {Map.of("input_ids", Safetensors.Entry.i64(new long[] {1, 9999}, 1, 2)), "input_ids[0, 1] = 9999 is out of range"},
+                {Map.of("tokens", Safetensors.Entry.i64(new long[] {1}, 1, 1)), "no tensor named input_ids"}};
+        int k = 0;
+        for (Object[] c : cases) {
+            Path in = dir.resolve("bad" + k++ + ".safetensors");
+            @SuppressWarnings("unchecked")
+            Map<String, Safetensors.Entry> t = (Map<String, Safetensors.Entry>) c[0];
+            Safetensors.write(in, t, Map.of());
+            assertUserError(run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString()), (String) c[1]);
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "train --frobnicate|Unknown option: '--frobnicate'",
+            "train --hidden 0 --out x|hidden_size must be > 0, got 0",
+            "train --steps -1 --out x|--steps must be >= 0, got -1",
+            "train --hidden many|Invalid value for option '--hidden'",
+            "train --arch transformer --out x|--arch must be rnn, rnn_relu, lstm or gru",
+            "train --dropout 1.5 --out x|dropout must be in [0, 1)",
+            "train --tie --out x|tie_weights needs hidden_size == embedding_size",
+            "train --data builtin:poems --out x|unknown built-in corpus",
+            "train --data /no/such/file.txt --out x|no such file",
+            "train --threads 0 --out x|--threads must be >= 1",
+            "generate --model /no/such/dir|no such model directory",
+            "generate|Missing required option: '--model=<model>'",
+            "bench --workload W9|not available in seqlab bench",
+            "info /no/such/file|no such file or directory",
+            "frobnicate|Unmatched argument"})
+    void badFlagsAndValues(String args, String message) {
+        assertUserError(run(args.split(" ")), message);
+    }
+
+    @Test
+    void badDataFiles() throws IOException {
+        Path empty = Files.write(dir.resolve("empty.txt"), new byte[0]);
+        assertUserError(run("train", "--data", empty.toString(), "--out", dir.resolve("e").toString()), "is empty");
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "caf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertUserError(run("train", "--data", latin1.toString(), "--out", dir.resolve("l").toString()), "not valid UTF-8");
+        Path tiny = Files.writeString(dir.resolve("tiny.txt"), "abcdefghij");
+        assertUserError(run("train", "--data", tiny.toString(), "--seq", "16", "--out", dir.resolve("t").toString()), "fewer than --seq + 1");
+    }
+
+    @Test
+    void aPromptOutsideTheVocabularyOrEmpty() {
+        assertUserError(run("generate", "--model", model.toString(), "--prompt", "The \u00df"), "is not in the model's vocabulary");
+        assertUserError(run("generate", "--model", model.toString(), "--prompt", ""), "--prompt is empty");
+        assertUserError(run("generate", "--model", model.toString(), "--prompt", "a", "--top-p", "0"), "top-p must be in (0, 1]");
+        assertUserError(run("generate", "--model", model.toString(), "--prompt-ids", "1,999999"), "out of range");
+    }
+
+    @Test
+    void brokenModelDirectories() throws IOException {
+        Path broken = dir.resolve("broken");
+        copyDir(model, broken);
+        byte[] w = Files.readAllBytes(broken.resolve("model.safetensors"));
+        Files.write(broken.resolve("model.safetensors"), java.util.Arrays.copyOf(w, w.length / 2));
+        assertUserError(run("generate", "--model", broken.toString(), "--prompt", "a"), "missing bytes");
+        Files.write(broken.resolve("model.safetensors"), new byte[3]);
+        assertUserError(run("info", broken.toString()), "too small for a safetensors file");
+        Files.delete(broken.resolve("model.safetensors"));
+        assertUserError(run("generate", "--model", broken.toString(), "--prompt", "a"), "no model.safetensors");
+        Files.writeString(broken.resolve("config.json"), "{\"architecture\": \"rnn-lm\", \"cell\": \"lstm\"");
+        assertUserError(run("generate", "--model", broken.toString(), "--prompt", "a"), "invalid JSON at line 1");
+        Files.writeString(broken.resolve("config.json"), "{\"architecture\": \"rnn-lm\", \"cell\": \"lstm\"}");
+        assertUserError(run("generate", "--model", broken.toString(), "--prompt", "a"), "missing field \"vocab_size\"");
+        Files.delete(broken.resolve("config.json"));
+        assertUserError(run("generate", "--model", broken.toString(), "--prompt", "a"), "no config.json");
+        Path pickle = Files.write(dir.resolve("model.pt"), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0});
+        assertUserError(run("info", pickle.toString()), "zip archive");
+    }
+
+    static void copyDir(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path p : files.toList()) {
+                if (Files.isRegularFile(p)) {
+                    Files.copy(p, to.resolve(p.getFileName()));
+                }
+            }
+        }
+    }
+}
