@@ -20,7 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class FastMath {
 
     private static final VectorSpecies<Float> F = Vec.F;
-    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
@@ -55,52 +54,8 @@ public final class FastMath {
         return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
     }
 
-    public static FloatVector exp(FloatVector x) {
-        VectorMask<Float> over = x.compare(VectorOperators.GT, EXP_MAX);
-        FloatVector xc = x.max(EXP_MIN);
-        FloatVector t = xc.fma(LOG2E, MAGIC);
-        FloatVector kf = t.sub(MAGIC);
-        FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(F, P[0]);
-        for (int i = 1; i < P.length; i++) {
-            p = p.fma(r, FloatVector.broadcast(F, P[i]));
-        }
-        IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over);
-    }
-
     public static float tanh(float x) {
-        float a = Math.abs(x);
-        if (a < TANH_SMALL) {
-            float x2 = x * x;
-            float q = T[0];
-            for (int i = 1; i < T.length; i++) {
-                q = Math.fma(q, x2, T[i]);
-            }
-            return x * q;
-        }
-        float e = exp(2f * Math.min(a, TANH_CLAMP));
-        return Math.copySign(1f - 2f / (e + 1f), x);
-    }
-
-    public static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector x2 = x.mul(x);
-        FloatVector q = FloatVector.broadcast(F, T[0]);
-        for (int i = 1; i < T.length; i++) {
-            q = q.fma(x2, FloatVector.broadcast(F, T[i]));
-        }
-        FloatVector small = x.mul(q);
-        FloatVector e = exp(a.min(TANH_CLAMP).mul(2f));
-        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
-        IntVector sign = x.reinterpretAsInts().and(0x80000000);
-        big = big.reinterpretAsInts().or(sign).reinterpretAsFloats();
-        return big.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+        return tanhFromExp(x, exp(2f * Math.min(Math.abs(x), TANH_CLAMP)));
     }
 
     /** σ(x) = 1 / (1 + e^{−x}). */
@@ -108,11 +63,96 @@ public final class FastMath {
         return 1f / (1f + exp(-x));
     }
 
-    public static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).div(exp(x.neg()).add(1f));
+    // ------------------------------------------------------------------ array forms
+    // Each array form keeps all its vector operations inside one loop of one method: a vector
+    // passed to or returned from a call that C2 does not inline is boxed on the heap, which
+    // costs more than the math. The lane computation equals the scalar form bit for bit.
+
+    /** out[i] = e^{x[i]} for i in [0, n); out may be x. */
+    public static void exp(int n, float[] x, int xOff, float[] out, int oOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            VectorMask<Float> over = v.compare(VectorOperators.GT, EXP_MAX);
+            FloatVector xc = v.max(EXP_MIN);
+            FloatVector t = xc.fma(LOG2E, MAGIC);
+            FloatVector kf = t.sub(MAGIC);
+            FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+            r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(F, P[0]);
+            for (int j = 1; j < P.length; j++) {
+                p = p.fma(r, FloatVector.broadcast(F, P[j]));
+            }
+            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            IntVector k2 = k.sub(k1);
+            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            out[oOff + i] = exp(x[xOff + i]);
+        }
     }
 
-    static int lanes() {
-        return I.length();
+    /** out[i] = σ(x[i]) = 1 / (1 + e^{−x[i]}); out may be x. */
+    public static void sigmoid(int n, float[] x, int xOff, float[] out, int oOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).neg().intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            out[oOff + i] = -x[xOff + i];
+        }
+        exp(n, out, oOff, out, oOff);
+        i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, out, oOff + i).add(1f)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            out[oOff + i] = 1f / (1f + out[oOff + i]);
+        }
     }
+
+    /** out[i] = tanh(x[i]); out must not overlap x (x is read again after e^{2|x|} is written). */
+    public static void tanh(int n, float[] x, int xOff, float[] out, int oOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).abs().min(TANH_CLAMP).mul(2f).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            out[oOff + i] = 2f * Math.min(Math.abs(x[xOff + i]), TANH_CLAMP);
+        }
+        exp(n, out, oOff, out, oOff);                               // e^{2|x|}
+        i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector x2 = v.mul(v);
+            FloatVector q = FloatVector.broadcast(F, T[0]);
+            for (int j = 1; j < T.length; j++) {
+                q = q.fma(x2, FloatVector.broadcast(F, T[j]));
+            }
+            FloatVector e = FloatVector.fromArray(F, out, oOff + i);
+            FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
+            big = big.reinterpretAsInts().or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+            big.blend(v.mul(q), v.abs().compare(VectorOperators.LT, TANH_SMALL)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) {
+            out[oOff + i] = tanhFromExp(x[xOff + i], out[oOff + i]);
+        }
+    }
+
+    /** tanh(x) given e = e^{2·min(|x|, 10)}: the same operations as a lane of {@link #tanh(int, float[], int, float[], int)}. */
+    private static float tanhFromExp(float x, float e) {
+        if (Math.abs(x) < TANH_SMALL) {
+            float x2 = x * x;
+            float q = T[0];
+            for (int j = 1; j < T.length; j++) {
+                q = Math.fma(q, x2, T[j]);
+            }
+            return x * q;
+        }
+        return Math.copySign(1f - 2f / (e + 1f), x);
+    }
+
 }

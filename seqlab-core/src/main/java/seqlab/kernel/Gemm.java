@@ -40,6 +40,58 @@ public final class Gemm {
         useReference = on;
     }
 
+    /**
+     * op(B) packed once for many products with different A (a recurrent weight used at every time
+     * step): the same slivers the fast path would pack per call, for all of K and N.
+     */
+    public static final class PackedB {
+        final float[] data;
+        final int k;
+        final int n;
+        final int npad;
+        final boolean transB;          // the source, for the reference path
+        final float[] src;
+        final int srcOff;
+        final int ld;
+
+        private PackedB(float[] data, int k, int n, int npad, boolean transB, float[] src, int srcOff, int ld) {
+            this.data = data;
+            this.k = k;
+            this.n = n;
+            this.npad = npad;
+            this.transB = transB;
+            this.src = src;
+            this.srcOff = srcOff;
+            this.ld = ld;
+        }
+    }
+
+    /** Packs op(B) (K, N) for {@link #sgemm(boolean, int, float, float[], int, int, PackedB, float, float[], int, int)}. */
+    public static PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        int npad = (n + NR - 1) / NR * NR;
+        float[] data = new float[Math.multiplyExact(k, npad)];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packB(transB, b, bOff, ldb, pc, kc, 0, n, data, pc * npad);
+        }
+        return new PackedB(data, k, n, npad, transB, b, bOff, ldb);
+    }
+
+    /** C = α·op(A)·B + β·C with B pre-packed; M = rows of C, K and N from the packed B. */
+    public static void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b,
+                             float beta, float[] c, int cOff, int ldc) {
+        int n = b.n;
+        int k = b.k;
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (useReference) {
+            reference(transA, b.transB, m, n, k, alpha, a, aOff, lda, b.src, b.srcOff, b.ld, beta, c, cOff, ldc);
+            return;
+        }
+        run(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
+    }
+
     /** C = α·op(A)·op(B) + β·C; see the class comment for the layout. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -49,6 +101,12 @@ public final class Gemm {
             reference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+    }
+
+    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedB pre,
+                            float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -66,14 +124,14 @@ public final class Gemm {
             Parallel.forEach(p, i -> {
                 int j0 = (int) ((long) tilesN * i / p) * NR;
                 int j1 = Math.min(n, (int) ((long) tilesN * (i + 1) / p) * NR);
-                block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, c, cOff, ldc);
             });
         } else {
             int p = Math.min(parts, tilesM);
             Parallel.forEach(p, i -> {
                 int i0 = (int) ((long) tilesM * i / p) * MR;
                 int i1 = Math.min(m, (int) ((long) tilesM * (i + 1) / p) * MR);
-                block(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                block(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, c, cOff, ldc);
             });
         }
     }
@@ -150,29 +208,35 @@ public final class Gemm {
     /** C[i0:i1, j0:j1] += α·op(A)[i0:i1, :]·op(B)[:, j0:j1] with packing, on this thread. */
     private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float[] c, int cOff, int ldc) {
+                              PackedB pre, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0];
-        float[] bp = buf[1];
+        float[] bp = pre == null ? buf[1] : pre.data;
         float[] tile = buf[2];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                int panel;                                   // offset of column col's sliver: panel + col·kc
+                if (pre == null) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                    panel = -jc * kc;
+                } else {
+                    panel = pc * pre.npad;
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                micro(kc, alpha, ap, ir * kc, bp, jr * kc, c, ci, ldc);
+                                micro(kc, ap, ir * kc, bp, panel + (jc + jr) * kc, c, ci, ldc);
                             } else {
                                 java.util.Arrays.fill(tile, 0f);
-                                micro(kc, alpha, ap, ir * kc, bp, jr * kc, tile, 0, NR);
+                                micro(kc, ap, ir * kc, bp, panel + (jc + jr) * kc, tile, 0, NR);
                                 for (int i = 0; i < mr; i++) {
                                     for (int j = 0; j < nr; j++) {
                                         c[ci + i * ldc + j] += tile[i * NR + j];
@@ -186,8 +250,8 @@ public final class Gemm {
         }
     }
 
-    /** Packs op(A)[ic:ic+mc, pc:pc+kc] as M_R-row slivers, k-major, zero-padded to M_R. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    /** Packs α·op(A)[ic:ic+mc, pc:pc+kc] as M_R-row slivers, k-major, zero-padded to M_R. */
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
@@ -196,7 +260,8 @@ public final class Gemm {
                 for (int i = 0; i < mr; i++) {
                     int row = ic + ir + i;
                     int col = pc + p;
-                    ap[dst + i] = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
+                    float v = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
+                    ap[dst + i] = alpha == 1f ? v : alpha * v;
                 }
                 for (int i = mr; i < MR; i++) {
                     ap[dst + i] = 0f;
@@ -206,10 +271,10 @@ public final class Gemm {
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as N_R-column slivers, k-major, zero-padded to N_R. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + jc + jr;
@@ -233,8 +298,8 @@ public final class Gemm {
         }
     }
 
-    /** The 6 × 2L register tile: C[0:6, 0:2L] += α·Σ_p a_p ⊗ b_p over one packed K_C block. */
-    private static void micro(int kc, float alpha, float[] ap, int aBase, float[] bp, int bBase,
+    /** The 6 × 2L register tile: C[0:6, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A). */
+    private static void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
                               float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -266,20 +331,19 @@ public final class Gemm {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        store(c00, c01, alpha, c, ci);
-        store(c10, c11, alpha, c, ci + ldc);
-        store(c20, c21, alpha, c, ci + 2 * ldc);
-        store(c30, c31, alpha, c, ci + 3 * ldc);
-        store(c40, c41, alpha, c, ci + 4 * ldc);
-        store(c50, c51, alpha, c, ci + 5 * ldc);
-    }
-
-    private static void store(FloatVector x0, FloatVector x1, float alpha, float[] c, int ci) {
-        if (alpha != 1f) {
-            x0 = x0.mul(alpha);
-            x1 = x1.mul(alpha);
-        }
-        FloatVector.fromArray(F, c, ci).add(x0).intoArray(c, ci);
-        FloatVector.fromArray(F, c, ci + L).add(x1).intoArray(c, ci + L);
+        // The stores are written out here, not in a helper taking vectors: a call that passes a
+        // vector makes C2 box it (a heap allocation per loop iteration), halving the throughput.
+        FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(F, c, ci + L).add(c01).intoArray(c, ci + L);
+        FloatVector.fromArray(F, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(F, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+        FloatVector.fromArray(F, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(F, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(F, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L);
     }
 }

@@ -26,38 +26,57 @@ public final class GruCellKernel {
     public static void forward(int batch, int hidden, float[] gates, int gOff, float[] xg, int xOff,
                                float[] bhh, int bOff, float[] hPrev, int hpOff, float[] hn, int hnOff,
                                float[] h, int hOff, boolean reference) {
+        if (reference) {
+            forwardReference(batch, hidden, gates, gOff, xg, xOff, bhh, bOff, hPrev, hpOff, hn, hnOff, h, hOff);
+            return;
+        }
         int g3 = 3 * hidden;
+        float[] scratch = new float[hidden];
         for (int row = 0; row < batch; row++) {
             int gr = gOff + row * g3;
             int xr = xOff + row * g3;
             int sr = row * hidden;
+            Vec.add(g3, bhh, bOff, gates, gr);                                      // W_hh·h + b_hh
+            System.arraycopy(gates, gr + 2 * hidden, hn, hnOff + sr, hidden);       // hn = W_hn·h + b_hn
+            Vec.add(2 * hidden, xg, xr, gates, gr);
+            FastMath.sigmoid(2 * hidden, gates, gr, gates, gr);                     // r, z
             int j = 0;
-            if (!reference) {
-                for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {
-                    FloatVector r = Vec.sigmoid(FloatVector.fromArray(F, gates, gr + j)
-                            .add(FloatVector.fromArray(F, xg, xr + j)).add(FloatVector.fromArray(F, bhh, bOff + j)));
-                    FloatVector z = Vec.sigmoid(FloatVector.fromArray(F, gates, gr + hidden + j)
-                            .add(FloatVector.fromArray(F, xg, xr + hidden + j))
-                            .add(FloatVector.fromArray(F, bhh, bOff + hidden + j)));
-                    FloatVector hnv = FloatVector.fromArray(F, gates, gr + 2 * hidden + j)
-                            .add(FloatVector.fromArray(F, bhh, bOff + 2 * hidden + j));
-                    FloatVector n = Vec.tanh(FloatVector.fromArray(F, xg, xr + 2 * hidden + j).add(r.mul(hnv)));
-                    FloatVector hp = FloatVector.fromArray(F, hPrev, hpOff + sr + j);
-                    r.intoArray(gates, gr + j);
-                    z.intoArray(gates, gr + hidden + j);
-                    n.intoArray(gates, gr + 2 * hidden + j);
-                    hnv.intoArray(hn, hnOff + sr + j);
-                    hp.sub(n).mul(z).add(n).intoArray(h, hOff + sr + j);           // h' = (h − n) ⊙ z + n
-                }
+            for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {     // x_n + r ⊙ hn
+                FloatVector.fromArray(F, gates, gr + j).mul(FloatVector.fromArray(F, hn, hnOff + sr + j))
+                        .add(FloatVector.fromArray(F, xg, xr + 2 * hidden + j)).intoArray(scratch, j);
             }
             for (; j < hidden; j++) {
+                scratch[j] = gates[gr + j] * hn[hnOff + sr + j] + xg[xr + 2 * hidden + j];
+            }
+            FastMath.tanh(hidden, scratch, 0, gates, gr + 2 * hidden);              // n
+            j = 0;
+            for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {     // h' = (h − n) ⊙ z + n
+                FloatVector n = FloatVector.fromArray(F, gates, gr + 2 * hidden + j);
+                FloatVector.fromArray(F, hPrev, hpOff + sr + j).sub(n).mul(FloatVector.fromArray(F, gates, gr + hidden + j))
+                        .add(n).intoArray(h, hOff + sr + j);
+            }
+            for (; j < hidden; j++) {
+                float n = gates[gr + 2 * hidden + j];
+                h[hOff + sr + j] = (hPrev[hpOff + sr + j] - n) * gates[gr + hidden + j] + n;
+            }
+        }
+    }
+
+    private static void forwardReference(int batch, int hidden, float[] gates, int gOff, float[] xg, int xOff,
+                                         float[] bhh, int bOff, float[] hPrev, int hpOff, float[] hn, int hnOff,
+                                         float[] h, int hOff) {
+        for (int row = 0; row < batch; row++) {
+            int gr = gOff + row * 3 * hidden;
+            int xr = xOff + row * 3 * hidden;
+            int sr = row * hidden;
+            for (int j = 0; j < hidden; j++) {
                 int q = gr + j;
                 int x = xr + j;
                 int b = bOff + j;
-                float r = Vec.sigmoid(gates[q] + xg[x] + bhh[b], reference);
-                float z = Vec.sigmoid(gates[q + hidden] + xg[x + hidden] + bhh[b + hidden], reference);
+                float r = Vec.sigmoidReference(gates[q] + bhh[b] + xg[x]);
+                float z = Vec.sigmoidReference(gates[q + hidden] + bhh[b + hidden] + xg[x + hidden]);
                 float hnv = gates[q + 2 * hidden] + bhh[b + 2 * hidden];
-                float n = Vec.tanh(xg[x + 2 * hidden] + r * hnv, reference);
+                float n = Vec.tanhReference(r * hnv + xg[x + 2 * hidden]);
                 float hp = hPrev[hpOff + sr + j];
                 gates[q] = r;
                 gates[q + hidden] = z;

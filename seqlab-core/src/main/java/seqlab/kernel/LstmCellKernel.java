@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * {@code x_*} is the input projection W_ih·x + b_ih (computed for all steps by one GEMM),
  * {@code h_*} the recurrent product W_hh·h. Shapes: gates (B, 4H), states (B, H), all rows
- * contiguous.
+ * contiguous. The fast path runs a few vectorised passes over each row (all in L1); the
+ * reference path is the plain scalar loop in double-precision StrictMath.
  */
 public final class LstmCellKernel {
 
@@ -28,40 +29,60 @@ public final class LstmCellKernel {
     public static void forward(int batch, int hidden, float[] gates, int gOff, float[] xg, int xOff,
                                float[] bhh, int bOff, float[] cPrev, int cpOff, float[] c, int cOff,
                                float[] tc, int tcOff, float[] h, int hOff, boolean reference) {
+        if (reference) {
+            forwardReference(batch, hidden, gates, gOff, xg, xOff, bhh, bOff, cPrev, cpOff, c, cOff, tc, tcOff, h, hOff);
+            return;
+        }
         int g4 = 4 * hidden;
+        float[] scratch = new float[hidden];
         for (int r = 0; r < batch; r++) {
             int gr = gOff + r * g4;
-            int xr = xOff + r * g4;
             int sr = r * hidden;
+            Vec.add(g4, xg, xOff + r * g4, gates, gr);                              // pre-activations
+            Vec.add(g4, bhh, bOff, gates, gr);
+            FastMath.sigmoid(2 * hidden, gates, gr, gates, gr);                       // i, f
+            FastMath.sigmoid(hidden, gates, gr + 3 * hidden, gates, gr + 3 * hidden); // o
+            FastMath.tanh(hidden, gates, gr + 2 * hidden, scratch, 0);                // g
+            System.arraycopy(scratch, 0, gates, gr + 2 * hidden, hidden);
             int j = 0;
-            if (!reference) {
-                for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {
-                    FloatVector i = Vec.sigmoid(pre(gates, gr + j, xg, xr + j, bhh, bOff + j));
-                    FloatVector f = Vec.sigmoid(pre(gates, gr + hidden + j, xg, xr + hidden + j, bhh, bOff + hidden + j));
-                    FloatVector g = Vec.tanh(pre(gates, gr + 2 * hidden + j, xg, xr + 2 * hidden + j, bhh, bOff + 2 * hidden + j));
-                    FloatVector o = Vec.sigmoid(pre(gates, gr + 3 * hidden + j, xg, xr + 3 * hidden + j, bhh, bOff + 3 * hidden + j));
-                    FloatVector cp = FloatVector.fromArray(F, cPrev, cpOff + sr + j);
-                    FloatVector cn = f.mul(cp).add(i.mul(g));                     // c' = f ⊙ c + i ⊙ g
-                    FloatVector t = Vec.tanh(cn);
-                    i.intoArray(gates, gr + j);
-                    f.intoArray(gates, gr + hidden + j);
-                    g.intoArray(gates, gr + 2 * hidden + j);
-                    o.intoArray(gates, gr + 3 * hidden + j);
-                    cn.intoArray(c, cOff + sr + j);
-                    t.intoArray(tc, tcOff + sr + j);
-                    o.mul(t).intoArray(h, hOff + sr + j);                         // h' = o ⊙ tanh(c')
-                }
+            for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {
+                FloatVector i = FloatVector.fromArray(F, gates, gr + j);
+                FloatVector f = FloatVector.fromArray(F, gates, gr + hidden + j);
+                FloatVector g = FloatVector.fromArray(F, gates, gr + 2 * hidden + j);
+                f.mul(FloatVector.fromArray(F, cPrev, cpOff + sr + j)).add(i.mul(g)).intoArray(c, cOff + sr + j);  // c' = f⊙c + i⊙g
             }
             for (; j < hidden; j++) {
+                c[cOff + sr + j] = gates[gr + hidden + j] * cPrev[cpOff + sr + j] + gates[gr + j] * gates[gr + 2 * hidden + j];
+            }
+            FastMath.tanh(hidden, c, cOff + sr, tc, tcOff + sr);
+            j = 0;
+            for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {                // h' = o ⊙ tanh(c')
+                FloatVector.fromArray(F, gates, gr + 3 * hidden + j).mul(FloatVector.fromArray(F, tc, tcOff + sr + j))
+                        .intoArray(h, hOff + sr + j);
+            }
+            for (; j < hidden; j++) {
+                h[hOff + sr + j] = gates[gr + 3 * hidden + j] * tc[tcOff + sr + j];
+            }
+        }
+    }
+
+    private static void forwardReference(int batch, int hidden, float[] gates, int gOff, float[] xg, int xOff,
+                                         float[] bhh, int bOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                                         float[] tc, int tcOff, float[] h, int hOff) {
+        for (int r = 0; r < batch; r++) {
+            int gr = gOff + r * 4 * hidden;
+            int xr = xOff + r * 4 * hidden;
+            int sr = r * hidden;
+            for (int j = 0; j < hidden; j++) {
                 int q = gr + j;
                 int x = xr + j;
                 int b = bOff + j;
-                float i = Vec.sigmoid(gates[q] + xg[x] + bhh[b], reference);
-                float f = Vec.sigmoid(gates[q + hidden] + xg[x + hidden] + bhh[b + hidden], reference);
-                float g = Vec.tanh(gates[q + 2 * hidden] + xg[x + 2 * hidden] + bhh[b + 2 * hidden], reference);
-                float o = Vec.sigmoid(gates[q + 3 * hidden] + xg[x + 3 * hidden] + bhh[b + 3 * hidden], reference);
+                float i = Vec.sigmoidReference(gates[q] + xg[x] + bhh[b]);
+                float f = Vec.sigmoidReference(gates[q + hidden] + xg[x + hidden] + bhh[b + hidden]);
+                float g = Vec.tanhReference(gates[q + 2 * hidden] + xg[x + 2 * hidden] + bhh[b + 2 * hidden]);
+                float o = Vec.sigmoidReference(gates[q + 3 * hidden] + xg[x + 3 * hidden] + bhh[b + 3 * hidden]);
                 float cn = f * cPrev[cpOff + sr + j] + i * g;
-                float t = Vec.tanh(cn, reference);
+                float t = Vec.tanhReference(cn);
                 gates[q] = i;
                 gates[q + hidden] = f;
                 gates[q + 2 * hidden] = g;
@@ -71,10 +92,6 @@ public final class LstmCellKernel {
                 h[hOff + sr + j] = o * t;
             }
         }
-    }
-
-    private static FloatVector pre(float[] gates, int gi, float[] xg, int xi, float[] bhh, int bi) {
-        return FloatVector.fromArray(F, gates, gi).add(FloatVector.fromArray(F, xg, xi)).add(FloatVector.fromArray(F, bhh, bi));
     }
 
     /**

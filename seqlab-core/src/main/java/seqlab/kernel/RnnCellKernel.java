@@ -14,24 +14,32 @@ public final class RnnCellKernel {
 
     private RnnCellKernel() {}
 
-    /** Forward. In: {@code pre} = W_hh·h (B, H), {@code xg} (B, H), {@code bhh} (H). Out: {@code h}. */
+    /** Forward. In: {@code pre} = W_hh·h (B, H), {@code xg} (B, H), {@code bhh} (H). Out: {@code h}; pre is overwritten. */
     public static void forward(int batch, int hidden, boolean relu, float[] pre, int pOff, float[] xg, int xOff,
                                float[] bhh, int bOff, float[] h, int hOff, boolean reference) {
         for (int row = 0; row < batch; row++) {
             int pr = pOff + row * hidden;
             int xr = xOff + row * hidden;
             int hr = hOff + row * hidden;
-            int j = 0;
-            if (!reference) {
-                for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {
-                    FloatVector v = FloatVector.fromArray(F, pre, pr + j).add(FloatVector.fromArray(F, xg, xr + j))
-                            .add(FloatVector.fromArray(F, bhh, bOff + j));
-                    (relu ? v.max(0f) : Vec.tanh(v)).intoArray(h, hr + j);
+            if (reference) {
+                for (int j = 0; j < hidden; j++) {
+                    float v = pre[pr + j] + bhh[bOff + j] + xg[xr + j];
+                    h[hr + j] = relu ? Math.max(v, 0f) : Vec.tanhReference(v);
                 }
+                continue;
             }
-            for (; j < hidden; j++) {
-                float v = pre[pr + j] + xg[xr + j] + bhh[bOff + j];
-                h[hr + j] = relu ? Math.max(v, 0f) : Vec.tanh(v, reference);
+            Vec.add(hidden, bhh, bOff, pre, pr);
+            Vec.add(hidden, xg, xr, pre, pr);
+            if (relu) {
+                int j = 0;
+                for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {
+                    FloatVector.fromArray(F, pre, pr + j).max(0f).intoArray(h, hr + j);
+                }
+                for (; j < hidden; j++) {
+                    h[hr + j] = Math.max(pre[pr + j], 0f);
+                }
+            } else {
+                FastMath.tanh(hidden, pre, pr, h, hr);
             }
         }
     }

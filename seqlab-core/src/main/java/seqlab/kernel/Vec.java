@@ -68,20 +68,12 @@ public final class Vec {
         return s;
     }
 
-    static FloatVector sigmoid(FloatVector x) {
-        return FastMath.sigmoid(x);
+    /** σ(x) in double-precision StrictMath, rounded once: the reference loops' σ. */
+    static float sigmoidReference(float x) {
+        return (float) (1.0 / (1.0 + StrictMath.exp(-(double) x)));
     }
 
-    static FloatVector tanh(FloatVector x) {
-        return FastMath.tanh(x);
-    }
-
-    /** σ(x): the reference loops use StrictMath in double, the fast path's tails {@link FastMath}. */
-    static float sigmoid(float x, boolean reference) {
-        return reference ? (float) (1.0 / (1.0 + StrictMath.exp(-(double) x))) : FastMath.sigmoid(x);
-    }
-
-    static float tanh(float x, boolean reference) {
-        return reference ? (float) StrictMath.tanh(x) : FastMath.tanh(x);
+    static float tanhReference(float x) {
+        return (float) StrictMath.tanh(x);
     }
 }

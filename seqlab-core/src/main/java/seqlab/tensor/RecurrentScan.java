@@ -68,14 +68,14 @@ public final class RecurrentScan {
         float[] hns = gru ? new float[steps * rowsH] : null;                 // W_hn·h + b_hn
         float[] hT = new float[rowsH];
         float[] cT = lstm ? new float[rowsH] : null;
+        Gemm.PackedB whhT = Gemm.pack(true, hidden, gh, wHh.data(), 0, Math.max(hidden, 1));    // W_hhᵀ, packed once for all steps
         for (int p = 0; p < steps; p++) {
             int t = reverse ? steps - 1 - p : p;
             int tPrev = reverse ? t + 1 : t - 1;
             float[] hp = p == 0 ? h0d : y;
             int hpOff = p == 0 ? 0 : tPrev * rowsH;
             // h_{t−1}·W_hhᵀ                                                 (B, G·H)
-            Gemm.sgemm(false, true, batch, gh, hidden, 1f, hp, hpOff, Math.max(hidden, 1), wHh.data(), 0, Math.max(hidden, 1),
-                    0f, act, t * rowsG, Math.max(gh, 1));
+            Gemm.sgemm(false, batch, 1f, hp, hpOff, Math.max(hidden, 1), whhT, 0f, act, t * rowsG, Math.max(gh, 1));
             if (lstm) {
                 float[] cp = p == 0 ? c0d : cs;
                 int cpOff = p == 0 ? 0 : tPrev * rowsH;
@@ -113,6 +113,7 @@ public final class RecurrentScan {
             float[] dgh = gru ? new float[steps * rowsG] : dgi;             // ∂(W_hh·h + b_hh)
             float[] hPrev = new float[steps * rowsH];                       // h_{t−1} aligned with step t
             float[] direct = gru ? new float[rowsH] : null;
+            Gemm.PackedB whh = Gemm.pack(false, gh, hidden, wHh.data(), 0, Math.max(hidden, 1));  // W_hh, packed once
             for (int p = steps - 1; p >= 0; p--) {
                 int t = reverse ? steps - 1 - p : p;
                 int tPrev = reverse ? t + 1 : t - 1;
@@ -128,19 +129,16 @@ public final class RecurrentScan {
                     LstmCellKernel.backward(batch, hidden, act, t * rowsG, cp, cpOff, tcs, t * rowsH, dh, 0, dc, 0,
                             dgi, t * rowsG, false);
                     // ∂h_{t−1} = ∂g_t·W_hh
-                    Gemm.sgemm(false, false, batch, hidden, gh, 1f, dgi, t * rowsG, Math.max(gh, 1), wHh.data(), 0,
-                            Math.max(hidden, 1), 0f, dh, 0, Math.max(hidden, 1));
+                    Gemm.sgemm(false, batch, 1f, dgi, t * rowsG, Math.max(gh, 1), whh, 0f, dh, 0, Math.max(hidden, 1));
                 } else if (gru) {
                     GruCellKernel.backward(batch, hidden, act, t * rowsG, hns, t * rowsH, hp, hpOff, dh, 0,
                             dgi, t * rowsG, dgh, t * rowsG, direct, 0, false);
                     // ∂h_{t−1} = ∂h_t ⊙ z + ∂g^hh_t·W_hh
-                    Gemm.sgemm(false, false, batch, hidden, gh, 1f, dgh, t * rowsG, Math.max(gh, 1), wHh.data(), 0,
-                            Math.max(hidden, 1), 1f, direct, 0, Math.max(hidden, 1));
+                    Gemm.sgemm(false, batch, 1f, dgh, t * rowsG, Math.max(gh, 1), whh, 1f, direct, 0, Math.max(hidden, 1));
                     System.arraycopy(direct, 0, dh, 0, rowsH);
                 } else {
                     RnnCellKernel.backward(batch, hidden, relu, y, t * rowsH, dh, 0, dgi, t * rowsG, false);
-                    Gemm.sgemm(false, false, batch, hidden, gh, 1f, dgi, t * rowsG, Math.max(gh, 1), wHh.data(), 0,
-                            Math.max(hidden, 1), 0f, dh, 0, Math.max(hidden, 1));
+                    Gemm.sgemm(false, batch, 1f, dgi, t * rowsG, Math.max(gh, 1), whh, 0f, dh, 0, Math.max(hidden, 1));
                 }
             }
             if (h0 != null && h0.requiresGrad()) {

@@ -76,7 +76,7 @@ class CellKernelsTest {
         float[][] outs = new float[2][];
         for (int ref = 0; ref < 2; ref++) {
             float[] hh = new float[b * h];
-            RnnCellKernel.forward(b, h, relu, pre, 0, xg, 0, bhh, 0, hh, 0, ref == 1);
+            RnnCellKernel.forward(b, h, relu, pre.clone(), 0, xg, 0, bhh, 0, hh, 0, ref == 1);   // pre is overwritten
             float[] dp = new float[b * h];
             RnnCellKernel.backward(b, h, relu, hh, 0, dh, 0, dp, 0, ref == 1);
             outs[ref] = concat(hh, dp);

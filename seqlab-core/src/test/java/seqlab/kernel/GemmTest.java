@@ -63,6 +63,29 @@ class GemmTest {
         }
     }
 
+    @ParameterizedTest(name = "M={0} N={1} K={2}")
+    @MethodSource("shapes")
+    void prePackedBMatchesReference(int m, int n, int k) {
+        SplittableRandom rnd = new SplittableRandom(7L * m + 3L * n + k);
+        for (boolean tb : new boolean[] {false, true}) {
+            int ldb = (tb ? k : n) + 2;
+            float[] a = KernelTesting.random(rnd, Math.max(1, m * k), 1f);
+            float[] b = KernelTesting.random(rnd, Math.max(1, (tb ? n : k) * ldb), 1f);
+            float[] c0 = KernelTesting.random(rnd, Math.max(1, m * n), 1f);
+            Gemm.PackedB pb = Gemm.pack(tb, k, n, b, 0, ldb);
+            for (float[] ab : new float[][] {{1f, 0f}, {0.5f, 1f}}) {
+                float[] want = c0.clone();
+                float[] got = c0.clone();
+                float[] again = c0.clone();
+                Gemm.reference(false, tb, m, n, k, ab[0], a, 0, Math.max(k, 1), b, 0, ldb, ab[1], want, 0, Math.max(n, 1));
+                Gemm.sgemm(false, m, ab[0], a, 0, Math.max(k, 1), pb, ab[1], got, 0, Math.max(n, 1));
+                Gemm.sgemm(false, tb, m, n, k, ab[0], a, 0, Math.max(k, 1), b, 0, ldb, ab[1], again, 0, Math.max(n, 1));
+                KernelTesting.assertClose("packed gemm tb=" + tb, want, got, 1e-5 * Math.sqrt(k + 1), 1e-5);
+                assertThat(got).as("packed and unpacked give the same bits").isEqualTo(again);
+            }
+        }
+    }
+
     @Test
     void knownSmallProduct() {
         float[] a = {1, 2, 3, 4, 5, 6};          // (2, 3)
