@@ -162,6 +162,21 @@ def lm_case(cell, tie, seed, V=11, E=8, H=8, L=2, B=3, T=7, steps=10):
     save(os.path.join(OUT, "rnnlm_%s%s.safetensors" % (cell, "_tied" if tie else "")), tensors, meta)
 
 
+def layer_norm_case(seed=5, rows=6, C=37):
+    torch.manual_seed(seed)
+    ln = nn.LayerNorm(C)
+    with torch.no_grad():
+        ln.weight.copy_(1 + 0.1 * torch.randn(C))
+        ln.bias.copy_(0.1 * torch.randn(C))
+    x = (3 * torch.randn(rows, C) + 1).requires_grad_()
+    y = ln(x)
+    w = torch.randn(rows, C)
+    (y * w).sum().backward()
+    tensors = {"x": f32(x), "w": f32(w), "y": f32(y), "param.weight": f32(ln.weight), "param.bias": f32(ln.bias),
+               "grad.x": f32(x.grad), "grad.weight": f32(ln.weight.grad), "grad.bias": f32(ln.bias.grad)}
+    save(os.path.join(OUT, "layernorm.safetensors"), tensors, {"eps": "1e-05", "torch": torch.__version__})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
@@ -171,6 +186,7 @@ def main():
         recurrent_case(cell + "_l2_state", cell, 2, False, True, True, T=4, B=2, I=5, H=7, seed=seed + 1)
         recurrent_case(cell + "_bi2_state", cell, 2, True, True, True, T=3, B=2, I=3, H=17, seed=seed + 2)
         seed += 10
+    layer_norm_case()
     lm_case("lstm", False, 7)
     lm_case("lstm", True, 8)
     lm_case("gru", False, 9)

@@ -74,6 +74,17 @@ class GradcheckTest {
         assertGradients(() -> Ops.stack(List.of(a, c)), a, c);
     }
 
+    @ParameterizedTest(name = "rows={0} C={1}")
+    @CsvSource({"1,1", "3,5", "2,17", "4,33"})
+    void layerNorm(int rows, int c) {
+        Rng rng = new Rng(rows * 10 + c);
+        Tensor x = param(rng, 2f, rows, c);
+        Tensor g = param(rng, 1f, c);
+        Tensor b = param(rng, 1f, c);
+        assertGradients(() -> LayerNormOp.apply(x, g, b, 1e-5f), x, g, b);
+        assertGradients(() -> LayerNormOp.apply(x, null, null, 1e-5f), x);
+    }
+
     @Test
     void dropoutUsesTheSameMaskForwardAndBackward() {
         Rng rng = new Rng(5);
