@@ -140,6 +140,7 @@ def lm_case(cell, tie, seed, V=11, E=8, H=8, L=2, B=3, T=7, steps=10):
     loss.backward()
     tensors["logits"] = f32(logits)
     tensors["loss"] = np.array([loss.item()], dtype=np.float32)
+    initial_state = {n: f32(p) for n, p in model.state_dict().items()}
     for n, p in model.named_parameters():
         tensors["grad." + n] = f32(p.grad)
     # 10 AdamW steps on the same batch (PyTorch defaults but lr): the llm.c pattern
@@ -156,6 +157,13 @@ def lm_case(cell, tie, seed, V=11, E=8, H=8, L=2, B=3, T=7, steps=10):
     tensors["adamw_losses"] = np.array(losses, dtype=np.float32)
     for n, p in model.state_dict().items():
         tensors["after." + n] = f32(p)
+    # the file a user of the PyTorch example would write: the state dict alone (tied: one name,
+    # as safetensors' save_model keeps one of two shared tensors), with the logits to expect
+    state = dict(initial_state)
+    if tie:
+        del state["decoder.weight"]
+    save(os.path.join(OUT, "pt_rnnlm_%s%s.safetensors" % (cell, "_tied" if tie else "")), state,
+         {"format": "pt"})
     meta = {"architecture": "rnn-lm", "cell": cell, "vocab_size": V, "embedding_size": E, "hidden_size": H,
             "num_layers": L, "dropout": "0.0", "tie_weights": str(tie).lower(),
             "adamw": "lr=0.01 betas=(0.9,0.999) eps=1e-8 weight_decay=0.01", "torch": torch.__version__}

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * with {@code lda >= K}; A transposed is stored (K, M) with {@code lda >= M}; likewise B.
  *
  * <p>The fast path follows the BLIS layout: B is packed into K_C × N_R slivers, A into
- * M_R × K_C slivers (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
+ * M_R × K_C slivers (M_R = 8 rows with 512-bit vectors, else 6) (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
  * M_R × N_R tile of C in vector registers (N_R = two vectors). The output is split over the
  * thread pool by a fixed partition of whole tiles; the order of the K sum for every element of C
  * is the same whatever the partition, so results are bit-identical for any thread count.
@@ -22,7 +22,8 @@ public final class Gemm {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    static final int MR = 6;
+    /** Rows of the register tile: 8 with 512-bit vectors (32 registers hold 16 accumulators), else 6. */
+    static final int MR = L >= 16 ? 8 : 6;
     static final int NR = 2 * L;
     private static final int KC = 256;
     private static final int MC = 16 * MR;
@@ -298,8 +299,17 @@ public final class Gemm {
         }
     }
 
+    /** C[tile] += the packed A sliver times the packed B sliver, with the tile height of this machine. */
+    private static void micro(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] c, int ci, int ldc) {
+        if (MR == 8) {
+            micro8(kc, ap, aBase, bp, bBase, c, ci, ldc);
+        } else {
+            micro6(kc, ap, aBase, bp, bBase, c, ci, ldc);
+        }
+    }
+
     /** The 6 × 2L register tile: C[0:6, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A). */
-    private static void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+    private static void micro6(int kc, float[] ap, int aBase, float[] bp, int bBase,
                               float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -309,7 +319,7 @@ public final class Gemm {
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
         int ai = aBase;
         int bi = bBase;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += 6, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector av = FloatVector.broadcast(F, ap[ai]);
@@ -345,5 +355,66 @@ public final class Gemm {
         FloatVector.fromArray(F, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L);
         FloatVector.fromArray(F, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
         FloatVector.fromArray(F, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L);
+    }
+
+    /** The 8 × 2L register tile: C[0:8, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A). */
+    private static void micro8(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                              float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        int ai = aBase;
+        int bi = bBase;
+        for (int p = 0; p < kc; p++, ai += 8, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        // The stores are written out here, not in a helper taking vectors: a call that passes a
+        // vector makes C2 box it (a heap allocation per loop iteration), halving the throughput.
+        FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(F, c, ci + L).add(c01).intoArray(c, ci + L);
+        FloatVector.fromArray(F, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(F, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+        FloatVector.fromArray(F, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(F, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(F, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
+        FloatVector.fromArray(F, c, ci + 6 * ldc + L).add(c61).intoArray(c, ci + 6 * ldc + L);
+        FloatVector.fromArray(F, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
+        FloatVector.fromArray(F, c, ci + 7 * ldc + L).add(c71).intoArray(c, ci + 7 * ldc + L);
     }
 }

@@ -1,19 +1,20 @@
 package seqlab.kernel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The explicit thread pool: the one piece of global mutable state in seqlab.
  *
  * <p>Work is split with a <em>fixed</em> partition: {@link #forEach(int, Task)} runs task indices
- * {@code 0..n-1}, each exactly once, and a caller that needs a result independent of the thread
- * count gives every index its own output (no cross-task reduction happens here). Which thread
- * runs which index may vary; what each index computes may not.
+ * {@code 0..n-1}, each exactly once, worker w taking the contiguous block
+ * [n·w/W, n·(w+1)/W); a caller that needs a result independent of the thread count gives every
+ * index its own output (no cross-task reduction happens here).
+ *
+ * <p>The workers are persistent and wait for work by spinning briefly, then parking: a training
+ * step issues hundreds of small GEMMs (one per time step), and handing each to an executor costs
+ * more than the work. A call made from inside a task runs serially on that thread.
  */
 public final class Parallel {
 
@@ -23,12 +24,15 @@ public final class Parallel {
         void run(int index);
     }
 
+    private static final int SPIN = 20_000;
+
     private static int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-    private static ExecutorService pool;
+    private static Pool pool;
+    private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private Parallel() {}
 
-    /** Sets the number of worker threads (1 runs everything on the caller's thread). */
+    /** Sets the number of threads, the caller's included (1 runs everything on the caller's thread). */
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + n);
@@ -44,64 +48,124 @@ public final class Parallel {
         return threads;
     }
 
-    private static synchronized ExecutorService pool() {
+    private static synchronized Pool pool() {
         if (pool == null) {
-            pool = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "seqlab-worker");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = new Pool(threads - 1);
         }
         return pool;
     }
 
-    /** Runs {@code task(i)} for i in [0, n); the caller's thread takes part. */
+    /** Runs {@code task(i)} for i in [0, n); the caller's thread takes the first block. */
     public static void forEach(int n, Task task) {
         int t = threads();
-        if (n <= 1 || t == 1) {
+        if (n <= 1 || t == 1 || IN_TASK.get()) {
             for (int i = 0; i < n; i++) {
                 task.run(i);
             }
             return;
         }
-        // Contiguous blocks of indices per worker; the caller runs the first block.
-        int workers = Math.min(t, n);
-        ExecutorService p = pool();
-        List<Future<?>> futures = new ArrayList<>(workers - 1);
-        for (int w = 1; w < workers; w++) {
-            int lo = (int) ((long) n * w / workers);
-            int hi = (int) ((long) n * (w + 1) / workers);
-            futures.add(p.submit(() -> {
-                for (int i = lo; i < hi; i++) {
-                    task.run(i);
-                }
-            }));
-        }
-        int hi0 = n / workers;
-        RuntimeException first = null;
-        try {
-            for (int i = 0; i < hi0; i++) {
-                task.run(i);
+        pool().run(n, Math.min(t, n), task);
+    }
+
+    /** Persistent workers; one batch of work at a time (calls are serialised). */
+    private static final class Pool {
+        private final Thread[] workers;
+        private final AtomicInteger generation = new AtomicInteger();
+        private final AtomicInteger remaining = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile Task task;
+        private volatile int n;
+        private volatile int parts;
+        private volatile boolean stopped;
+        private volatile Thread caller;
+
+        Pool(int count) {
+            workers = new Thread[count];
+            for (int w = 0; w < count; w++) {
+                int id = w + 1;
+                workers[w] = new Thread(() -> loop(id), "seqlab-worker-" + id);
+                workers[w].setDaemon(true);
+                workers[w].start();
             }
-        } catch (RuntimeException e) {
-            first = e;
         }
-        for (Future<?> f : futures) {
+
+        synchronized void run(int count, int p, Task t) {
+            task = t;
+            n = count;
+            parts = p;
+            failure.set(null);
+            caller = Thread.currentThread();
+            remaining.set(p - 1);
+            generation.incrementAndGet();                      // publish the work
+            for (int w = 0; w < p - 1; w++) {
+                LockSupport.unpark(workers[w]);
+            }
+            block(0);
+            int spins = 0;
+            while (remaining.get() > 0) {
+                if (++spins < SPIN) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            task = null;
+            Throwable f = failure.get();
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+        }
+
+        private void block(int w) {
+            int lo = (int) ((long) n * w / parts);
+            int hi = (int) ((long) n * (w + 1) / parts);
+            Task t = task;
+            boolean was = IN_TASK.get();
+            IN_TASK.set(Boolean.TRUE);
             try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+                for (int i = lo; i < hi; i++) {
+                    t.run(i);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (first == null) {
-                    first = new IllegalStateException("interrupted while waiting for workers", e);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                IN_TASK.set(was);
+            }
+        }
+
+        private void loop(int id) {
+            int seen = 0;
+            while (!stopped) {
+                int spins = 0;
+                int g;
+                while ((g = generation.get()) == seen && !stopped) {
+                    if (++spins < SPIN) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                if (stopped) {
+                    return;
+                }
+                seen = g;
+                if (id < parts) {
+                    block(id);
+                    if (remaining.decrementAndGet() == 0) {
+                        LockSupport.unpark(caller);
+                    }
                 }
             }
         }
-        if (first != null) {
-            throw first;
+
+        void shutdown() {
+            stopped = true;
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
         }
     }
 }

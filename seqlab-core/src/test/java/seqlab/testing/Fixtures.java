@@ -41,9 +41,12 @@ public final class Fixtures {
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < want.length; i++) {
+            if (Float.isNaN(want[i]) && Float.isNaN(got[i]) || Float.isInfinite(want[i]) && want[i] == got[i]) {
+                continue;                                   // the same special value
+            }
             double d = Math.abs((double) got[i] - want[i]);
             if (Double.isNaN(d)) {
-                fail(what + ": NaN at index " + i);
+                fail(what + ": NaN at index " + i + " (want " + want[i] + ", got " + got[i] + ")");
             }
             maxDiff = Math.max(maxDiff, d);
             double excess = d - (atol + rtol * Math.abs(want[i]));

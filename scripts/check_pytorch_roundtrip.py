@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""Checks that a seqlab rnn-lm model directory loads in PyTorch and gives seqlab's logits.
+
+    /usr/bin/python3 scripts/check_pytorch_roundtrip.py MODEL_DIR IDS.safetensors LOGITS.safetensors
+
+MODEL_DIR is a seqlab model directory; IDS holds input_ids [batch, time] (integer) and LOGITS the
+output of `seqlab forward --model MODEL_DIR --input IDS --output LOGITS`. The weights are read by
+hand (Debian has no safetensors package), loaded into the architecture of PyTorch's example
+word-language model with load_state_dict(strict=True), and the logits compared.
+"""
+
+import json
+import struct
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from make_fixtures import RNNModel  # noqa: E402
+
+NP = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32}
+
+
+def read(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = info["data_offsets"]
+        out[name] = np.frombuffer(data[b:e], dtype=NP[info["dtype"]]).reshape(info["shape"])
+    return out
+
+
+def main():
+    model_dir, ids_path, logits_path = sys.argv[1:4]
+    cfg = json.load(open(model_dir + "/config.json"))
+    model = RNNModel(cfg["cell"], cfg["vocab_size"], cfg["embedding_size"], cfg["hidden_size"],
+                     cfg["num_layers"], 0.0, cfg["tie_weights"])
+    state = {k: torch.from_numpy(v.copy()) for k, v in read(model_dir + "/model.safetensors").items()}
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    ids = torch.from_numpy(read(ids_path)["input_ids"].astype(np.int64))
+    with torch.no_grad():
+        logits = model(ids.t().contiguous()).transpose(0, 1).numpy()
+    theirs = read(logits_path)["logits"]
+    diff = np.abs(logits - theirs)
+    print("load_state_dict(strict=True): ok; logits %s; max |diff| %.3g; max |logit| %.3g"
+          % (list(logits.shape), diff.max(), np.abs(logits).max()))
+    sys.exit(0 if np.allclose(theirs, logits, rtol=1e-4, atol=1e-4) else 1)
+
+
+if __name__ == "__main__":
+    main()
