@@ -26,7 +26,7 @@ import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train a small character-level LSTM on a built-in generated corpus (about a minute on 2 cores), "
+        description = "Train a small character-level LSTM on a built-in generated corpus (under a minute on 2 cores), "
                 + "then sample from it. Needs no files.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -76,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
         o.println();
         for (int i = 0; i < 3; i++) {
             int[] gen = RnnGenerator.generate(model, tok.encode("The "), 160, new SamplingConfig(0.8f, 0, 1f), new Rng(42 + i), null);
-            o.println(("The " + Text.forTerminal(tok.decode(gen))).strip().indent(4).stripTrailing());
+            ("The " + Text.forTerminal(tok.decode(gen))).strip().lines()
+                    .forEach(line -> o.println(line.isBlank() ? "" : "    " + line));
             o.println();
         }
         o.println("  model saved in " + out + "; try: ./seqlab generate --model " + out + " --prompt \"A clever \"");

@@ -22,6 +22,7 @@ final class TrainLog implements Closeable {
     static final String HEADER = "step,lr,train_loss,val_loss,tokens_per_s,elapsed_s";
 
     private final BufferedWriter w;
+    private long lastFlush = System.nanoTime();
 
     private TrainLog(BufferedWriter w) {
         this.w = w;
@@ -58,6 +59,9 @@ final class TrainLog implements Closeable {
         try {
             w.write(String.format(Locale.ROOT, "%d,%.6g,%.6f,%s,%.1f,%.2f%n", step, lr, trainLoss,
                     Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "%.6f", valLoss), tokensPerSecond, elapsed));
+            if (System.nanoTime() - lastFlush > 5_000_000_000L) {          // so that tail -f shows progress
+                flush();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,6 +70,7 @@ final class TrainLog implements Closeable {
     void flush() {
         try {
             w.flush();
+            lastFlush = System.nanoTime();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
