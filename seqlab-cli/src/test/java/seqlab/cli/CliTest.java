@@ -204,6 +204,19 @@ class CliTest {
         assertUserError(run("info", pickle.toString()), "zip archive");
     }
 
+    @Test
+    void nonFiniteWeightsLoadWithAWarning() {
+        ModelDirectory.Loaded m = ModelDirectory.load(model);
+        m.model().namedParameters().get("decoder.bias").data()[0] = Float.NaN;
+        Path nan = dir.resolve("nan-model");
+        ModelDirectory.save(nan, m.model(), m.tokenizer());
+        Run info = run("info", nan.toString());
+        assertThat(info.code()).isZero();
+        assertThat(info.out()).contains("warning: decoder.bias has 1 non-finite value(s)").contains("warning: 1 non-finite values");
+        Run gen = run("generate", "--model", nan.toString(), "--prompt", "a", "--tokens", "3");
+        assertThat(gen.err()).startsWith("seqlab: warning: decoder.bias has 1 non-finite");
+    }
+
     static void copyDir(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (var files = Files.list(from)) {

@@ -29,7 +29,7 @@ public final class Gemm {
     private static final int MC = 16 * MR;
     private static final int NC = 64 * NR;
 
-    private static volatile boolean useReference = false;
+    private static volatile boolean useReference = Boolean.getBoolean("seqlab.reference");
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});

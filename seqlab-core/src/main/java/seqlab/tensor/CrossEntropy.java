@@ -36,7 +36,7 @@ public final class CrossEntropy {
             kept++;
         }
         float[] logp = new float[n * v];
-        Softmax.logSoftmax(n, v, logits.data(), 0, logp, 0, false);
+        Softmax.logSoftmax(n, v, logits.data(), 0, logp, 0, seqlab.kernel.Kernels.reference());
         double sum = 0;
         for (int i = 0; i < n; i++) {
             if (targets[i] != ignoreIndex) {

@@ -3,6 +3,7 @@ package seqlab.tensor;
 import java.util.Arrays;
 
 import seqlab.kernel.Gemm;
+import seqlab.kernel.Kernels;
 import seqlab.kernel.GruCellKernel;
 import seqlab.kernel.LstmCellKernel;
 import seqlab.kernel.RnnCellKernel;
@@ -68,6 +69,7 @@ public final class RecurrentScan {
         float[] hns = gru ? new float[steps * rowsH] : null;                 // W_hn·h + b_hn
         float[] hT = new float[rowsH];
         float[] cT = lstm ? new float[rowsH] : null;
+        boolean ref = Kernels.reference();
         Gemm.PackedB whhT = Gemm.pack(true, hidden, gh, wHh.data(), 0, Math.max(hidden, 1));    // W_hhᵀ, packed once for all steps
         for (int p = 0; p < steps; p++) {
             int t = reverse ? steps - 1 - p : p;
@@ -80,12 +82,12 @@ public final class RecurrentScan {
                 float[] cp = p == 0 ? c0d : cs;
                 int cpOff = p == 0 ? 0 : tPrev * rowsH;
                 LstmCellKernel.forward(batch, hidden, act, t * rowsG, xg, t * rowsG, bhh, 0, cp, cpOff,
-                        cs, t * rowsH, tcs, t * rowsH, y, t * rowsH, false);
+                        cs, t * rowsH, tcs, t * rowsH, y, t * rowsH, ref);
             } else if (gru) {
                 GruCellKernel.forward(batch, hidden, act, t * rowsG, xg, t * rowsG, bhh, 0, hp, hpOff,
-                        hns, t * rowsH, y, t * rowsH, false);
+                        hns, t * rowsH, y, t * rowsH, ref);
             } else {
-                RnnCellKernel.forward(batch, hidden, relu, act, t * rowsG, xg, t * rowsG, bhh, 0, y, t * rowsH, false);
+                RnnCellKernel.forward(batch, hidden, relu, act, t * rowsG, xg, t * rowsG, bhh, 0, y, t * rowsH, ref);
             }
         }
         if (steps > 0) {
@@ -127,17 +129,17 @@ public final class RecurrentScan {
                     float[] cp = p == 0 ? c0d : cs;
                     int cpOff = p == 0 ? 0 : tPrev * rowsH;
                     LstmCellKernel.backward(batch, hidden, act, t * rowsG, cp, cpOff, tcs, t * rowsH, dh, 0, dc, 0,
-                            dgi, t * rowsG, false);
+                            dgi, t * rowsG, ref);
                     // ∂h_{t−1} = ∂g_t·W_hh
                     Gemm.sgemm(false, batch, 1f, dgi, t * rowsG, Math.max(gh, 1), whh, 0f, dh, 0, Math.max(hidden, 1));
                 } else if (gru) {
                     GruCellKernel.backward(batch, hidden, act, t * rowsG, hns, t * rowsH, hp, hpOff, dh, 0,
-                            dgi, t * rowsG, dgh, t * rowsG, direct, 0, false);
+                            dgi, t * rowsG, dgh, t * rowsG, direct, 0, ref);
                     // ∂h_{t−1} = ∂h_t ⊙ z + ∂g^hh_t·W_hh
                     Gemm.sgemm(false, batch, 1f, dgh, t * rowsG, Math.max(gh, 1), whh, 1f, direct, 0, Math.max(hidden, 1));
                     System.arraycopy(direct, 0, dh, 0, rowsH);
                 } else {
-                    RnnCellKernel.backward(batch, hidden, relu, y, t * rowsH, dh, 0, dgi, t * rowsG, false);
+                    RnnCellKernel.backward(batch, hidden, relu, y, t * rowsH, dh, 0, dgi, t * rowsG, ref);
                     Gemm.sgemm(false, batch, 1f, dgi, t * rowsG, Math.max(gh, 1), whh, 0f, dh, 0, Math.max(hidden, 1));
                 }
             }

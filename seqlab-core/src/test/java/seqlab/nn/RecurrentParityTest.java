@@ -37,6 +37,22 @@ class RecurrentParityTest {
             "lstm_l1", "lstm_l2_state", "lstm_bi2_state",
             "gru_l1", "gru_l2_state", "gru_bi2_state"})
     void matchesPyTorch(String name) {
+        check(name);
+    }
+
+    /** The reference loops (Kernels.useReference) must match PyTorch as well: they are the truth the fast path is tested against. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rnn_tanh_bi2_state", "rnn_relu_l2_state", "lstm_bi2_state", "gru_bi2_state"})
+    void referenceKernelsMatchPyTorch(String name) {
+        seqlab.kernel.Kernels.useReference(true);
+        try {
+            check(name);
+        } finally {
+            seqlab.kernel.Kernels.useReference(false);
+        }
+    }
+
+    private static void check(String name) {
         Safetensors.File f = Fixtures.open("recurrent_" + name + ".safetensors");
         Map<String, String> meta = f.metadata();
         RecurrentConfig config = new RecurrentConfig(CellType.fromId(meta.get("cell")),
