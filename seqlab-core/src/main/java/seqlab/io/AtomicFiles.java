@@ -61,6 +61,27 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes the temporary files a killed writer left in {@code dir} (names ".NAME.*.tmp", as
+     * {@link #write} makes them); returns how many.
+     */
+    public static int deleteStaleTemps(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (var files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : files) {
+                if (Files.isRegularFile(p) && Files.deleteIfExists(p)) {
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir + ": " + message(e), e);
+        }
+        return n;
+    }
+
     public static void writeString(Path target, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         write(target, ch -> writeFully(ch, ByteBuffer.wrap(bytes)));

@@ -76,6 +76,19 @@ public final class Checkpoint {
         return dir;
     }
 
+    /** Deletes checkpoint directories without a manifest (saves that a kill interrupted). */
+    static void deleteUnfinished(Path out) {
+        Path root = out.resolve(DIR);
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        for (Path d : stepDirs(root)) {
+            if (!Files.exists(d.resolve(MANIFEST))) {
+                deleteTree(d);
+            }
+        }
+    }
+
     /** The newest checkpoint under {@code out} whose manifest and files verify. */
     public static Found latest(Path out) {
         Path root = out.resolve(DIR);

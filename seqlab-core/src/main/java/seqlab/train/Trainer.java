@@ -8,6 +8,7 @@ import java.util.Map;
 
 import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
+import seqlab.io.AtomicFiles;
 import seqlab.io.FormatException;
 import seqlab.io.JsonFields;
 import seqlab.io.Safetensors;
@@ -117,6 +118,8 @@ public final class Trainer {
      */
     public double runUntil(long stopAt) {
         model.train(true);
+        AtomicFiles.deleteStaleTemps(out);                    // left by a run that was killed while saving
+        Checkpoint.deleteUnfinished(out);
         LrSchedule schedule = cfg.lrSchedule();
         listener.onStart(step, cfg.steps(), model.parameterCount());
         long t0 = System.nanoTime();
