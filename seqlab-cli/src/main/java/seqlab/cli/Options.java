@@ -36,7 +36,7 @@ final class Options {
 
     /** A terminal shows the updating progress line; pipes and CI get a line per evaluation. */
     static boolean live() {
-        return System.console() != null && System.getenv("CI") == null;
+        return System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
     }
 
     /** Deletes a directory and everything in it. */
