@@ -22,8 +22,11 @@ public final class Gemm {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Rows of the register tile: 8 with 512-bit vectors (32 registers hold 16 accumulators), else 6. */
-    static final int MR = L >= 16 ? 8 : 6;
+    /**
+     * Rows of the register tile: 8 with 512-bit vectors (32 registers hold 16 accumulators), else 6.
+     * {@code -Dseqlab.gemm.rows=6} forces the 6-row kernel (how the tests cover it on AVX-512).
+     */
+    static final int MR = Integer.getInteger("seqlab.gemm.rows", L >= 16 ? 8 : 6) == 6 ? 6 : 8;
     static final int NR = 2 * L;
     private static final int KC = 256;
     private static final int MC = 16 * MR;
