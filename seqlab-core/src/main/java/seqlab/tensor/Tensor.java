@@ -121,11 +121,6 @@ public final class Tensor {
         }
     }
 
-    /** Drops the gradient buffer (frees memory of activations once backward is done). */
-    void releaseGrad() {
-        grad = null;
-    }
-
     /** Backpropagates from this scalar: ∂this/∂this = 1. */
     public void backward() {
         if (data.length != 1) {
