@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -14,7 +15,6 @@ import seqlab.data.BuiltinCorpus;
 import seqlab.data.LmDataset;
 import seqlab.decode.RnnGenerator;
 import seqlab.decode.SamplingConfig;
-import seqlab.kernel.Parallel;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.tensor.CellType;
@@ -39,12 +39,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "600", description = "training steps (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
-        Parallel.setThreads(Options.threads(threads));
+        threads.apply();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String text = BuiltinCorpus.generate("sentences", DataSource.BUILTIN_CHARS, 1234);

@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.data.LmDataset;
-import seqlab.kernel.Parallel;
 import seqlab.model.ModelDirectory;
 import seqlab.text.Tokenizer;
 import seqlab.train.Evaluation;
@@ -32,12 +32,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seq", defaultValue = "256", description = "window length; the state carries across windows (default: ${DEFAULT-VALUE})")
     int seq;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
-        Parallel.setThreads(Options.threads(threads));
+        threads.apply();
         if (seq <= 0) {
             throw new UserException("--seq must be > 0, got " + seq);
         }

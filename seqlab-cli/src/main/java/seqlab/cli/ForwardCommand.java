@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.io.Safetensors;
-import seqlab.kernel.Parallel;
 import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
 import seqlab.tensor.Rng;
@@ -38,12 +38,12 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--force", description = "overwrite --output if it exists")
     boolean force;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
-        Parallel.setThreads(Options.threads(threads));
+        threads.apply();
         if (Files.exists(output) && !force) {
             throw new UserException("--output " + output + " exists; use --force to overwrite it");
         }

@@ -6,13 +6,13 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.decode.RnnGenerator;
 import seqlab.decode.SamplingConfig;
-import seqlab.kernel.Parallel;
 import seqlab.model.ModelDirectory;
 import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
@@ -50,12 +50,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1337", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
-        Parallel.setThreads(Options.threads(threads));
+        threads.apply();
         if (tokens < 0) {
             throw new UserException("--tokens must be >= 0, got " + tokens);
         }

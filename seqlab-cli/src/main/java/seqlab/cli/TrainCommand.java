@@ -7,13 +7,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.data.LmDataset;
 import seqlab.io.JsonFields;
-import seqlab.kernel.Parallel;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.tensor.Rng;
@@ -108,8 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1337", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
@@ -117,7 +117,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     int run(PrintWriter err, boolean resuming) {
-        Parallel.setThreads(Options.threads(threads));
+        threads.apply();
         Path dir = resuming ? resume : out;
         if (resuming) {
             Checkpoint.Found found = Checkpoint.latest(dir);

@@ -1,0 +1,17 @@
+package seqlab.cli;
+
+import picocli.CommandLine.Option;
+
+import seqlab.kernel.Parallel;
+
+/** The {@code --threads} option shared by the commands that compute (a picocli mixin). */
+final class ThreadsOption {
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    /** Sizes the thread pool as asked (all cores by default). */
+    void apply() {
+        Parallel.setThreads(Options.threads(threads));
+    }
+}
