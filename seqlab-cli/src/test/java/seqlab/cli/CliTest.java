@@ -205,6 +205,17 @@ class CliTest {
     }
 
     @Test
+    void zeroStepsStillEvaluatesAndSavesTheInitialModel() {
+        Path out = dir.resolve("zero");
+        String[] args = tinyTrain(out);
+        args[java.util.Arrays.asList(args).indexOf("--steps") + 1] = "0";
+        Run r = run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("done: step 0, val loss 3.");
+        assertThat(out.resolve("model.safetensors")).exists();
+    }
+
+    @Test
     void nonFiniteWeightsLoadWithAWarning() {
         ModelDirectory.Loaded m = ModelDirectory.load(model);
         m.model().namedParameters().get("decoder.bias").data()[0] = Float.NaN;

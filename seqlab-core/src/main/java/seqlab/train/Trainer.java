@@ -163,6 +163,12 @@ public final class Trainer {
                 }
             }
         }
+        if (Double.isNaN(lastVal) && step == cfg.steps()) {
+            // nothing left to train (--steps 0, or resumed at its last step): still evaluate and save
+            lastVal = Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+            listener.onEval(step, Double.NaN, lastVal);
+            checkpoint();
+        }
         return lastVal;
     }
 
