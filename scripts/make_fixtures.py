@@ -185,6 +185,59 @@ def layer_norm_case(seed=5, rows=6, C=37):
     save(os.path.join(OUT, "layernorm.safetensors"), tensors, {"eps": "1e-05", "torch": torch.__version__})
 
 
+class Scores(nn.Module):
+    """The attention scores of seqlab's nn/attention, with the same parameter names:
+    bahdanau (W_a, U_a, v: torch_bench.py), luong-dot, luong-general and luong-concat (attn, v:
+    the PyTorch chatbot tutorial's Attn)."""
+
+    def __init__(self, kind, hq, hk, a):
+        super().__init__()
+        self.kind = kind
+        if kind == "bahdanau":
+            self.W_a = nn.Linear(hq, a, bias=False)
+            self.U_a = nn.Linear(hk, a)
+            self.v = nn.Linear(a, 1, bias=False)
+        elif kind == "general":
+            self.attn = nn.Linear(hk, hq)
+        elif kind == "concat":
+            self.attn = nn.Linear(hq + hk, a)
+            self.v = nn.Parameter(torch.rand(a) - 0.5)
+
+    def forward(self, s, h, mask):               # s (B, Hq), h (B, S, Hk), mask (B, S) bool
+        if self.kind == "bahdanau":
+            e = self.v(torch.tanh(self.W_a(s).unsqueeze(1) + self.U_a(h))).squeeze(2)
+        elif self.kind == "dot":
+            e = (s.unsqueeze(1) * h).sum(2)
+        elif self.kind == "general":
+            e = (s.unsqueeze(1) * self.attn(h)).sum(2)
+        else:
+            rep = s.unsqueeze(1).expand(-1, h.size(1), -1)
+            e = (self.v * torch.tanh(self.attn(torch.cat([rep, h], 2)))).sum(2)
+        alpha = F.softmax(e.masked_fill(~mask, float("-inf")), dim=1)
+        return torch.bmm(alpha.unsqueeze(1), h).squeeze(1), alpha
+
+
+def attention_case(kind, seed, B=3, S=5, hq=6, hk=6, a=7):
+    torch.manual_seed(seed)
+    m = Scores(kind, hq, hk, a)
+    s = torch.randn(B, hq, requires_grad=True)
+    h = torch.randn(B, S, hk, requires_grad=True)
+    mask = torch.ones(B, S, dtype=torch.bool)
+    mask[1, 3:] = False                           # padding at the end of row 1
+    mask[2, 0] = False                            # and a hole in row 2
+    context, alpha = m(s, h, mask)
+    w_c, w_a = torch.randn(context.shape), torch.randn(alpha.shape)
+    ((context * w_c).sum() + (alpha * w_a).sum()).backward()
+    tensors = {"query": f32(s), "keys": f32(h), "mask": mask.numpy().astype(np.int64), "w_context": f32(w_c),
+               "w_weights": f32(w_a), "context": f32(context), "weights": f32(alpha),
+               "grad.query": f32(s.grad), "grad.keys": f32(h.grad)}
+    for n, p in m.named_parameters():
+        tensors["param." + n] = f32(p)
+        tensors["grad." + n] = f32(p.grad)
+    save(os.path.join(OUT, "attention_%s.safetensors" % kind), tensors,
+         {"kind": kind, "query_dim": hq, "key_dim": hk, "attn_dim": a, "torch": torch.__version__})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
@@ -195,6 +248,8 @@ def main():
         recurrent_case(cell + "_bi2_state", cell, 2, True, True, True, T=3, B=2, I=3, H=17, seed=seed + 2)
         seed += 10
     layer_norm_case()
+    for i, kind in enumerate(("bahdanau", "dot", "general", "concat")):
+        attention_case(kind, 40 + i)
     lm_case("lstm", False, 7)
     lm_case("lstm", True, 8)
     lm_case("gru", False, 9)

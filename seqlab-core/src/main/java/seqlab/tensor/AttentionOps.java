@@ -1,0 +1,208 @@
+package seqlab.tensor;
+
+import java.util.Arrays;
+
+import seqlab.kernel.FastMath;
+import seqlab.kernel.Softmax;
+
+/**
+ * The batched pieces attention is built from, each one differentiable op:
+ * scores by dot product, a softmax that gives padding exactly zero weight, the weighted sum of
+ * values, tanh, and the broadcast of a per-row vector over a sequence.
+ * Shapes: q (B, H), keys/values (B, S, H), scores and weights (B, S), mask (B, S) true = attend.
+ */
+public final class AttentionOps {
+
+    private AttentionOps() {}
+
+    /** e[b, i] = q[b, :] · k[b, i, :]. */
+    public static Tensor dotScores(Tensor q, Tensor k) {
+        int b = q.dim(0);
+        int h = q.dim(1);
+        if (k.rank() != 3 || k.dim(0) != b || k.dim(2) != h) {
+            throw new IllegalArgumentException("attention: query " + Arrays.toString(q.shape()) + " and keys "
+                    + Arrays.toString(k.shape()) + " do not match; expected (B, H) and (B, S, H)");
+        }
+        int s = k.dim(1);
+        Tensor e = Tensor.zeros(b, s);
+        float[] qd = q.data();
+        float[] kd = k.data();
+        float[] ed = e.data();
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < s; i++) {
+                double acc = 0;
+                int ko = (r * s + i) * h;
+                for (int j = 0; j < h; j++) {
+                    acc += (double) qd[r * h + j] * kd[ko + j];
+                }
+                ed[r * s + i] = (float) acc;
+            }
+        }
+        Node.record(new Tensor[] {e}, new Tensor[] {q, k}, () -> {
+            float[] de = e.gradOrNull();
+            if (de == null) {
+                return;
+            }
+            float[] dq = q.requiresGrad() ? q.grad() : null;
+            float[] dk = k.requiresGrad() ? k.grad() : null;
+            for (int r = 0; r < b; r++) {
+                for (int i = 0; i < s; i++) {
+                    float g = de[r * s + i];
+                    int ko = (r * s + i) * h;
+                    for (int j = 0; j < h; j++) {
+                        if (dq != null) {
+                            dq[r * h + j] += g * kd[ko + j];           // ∂q = Σ_i ∂e_i k_i
+                        }
+                        if (dk != null) {
+                            dk[ko + j] += g * qd[r * h + j];           // ∂k_i = ∂e_i q
+                        }
+                    }
+                }
+            }
+        });
+        return e;
+    }
+
+    /**
+     * α = softmax over positions with mask[b, i] = false given weight exactly 0 (−∞ before the
+     * softmax); a row with no position to attend gives all zeros and zero gradient, never NaN.
+     * mask may be null (attend everywhere).
+     */
+    public static Tensor maskedSoftmax(Tensor scores, boolean[] mask) {
+        int b = scores.dim(0);
+        int s = scores.dim(1);
+        if (mask != null && mask.length != b * s) {
+            throw new IllegalArgumentException("attention: mask has " + mask.length + " entries, scores " + b + "x" + s);
+        }
+        float[] z = scores.data().clone();
+        if (mask != null) {
+            for (int i = 0; i < z.length; i++) {
+                if (!mask[i]) {
+                    z[i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        Tensor a = Tensor.zeros(b, s);
+        Softmax.softmax(b, s, z, 0, a.data(), 0, seqlab.kernel.Kernels.reference());
+        Node.record(new Tensor[] {a}, new Tensor[] {scores}, () -> {
+            float[] da = a.gradOrNull();
+            if (da == null || !scores.requiresGrad()) {
+                return;
+            }
+            float[] ad = a.data();
+            float[] dz = scores.grad();
+            for (int r = 0; r < b; r++) {
+                double dot = 0;                                        // Σ_j α_j ∂α_j
+                for (int j = 0; j < s; j++) {
+                    dot += (double) ad[r * s + j] * da[r * s + j];
+                }
+                for (int j = 0; j < s; j++) {                          // ∂e_i = α_i (∂α_i − Σ_j α_j ∂α_j)
+                    dz[r * s + j] += (float) (ad[r * s + j] * (da[r * s + j] - dot));
+                }
+            }
+        });
+        return a;
+    }
+
+    /** c[b, :] = Σ_i α[b, i] · v[b, i, :]. */
+    public static Tensor weightedSum(Tensor alpha, Tensor v) {
+        int b = alpha.dim(0);
+        int s = alpha.dim(1);
+        if (v.rank() != 3 || v.dim(0) != b || v.dim(1) != s) {
+            throw new IllegalArgumentException("attention: weights " + Arrays.toString(alpha.shape()) + " and values "
+                    + Arrays.toString(v.shape()) + " do not match; expected (B, S) and (B, S, H)");
+        }
+        int h = v.dim(2);
+        Tensor c = Tensor.zeros(b, h);
+        float[] ad = alpha.data();
+        float[] vd = v.data();
+        float[] cd = c.data();
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < s; i++) {
+                float w = ad[r * s + i];
+                int vo = (r * s + i) * h;
+                for (int j = 0; j < h; j++) {
+                    cd[r * h + j] += w * vd[vo + j];
+                }
+            }
+        }
+        Node.record(new Tensor[] {c}, new Tensor[] {alpha, v}, () -> {
+            float[] dc = c.gradOrNull();
+            if (dc == null) {
+                return;
+            }
+            float[] da = alpha.requiresGrad() ? alpha.grad() : null;
+            float[] dv = v.requiresGrad() ? v.grad() : null;
+            for (int r = 0; r < b; r++) {
+                for (int i = 0; i < s; i++) {
+                    int vo = (r * s + i) * h;
+                    double acc = 0;
+                    for (int j = 0; j < h; j++) {
+                        acc += (double) dc[r * h + j] * vd[vo + j];   // ∂α_i = ∂c · v_i
+                        if (dv != null) {
+                            dv[vo + j] += ad[r * s + i] * dc[r * h + j];   // ∂v_i = α_i ∂c
+                        }
+                    }
+                    if (da != null) {
+                        da[r * s + i] += (float) acc;
+                    }
+                }
+            }
+        });
+        return c;
+    }
+
+    /** Element-wise tanh. */
+    public static Tensor tanh(Tensor x) {
+        Tensor y = Tensor.zeros(x.shape());
+        FastMath.tanh(x.size(), x.data(), 0, y.data(), 0);
+        Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
+            float[] dy = y.gradOrNull();
+            if (dy != null && x.requiresGrad()) {
+                float[] dx = x.grad();
+                float[] yd = y.data();
+                for (int i = 0; i < dx.length; i++) {
+                    dx[i] += dy[i] * (1f - yd[i] * yd[i]);                // tanh' = 1 − tanh²
+                }
+            }
+        });
+        return y;
+    }
+
+    /** out[b, i, :] = seq[b, i, :] + row[b, :]: a per-row vector added at every position. */
+    public static Tensor addToEachPosition(Tensor seq, Tensor row) {
+        int b = seq.dim(0);
+        int s = seq.dim(1);
+        int h = seq.dim(2);
+        if (row.rank() != 2 || row.dim(0) != b || row.dim(1) != h) {
+            throw new IllegalArgumentException("attention: cannot add " + Arrays.toString(row.shape()) + " to each position of "
+                    + Arrays.toString(seq.shape()));
+        }
+        Tensor out = Tensor.of(seq.data().clone(), seq.shape());
+        float[] od = out.data();
+        float[] rd = row.data();
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < s; i++) {
+                seqlab.kernel.Vec.add(h, rd, r * h, od, (r * s + i) * h);
+            }
+        }
+        Node.record(new Tensor[] {out}, new Tensor[] {seq, row}, () -> {
+            float[] dout = out.gradOrNull();
+            if (dout == null) {
+                return;
+            }
+            if (seq.requiresGrad()) {
+                seqlab.kernel.Vec.add(dout.length, dout, 0, seq.grad(), 0);
+            }
+            if (row.requiresGrad()) {
+                float[] dr = row.grad();
+                for (int r = 0; r < b; r++) {
+                    for (int i = 0; i < s; i++) {
+                        seqlab.kernel.Vec.add(h, dout, (r * s + i) * h, dr, r * h);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+}
