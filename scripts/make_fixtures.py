@@ -238,6 +238,40 @@ def attention_case(kind, seed, B=3, S=5, hq=6, hk=6, a=7):
          {"kind": kind, "query_dim": hq, "key_dim": hk, "attn_dim": a, "torch": torch.__version__})
 
 
+def bleu_cases():
+    """corpus_bleu of NLTK (default weights, no smoothing) on fixed and random token lists."""
+    import random
+    from nltk.translate.bleu_score import corpus_bleu
+    rnd = random.Random(3)
+    words = "the a cat dog sat on mat is was big small red".split()
+    cases = [
+        {"refs": [[["the", "cat", "is", "on", "the", "mat"], ["there", "is", "a", "cat", "on", "the", "mat"]]],
+         "hyps": [["the", "cat", "the", "cat", "on", "the", "mat"]]},
+        {"refs": [[["a", "b", "c", "d"]]], "hyps": [["a", "b", "c", "d"]]},
+        {"refs": [[["a", "b", "c", "d", "e", "f"]]], "hyps": [["a", "b", "c"]]},
+        {"refs": [[["x", "y"]]], "hyps": [["z"]]},
+        {"refs": [[["a", "b", "c", "d", "e"]], [["a", "b"]]], "hyps": [["a", "b", "c", "d", "e"], ["a", "b"]]},
+    ]
+    for _ in range(30):
+        n = rnd.randint(1, 6)
+        refs, hyps = [], []
+        for _ in range(n):
+            refs.append([[rnd.choice(words) for _ in range(rnd.randint(3, 14))] for _ in range(rnd.randint(1, 3))])
+            base = rnd.choice(refs[-1])
+            hyp = [w if rnd.random() < 0.7 else rnd.choice(words) for w in base]
+            hyps.append(hyp[:rnd.randint(1, len(hyp))] if rnd.random() < 0.3 else hyp)
+        cases.append({"refs": refs, "hyps": hyps})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for c in cases:
+            c["bleu"] = repr(float(corpus_bleu(c["refs"], c["hyps"])))
+    path = os.path.join(OUT, "bleu_nltk.json")
+    with open(path, "w") as f:
+        json.dump({"nltk": __import__("nltk").__version__, "cases": cases}, f, indent=1)
+    print("wrote %s (%d cases)" % (os.path.relpath(path), len(cases)))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
@@ -248,6 +282,7 @@ def main():
         recurrent_case(cell + "_bi2_state", cell, 2, True, True, True, T=3, B=2, I=3, H=17, seed=seed + 2)
         seed += 10
     layer_norm_case()
+    bleu_cases()
     for i, kind in enumerate(("bahdanau", "dot", "general", "concat")):
         attention_case(kind, 40 + i)
     lm_case("lstm", False, 7)
