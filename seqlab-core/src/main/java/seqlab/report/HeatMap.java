@@ -1,0 +1,68 @@
+package seqlab.report;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import seqlab.io.AtomicFiles;
+
+/**
+ * A heat map as SVG, for attention weights: one row per target token, one column per source
+ * token, each cell shaded from white (0) to dark blue (1), token labels on both axes (source
+ * labels turned 45°), the value range on a colour bar.
+ */
+public final class HeatMap {
+
+    private static final int CELL = 26;
+    private static final int LEFT = 110;
+    private static final int TOP = 110;
+
+    private final String title;
+    private final String[] rows;
+    private final String[] cols;
+    private final float[] values;     // (rows, cols), row-major, in [0, 1]
+
+    public HeatMap(String title, String[] rowLabels, String[] colLabels, float[] values) {
+        if (values.length != rowLabels.length * colLabels.length) {
+            throw new IllegalArgumentException("heat map: " + values.length + " values for " + rowLabels.length + " rows × "
+                    + colLabels.length + " columns");
+        }
+        this.title = title;
+        this.rows = rowLabels.clone();
+        this.cols = colLabels.clone();
+        this.values = values.clone();
+    }
+
+    static String shade(double v) {
+        double t = Double.isFinite(v) ? Math.max(0, Math.min(1, v)) : 0;
+        int r = (int) Math.round(255 - t * (255 - 8));
+        int g = (int) Math.round(255 - t * (255 - 48));
+        int b = (int) Math.round(255 - t * (255 - 107));
+        return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
+    }
+
+    public String toSvg() {
+        int w = LEFT + cols.length * CELL + 90;
+        int h = TOP + rows.length * CELL + 30;
+        Svg svg = new Svg(w, h);
+        svg.text(LEFT, 20, title, "start", 0);
+        for (int j = 0; j < cols.length; j++) {
+            svg.text(LEFT + j * CELL + CELL / 2.0, TOP - 8, cols[j], "start", -45);
+        }
+        for (int i = 0; i < rows.length; i++) {
+            svg.text(LEFT - 8, TOP + i * CELL + CELL / 2.0 + 4, rows[i], "end", 0);
+            for (int j = 0; j < cols.length; j++) {
+                svg.rect(LEFT + j * CELL, TOP + i * CELL, CELL - 1, CELL - 1, shade(values[i * cols.length + j]));
+            }
+        }
+        int bx = LEFT + cols.length * CELL + 30;
+        for (int k = 0; k < 10; k++) {
+            svg.rect(bx, TOP + k * 12, 16, 12, shade(1 - k / 9.0));
+        }
+        svg.text(bx + 22, TOP + 10, "1", "start", 0).text(bx + 22, TOP + 120, "0", "start", 0);
+        return svg.finish();
+    }
+
+    public void write(Path file) {
+        AtomicFiles.writeString(file, toSvg());
+    }
+}

@@ -1,0 +1,134 @@
+package seqlab.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import seqlab.io.AtomicFiles;
+
+/**
+ * A line plot as SVG, written by hand (the core depends on the JDK alone): several series,
+ * axes with ticks and labels, a title, a legend, and linear or logarithmic axes. Points that
+ * are not finite, or ≤ 0 on a log axis, are left out (the line breaks there).
+ */
+public final class LinePlot {
+
+    /** One named line: x and y of equal length. */
+    public record Series(String name, double[] x, double[] y) {
+        public Series {
+            if (x.length != y.length) {
+                throw new IllegalArgumentException("series " + name + ": " + x.length + " x values, " + y.length + " y values");
+            }
+        }
+    }
+
+    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+    private static final int W = 720;
+    private static final int H = 440;
+    private static final int LEFT = 70;
+    private static final int RIGHT = 180;
+    private static final int TOP = 40;
+    private static final int BOTTOM = 55;
+
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final boolean logX;
+    private final boolean logY;
+    private final List<Series> series = new ArrayList<>();
+
+    public LinePlot(String title, String xLabel, String yLabel, boolean logX, boolean logY) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.logX = logX;
+        this.logY = logY;
+    }
+
+    public LinePlot add(Series s) {
+        series.add(s);
+        return this;
+    }
+
+    private boolean usable(double v, boolean log) {
+        return Double.isFinite(v) && (!log || v > 0);
+    }
+
+    public String toSvg() {
+        double[] xr = range(true);
+        double[] yr = range(false);
+        Svg svg = new Svg(W, H);
+        int pw = W - LEFT - RIGHT;
+        int ph = H - TOP - BOTTOM;
+        svg.text(LEFT + pw / 2.0, 22, title, "middle", 0);
+        svg.line(LEFT, TOP + ph, LEFT + pw, TOP + ph, "black", 1).line(LEFT, TOP, LEFT, TOP + ph, "black", 1);
+        for (double t : Ticks.of(xr[0], xr[1], logX)) {
+            double px = LEFT + pw * frac(t, xr, logX);
+            svg.line(px, TOP + ph, px, TOP + ph + 5, "black", 1).line(px, TOP, px, TOP + ph, "#e0e0e0", 0.5)
+                    .text(px, TOP + ph + 18, Ticks.label(t), "middle", 0);
+        }
+        for (double t : Ticks.of(yr[0], yr[1], logY)) {
+            double py = TOP + ph * (1 - frac(t, yr, logY));
+            svg.line(LEFT - 5, py, LEFT, py, "black", 1).line(LEFT, py, LEFT + pw, py, "#e0e0e0", 0.5)
+                    .text(LEFT - 8, py + 4, Ticks.label(t), "end", 0);
+        }
+        svg.text(LEFT + pw / 2.0, H - 12, xLabel + (logX ? " (log scale)" : ""), "middle", 0);
+        svg.text(18, TOP + ph / 2.0, yLabel + (logY ? " (log scale)" : ""), "middle", -90);
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            String color = COLORS[k % COLORS.length];
+            StringBuilder pts = new StringBuilder();
+            for (int i = 0; i < s.x().length; i++) {
+                if (!usable(s.x()[i], logX) || !usable(s.y()[i], logY)) {
+                    if (pts.length() > 0) {
+                        svg.polyline(pts, color);
+                        pts.setLength(0);
+                    }
+                    continue;
+                }
+                pts.append(Svg.num(LEFT + pw * frac(s.x()[i], xr, logX))).append(',')
+                        .append(Svg.num(TOP + ph * (1 - frac(s.y()[i], yr, logY)))).append(' ');
+            }
+            if (pts.length() > 0) {
+                svg.polyline(pts, color);
+            }
+            double ly = TOP + 10 + 20 * k;
+            svg.line(LEFT + pw + 15, ly, LEFT + pw + 40, ly, color, 2).text(LEFT + pw + 46, ly + 4, s.name(), "start", 0);
+        }
+        return svg.finish();
+    }
+
+    public void write(Path file) {
+        AtomicFiles.writeString(file, toSvg());
+    }
+
+    private double[] range(boolean x) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        boolean log = x ? logX : logY;
+        for (Series s : series) {
+            double[] v = x ? s.x() : s.y();
+            for (int i = 0; i < v.length; i++) {
+                if (usable(s.x()[i], logX) && usable(s.y()[i], logY)) {
+                    lo = Math.min(lo, v[i]);
+                    hi = Math.max(hi, v[i]);
+                }
+            }
+        }
+        if (lo > hi) {
+            return log ? new double[] {1, 10} : new double[] {0, 1};
+        }
+        if (lo == hi) {
+            return log ? new double[] {lo / 2, hi * 2} : new double[] {lo - 1, hi + 1};
+        }
+        if (log) {
+            return new double[] {lo / 1.05, hi * 1.05};
+        }
+        double pad = (hi - lo) * 0.03;                       // keep lines off the frame
+        return new double[] {lo - pad, hi + pad};
+    }
+
+    private static double frac(double v, double[] r, boolean log) {
+        return log ? (Math.log10(v) - Math.log10(r[0])) / (Math.log10(r[1]) - Math.log10(r[0])) : (v - r[0]) / (r[1] - r[0]);
+    }
+}

@@ -1,0 +1,83 @@
+package seqlab.report;
+
+import java.util.Locale;
+
+/** A tiny SVG writer: elements appended to a buffer, text escaped, numbers in a fixed format. */
+final class Svg {
+
+    private final StringBuilder b = new StringBuilder();
+    private final int width;
+    private final int height;
+
+    Svg(int width, int height) {
+        this.width = width;
+        this.height = height;
+        b.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                        + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n", width, height, width, height));
+        b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
+    }
+
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String escape(String s) {
+        StringBuilder o = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> o.append("&lt;");
+                case '>' -> o.append("&gt;");
+                case '&' -> o.append("&amp;");
+                case '"' -> o.append("&quot;");
+                default -> {
+                    if (c >= 0x20 || c == '\t') {
+                        o.append(c);
+                    }
+                }
+            }
+        }
+        return o.toString();
+    }
+
+    Svg line(double x1, double y1, double x2, double y2, String stroke, double w) {
+        b.append("<line x1=\"").append(num(x1)).append("\" y1=\"").append(num(y1)).append("\" x2=\"").append(num(x2))
+                .append("\" y2=\"").append(num(y2)).append("\" stroke=\"").append(stroke).append("\" stroke-width=\"")
+                .append(num(w)).append("\"/>\n");
+        return this;
+    }
+
+    Svg rect(double x, double y, double w, double h, String fill) {
+        b.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" width=\"").append(num(w))
+                .append("\" height=\"").append(num(h)).append("\" fill=\"").append(fill).append("\"/>\n");
+        return this;
+    }
+
+    Svg text(double x, double y, String s, String anchor, double rotate) {
+        b.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" text-anchor=\"").append(anchor).append('"');
+        if (rotate != 0) {
+            b.append(" transform=\"rotate(").append(num(rotate)).append(' ').append(num(x)).append(' ').append(num(y)).append(")\"");
+        }
+        b.append('>').append(escape(s)).append("</text>\n");
+        return this;
+    }
+
+    Svg polyline(StringBuilder points, String stroke) {
+        b.append("<polyline fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"2\" points=\"")
+                .append(points.toString().strip()).append("\"/>\n");
+        return this;
+    }
+
+    String finish() {
+        return b.append("</svg>\n").toString();
+    }
+
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+}

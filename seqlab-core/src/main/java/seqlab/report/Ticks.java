@@ -1,0 +1,48 @@
+package seqlab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Axis ticks: "nice" steps of 1, 2 or 5 × 10^k on linear axes, powers of ten on log axes. */
+final class Ticks {
+
+    private Ticks() {}
+
+    static List<Double> of(double lo, double hi, boolean log) {
+        List<Double> out = new ArrayList<>();
+        if (log) {
+            // powers of ten; if the range holds fewer than two, 1-2-5 multiples; then every digit
+            for (int[] mantissas : new int[][] {{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+                out.clear();
+                for (int e = (int) Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+                    for (int m : mantissas) {
+                        double t = m * Math.pow(10, e);
+                        if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) {
+                            out.add(t);
+                        }
+                    }
+                }
+                if (out.size() >= 2) {
+                    return out;
+                }
+            }
+            return out;
+        }
+        double raw = (hi - lo) / 6;
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
+        for (double t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
+            out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        }
+        return out;
+    }
+
+    static String label(double v) {
+        if (v != 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) {
+            return String.format(Locale.ROOT, "%.0e", v);
+        }
+        String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+}
