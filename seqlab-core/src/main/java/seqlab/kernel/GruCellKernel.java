@@ -31,7 +31,7 @@ public final class GruCellKernel {
             return;
         }
         int g3 = 3 * hidden;
-        float[] scratch = new float[hidden];
+        float[] scratch = Vec.scratch(hidden);
         for (int row = 0; row < batch; row++) {
             int gr = gOff + row * g3;
             int xr = xOff + row * g3;

@@ -34,7 +34,7 @@ public final class LstmCellKernel {
             return;
         }
         int g4 = 4 * hidden;
-        float[] scratch = new float[hidden];
+        float[] scratch = Vec.scratch(hidden);
         for (int r = 0; r < batch; r++) {
             int gr = gOff + r * g4;
             int sr = r * hidden;

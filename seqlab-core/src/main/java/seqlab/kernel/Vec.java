@@ -68,6 +68,18 @@ public final class Vec {
         return s;
     }
 
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** A per-thread scratch row of at least n floats (contents undefined), reused across calls. */
+    static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
     /** σ(x) in double-precision StrictMath, rounded once: the reference loops' σ. */
     static float sigmoidReference(float x) {
         return (float) (1.0 / (1.0 + StrictMath.exp(-(double) x)));
