@@ -172,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < t.length; i++) {
                 t[i] /= inner;
             }
-            out.add(new Result("W8", String.format("sgemm torch.mm %dx%dx%d", m, n, k).replace("torch.mm", "seqlab"),
+            out.add(new Result("W8", String.format("sgemm seqlab %dx%dx%d", m, n, k),
                     "GFLOP/s", flops / 1e9, t));
         }
         return out;

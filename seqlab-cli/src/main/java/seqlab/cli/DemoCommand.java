@@ -11,7 +11,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import seqlab.data.BuiltinCorpus;
 import seqlab.data.LmDataset;
 import seqlab.decode.RnnGenerator;
 import seqlab.decode.SamplingConfig;
@@ -47,7 +46,8 @@ final class DemoCommand implements Callable<Integer> {
         threads.apply();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String text = BuiltinCorpus.generate("sentences", DataSource.BUILTIN_CHARS, 1234);
+        DataSource source = DataSource.read("builtin:sentences");
+        String text = source.text();
         CharTokenizer tok = CharTokenizer.fit(text);
         LmDataset data = LmDataset.split(tok.encode(text));
         RnnLmConfig mc = new RnnLmConfig(CellType.LSTM, tok.vocabSize(), 64, 256, 1, 0f, false);
@@ -63,10 +63,10 @@ final class DemoCommand implements Callable<Integer> {
                 tok.vocabSize(), Math.log(tok.vocabSize()));
         o.flush();
         if (java.nio.file.Files.isDirectory(out.resolve(seqlab.train.Checkpoint.DIR))) {
-            Options.deleteTree(out.resolve(seqlab.train.Checkpoint.DIR));   // the demo always starts afresh
+            seqlab.io.Directories.deleteTree(out.resolve(seqlab.train.Checkpoint.DIR));   // the demo always starts afresh
         }
         long t0 = System.nanoTime();
-        Trainer t = Trainer.start(model, tok, data, new DataSource("builtin:sentences", text).describe(), cfg, out,
+        Trainer t = Trainer.start(model, tok, data, source.describe(), cfg, out,
                 new Progress(err, Options.live()));
         double after = t.run();
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -53,10 +53,6 @@ final class InfoCommand implements Callable<Integer> {
             ModelDirectory.Loaded loaded = ModelDirectory.load(path);
             loaded.warnings().forEach(w -> out.println("warning: " + w));
         }
-        if (Safetensors.looksLikeZip(file)) {
-            throw new UserException(file + " is a zip archive (a PyTorch .pt/.bin pickle), which seqlab never loads because unpickling runs code; "
-                    + "save it with safetensors' save_file and try again");
-        }
         Safetensors.File f = Safetensors.open(file);
         out.printf("%s: %d tensors%n", file, f.tensors().size());
         if (!f.metadata().isEmpty()) {

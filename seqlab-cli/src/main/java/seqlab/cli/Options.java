@@ -38,15 +38,4 @@ final class Options {
     static boolean live() {
         return System.console() != null && System.console().isTerminal() && System.getenv("CI") == null;
     }
-
-    /** Deletes a directory and everything in it. */
-    static void deleteTree(java.nio.file.Path d) {
-        try (var walk = java.nio.file.Files.walk(d)) {
-            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot delete " + d + ": " + e.getMessage(), e);
-        }
-    }
 }

@@ -13,13 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.data.LmDataset;
-import seqlab.io.JsonFields;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Tokenizer;
-import seqlab.text.Tokenizers;
 import seqlab.text.WordTokenizer;
 import seqlab.train.Checkpoint;
 import seqlab.train.TrainConfig;
@@ -134,7 +132,10 @@ final class TrainCommand implements Callable<Integer> {
             if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
                 throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); resume with the same file");
             }
-            Tokenizer tok = Tokenizers.fromJson(readTokenizer(dir));
+            Tokenizer tok = seqlab.model.ModelDirectory.readTokenizer(dir);
+            if (tok == null) {
+                throw new UserException(dir + " has no tokenizer.json; it is not a complete run directory");
+            }
             LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
             RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(cfg.seed()));
             err.printf(Locale.ROOT, "resuming %s from step %d%n", dir, saved.step());
@@ -145,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, --force to overwrite, or another --out");
         }
         if (force && Files.exists(dir.resolve(Checkpoint.DIR))) {
-            Options.deleteTree(dir.resolve(Checkpoint.DIR));
+            seqlab.io.Directories.deleteTree(dir.resolve(Checkpoint.DIR));
         }
         TrainConfig cfg = new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip,
                 evalEvery, evalBatches, seed);
@@ -189,13 +190,5 @@ final class TrainCommand implements Callable<Integer> {
         if (!ok) {
             throw new UserException(flag + " differs from the checkpoint's model (" + saved + "); drop the flag to resume, or start a new run");
         }
-    }
-
-    private static JsonFields readTokenizer(Path dir) {
-        Path p = dir.resolve("tokenizer.json");
-        if (!Files.exists(p)) {
-            throw new UserException(dir + " has no tokenizer.json; it is not a complete run directory");
-        }
-        return seqlab.model.ModelDirectory.readJson(p);
     }
 }

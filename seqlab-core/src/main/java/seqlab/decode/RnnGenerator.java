@@ -28,10 +28,7 @@ public final class RnnGenerator {
         if (count < 0) {
             throw new IllegalArgumentException("number of tokens must be >= 0, got " + count);
         }
-        boolean wasTraining = model.training();
-        model.train(false);
-        model.requiresGrad(false);
-        try {
+        return model.inference(() -> {
             int v = model.config().vocabSize();
             int[] out = new int[count];
             RnnLanguageModel.Output o = model.forward(prompt, 1, prompt.length, null, null, rng);
@@ -54,9 +51,6 @@ public final class RnnGenerator {
                 }
             }
             return out;
-        } finally {
-            model.requiresGrad(true);
-            model.train(wasTraining);
-        }
+        });
     }
 }

@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -433,15 +432,5 @@ public final class Safetensors {
                 AtomicFiles.writeFully(ch, tensors.get(name).bytes().duplicate());
             }
         });
-    }
-
-    /** Whether a file starts like a zip archive (PyTorch's pickled .pt/.bin). */
-    public static boolean looksLikeZip(Path path) {
-        try (var in = Files.newInputStream(path)) {
-            byte[] b = in.readNBytes(2);
-            return b.length == 2 && b[0] == 'P' && b[1] == 'K';
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -71,10 +71,9 @@ public final class ModelDirectory {
         }
         RnnLanguageModel model = new RnnLanguageModel(config, new Rng(0));
         List<String> warnings = StateDict.load(model, Safetensors.open(weights));
-        Tokenizer tok = null;
+        Tokenizer tok = readTokenizer(dir);
         Path tokPath = dir.resolve(TOKENIZER);
-        if (Files.exists(tokPath)) {
-            tok = Tokenizers.fromJson(readJson(tokPath));
+        if (tok != null) {
             if (tok.vocabSize() != config.vocabSize()) {
                 throw new FormatException(tokPath + ": vocabulary of " + tok.vocabSize() + " tokens, but config.json says vocab_size "
                         + config.vocabSize() + "; the files come from different models");
@@ -82,6 +81,12 @@ public final class ModelDirectory {
         }
         model.train(false);
         return new Loaded(model, tok, warnings);
+    }
+
+    /** The directory's tokenizer.json, or null when it has none. */
+    public static Tokenizer readTokenizer(Path dir) {
+        Path p = dir.resolve(TOKENIZER);
+        return Files.exists(p) ? Tokenizers.fromJson(readJson(p)) : null;
     }
 
     /** Reads a JSON object file with errors that name it. */

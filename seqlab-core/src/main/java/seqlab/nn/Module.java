@@ -89,6 +89,22 @@ public abstract class Module {
         }
     }
 
+    /**
+     * Runs {@code body} in inference mode: evaluation mode (no dropout) and no gradients recorded;
+     * the training mode is restored afterwards and gradients switched back on.
+     */
+    public <T> T inference(java.util.function.Supplier<T> body) {
+        boolean was = training;
+        train(false);
+        requiresGrad(false);
+        try {
+            return body.get();
+        } finally {
+            requiresGrad(true);
+            train(was);
+        }
+    }
+
     /** Turns gradient collection on or off for every parameter (off for inference). */
     public void requiresGrad(boolean on) {
         for (Parameter p : parameters()) {

@@ -20,7 +20,6 @@ public final class AdamW extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final float weightDecay;
     private final boolean decoupled;
     private final List<float[]> m;
     private final List<float[]> v;
@@ -30,20 +29,16 @@ public final class AdamW extends Optimizer {
      */
     public AdamW(List<Parameter> params, double beta1, double beta2, double eps, float weightDecay, boolean decoupled,
                  boolean decayMatricesOnly) {
-        super(params, decayMatricesOnly);
+        super(params, weightDecay, decayMatricesOnly);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Invalid beta parameters: (" + beta1 + ", " + beta2 + "), each must be in [0, 1)");
         }
         if (!(eps >= 0)) {
             throw new IllegalArgumentException("Invalid epsilon value: " + eps);
         }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("Invalid weight_decay value: " + weightDecay);
-        }
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        this.weightDecay = weightDecay;
         this.decoupled = decoupled;
         this.m = zerosLikeParams();
         this.v = zerosLikeParams();
@@ -75,7 +70,7 @@ public final class AdamW extends Optimizer {
             float[] w = p.data();
             float[] mk = m.get(k);
             float[] vk = v.get(k);
-            float wd = decay[k] ? weightDecay : 0f;
+            float wd = decay(k);
             float shrink = (float) (1 - (double) lr * wd);
             for (int i = 0; i < w.length; i++) {
                 float gi = g[i];

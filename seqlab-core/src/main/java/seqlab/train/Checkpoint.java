@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import seqlab.io.AtomicFiles;
+import seqlab.io.Directories;
 import seqlab.io.FormatException;
 import seqlab.io.Json;
 import seqlab.io.JsonFields;
@@ -52,7 +53,7 @@ public final class Checkpoint {
         Path dir = stepDir(out, step);
         try {
             if (Files.exists(dir)) {
-                deleteTree(dir);
+                Directories.deleteTree(dir);
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -84,7 +85,7 @@ public final class Checkpoint {
         }
         for (Path d : stepDirs(root)) {
             if (!Files.exists(d.resolve(MANIFEST))) {
-                deleteTree(d);
+                Directories.deleteTree(d);
             }
         }
     }
@@ -164,22 +165,11 @@ public final class Checkpoint {
                 continue;
             }
             if (!d.equals(stepDir(out, keepStep))) {
-                deleteTree(d);
+                Directories.deleteTree(d);
             }
         }
     }
 
-    static void deleteTree(Path d) {
-        try (var walk = Files.walk(d)) {
-            List<Path> all = new ArrayList<>(walk.toList());
-            java.util.Collections.reverse(all);
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + d + ": " + e.getMessage(), e);
-        }
-    }
 
     private static long size(Path p) {
         try {

@@ -32,10 +32,7 @@ public final class Evaluation {
      * evaluation of a run sees the same windows (nanoGPT's estimate_loss).
      */
     public static double estimate(RnnLanguageModel model, int[] split, int batch, int time, int batches, long seed) {
-        boolean was = model.training();
-        model.train(false);
-        model.requiresGrad(false);
-        try {
+        return model.inference(() -> {
             Rng rng = new Rng(seed);
             double sum = 0;
             for (int i = 0; i < batches; i++) {
@@ -43,10 +40,7 @@ public final class Evaluation {
                 sum += model.loss(b.x(), b.y(), b.batch(), b.time(), rng).item();
             }
             return sum / batches;
-        } finally {
-            model.requiresGrad(true);
-            model.train(was);
-        }
+        });
     }
 
     /**
@@ -57,10 +51,7 @@ public final class Evaluation {
         if (split.length < 2) {
             throw new IllegalArgumentException("the split has " + split.length + " tokens; at least 2 are needed to evaluate");
         }
-        boolean was = model.training();
-        model.train(false);
-        model.requiresGrad(false);
-        try {
+        return model.inference(() -> {
             Rng rng = new Rng(0);
             Tensor h = null;
             Tensor c = null;
@@ -77,9 +68,6 @@ public final class Evaluation {
                 c = o.c() == null ? null : Tensor.of(o.c().data(), o.c().shape());
             }
             return new Nll(nats, count);
-        } finally {
-            model.requiresGrad(true);
-            model.train(was);
-        }
+        });
     }
 }

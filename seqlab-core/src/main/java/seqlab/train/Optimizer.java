@@ -14,19 +14,28 @@ import seqlab.nn.Parameter;
 public abstract class Optimizer {
 
     protected final List<Parameter> params;
-    protected final boolean[] decay;      // weight decay applies to parameter i
+    private final float[] decay;          // λ for parameter i: the weight decay, or 0 where it does not apply
     protected long steps;
 
     /**
+     * @param weightDecay       λ, ≥ 0
      * @param decayMatricesOnly nanoGPT's grouping: weight decay on parameters of rank ≥ 2 (matrices
      *                          and embeddings) only, none on biases; false decays every parameter
      */
-    protected Optimizer(List<Parameter> params, boolean decayMatricesOnly) {
-        this.params = List.copyOf(params);
-        this.decay = new boolean[params.size()];
-        for (int i = 0; i < decay.length; i++) {
-            decay[i] = !decayMatricesOnly || params.get(i).shape().length >= 2;
+    protected Optimizer(List<Parameter> params, float weightDecay, boolean decayMatricesOnly) {
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("Invalid weight_decay value: " + weightDecay);
         }
+        this.params = List.copyOf(params);
+        this.decay = new float[params.size()];
+        for (int i = 0; i < decay.length; i++) {
+            decay[i] = !decayMatricesOnly || params.get(i).shape().length >= 2 ? weightDecay : 0f;
+        }
+    }
+
+    /** The weight decay λ of parameter k (0 where it does not apply). */
+    protected float decay(int k) {
+        return decay[k];
     }
 
     /** One update with learning rate {@code lr}; parameters without a gradient are skipped. */

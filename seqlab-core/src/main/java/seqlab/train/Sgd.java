@@ -12,19 +12,14 @@ import seqlab.nn.Parameter;
 public final class Sgd extends Optimizer {
 
     private final float momentum;
-    private final float weightDecay;
     private final List<float[]> buf;
 
     public Sgd(List<Parameter> params, float momentum, float weightDecay, boolean decayMatricesOnly) {
-        super(params, decayMatricesOnly);
+        super(params, weightDecay, decayMatricesOnly);
         if (!(momentum >= 0)) {
             throw new IllegalArgumentException("Invalid momentum value: " + momentum);
         }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("Invalid weight_decay value: " + weightDecay);
-        }
         this.momentum = momentum;
-        this.weightDecay = weightDecay;
         this.buf = zerosLikeParams();
     }
 
@@ -40,7 +35,7 @@ public final class Sgd extends Optimizer {
             }
             float[] w = p.data();
             float[] b = buf.get(k);
-            float wd = decay[k] ? weightDecay : 0f;
+            float wd = decay(k);
             for (int i = 0; i < w.length; i++) {
                 float d = wd != 0f ? g[i] + wd * w[i] : g[i];
                 if (momentum != 0f) {
