@@ -53,7 +53,9 @@ def f32(t):
     return t.detach().numpy().astype(np.float32)
 
 
-def recurrent_case(name, cell, layers, bidirectional, batch_first, with_state, T, B, I, H, seed):
+def recurrent_case(name, cell, layers, bidirectional, batch_first, with_state, T, B, I, H, seed, lengths=None):
+    """lengths: a padded batch run as a packed sequence (enforce_sorted=False); outputs at padded
+    positions are PyTorch's zeros and get zero loss weight."""
     torch.manual_seed(seed)
     kinds = {"rnn_tanh": lambda: nn.RNN(I, H, layers, nonlinearity="tanh", batch_first=batch_first,
                                         bidirectional=bidirectional),
@@ -76,9 +78,21 @@ def recurrent_case(name, cell, layers, bidirectional, batch_first, with_state, T
             args.append((h0, c0))
         else:
             args.append(h0)
+    if lengths is not None:
+        args[0] = nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), batch_first=batch_first,
+                                                    enforce_sorted=False)
+        tensors["lengths"] = np.array(lengths, dtype=np.int64)
     out, state = m(*args)
+    if lengths is not None:
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=batch_first, total_length=T)
     hn, cn = state if cell == "lstm" else (state, None)
     w_out = torch.randn(out.shape)
+    if lengths is not None:
+        for b, n in enumerate(lengths):
+            if batch_first:
+                w_out[b, n:] = 0
+            else:
+                w_out[n:, b] = 0
     w_h = torch.randn(hn.shape)
     loss = (out * w_out).sum() + (hn * w_h).sum()
     tensors.update(w_out=f32(w_out), w_h=f32(w_h), out=f32(out), h_n=f32(hn))
@@ -280,6 +294,8 @@ def main():
         recurrent_case(cell + "_l1", cell, 1, False, False, False, T=5, B=3, I=4, H=6, seed=seed)
         recurrent_case(cell + "_l2_state", cell, 2, False, True, True, T=4, B=2, I=5, H=7, seed=seed + 1)
         recurrent_case(cell + "_bi2_state", cell, 2, True, True, True, T=3, B=2, I=3, H=17, seed=seed + 2)
+        recurrent_case(cell + "_bi2_packed", cell, 2, True, True, True, T=6, B=4, I=3, H=9, seed=seed + 3,
+                       lengths=[6, 2, 1, 4])
         seed += 10
     layer_norm_case()
     bleu_cases()

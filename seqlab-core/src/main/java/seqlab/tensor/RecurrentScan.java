@@ -21,6 +21,12 @@ import seqlab.kernel.Vec;
  * <p>Shapes (time-major): x (T, B, I); h0, c0 (B, H) or null for zeros; W_ih (G·H, I); W_hh (G·H, H);
  * b_ih, b_hh (G·H) or null. Outputs: y (T, B, H), h_T (B, H), c_T (B, H) for LSTM. With
  * {@code reverse} the steps run t = T−1 … 0 and y[t] is still the state at position t.
+ *
+ * <p>Padded batches (PyTorch's packed sequences): with {@code lengths} (B), row b takes only its
+ * first lengths[b] steps; at a later step its state is carried unchanged, so h_T is the state
+ * after the row's last real token (forward) or after its first one (reverse, which starts at the
+ * row's last real token from h0). y at padded positions holds that carried state, not PyTorch's
+ * zeros: consumers must mask it.
  */
 public final class RecurrentScan {
 
@@ -31,6 +37,12 @@ public final class RecurrentScan {
 
     public static Result apply(CellType cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
                                Tensor bIh, Tensor bHh, boolean reverse) {
+        return apply(cell, x, h0, c0, wIh, wHh, bIh, bHh, reverse, null);
+    }
+
+    /** As above; {@code lengths} (B) gives each row's real steps, or null when every row has T. */
+    public static Result apply(CellType cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
+                               Tensor bIh, Tensor bHh, boolean reverse, int[] lengths) {
         if (x.rank() != 3) {
             throw new IllegalArgumentException("recurrent layer: input must be (T, B, I), got " + Arrays.toString(x.shape()));
         }
@@ -46,6 +58,7 @@ public final class RecurrentScan {
         }
         checkState("h0", h0, batch, hidden);
         checkState("c0", c0, batch, hidden);
+        checkLengths(lengths, batch, steps);
         boolean lstm = cell == CellType.LSTM;
         boolean gru = cell == CellType.GRU;
         boolean relu = cell == CellType.RNN_RELU;
@@ -89,6 +102,17 @@ public final class RecurrentScan {
             } else {
                 RnnCellKernel.forward(batch, hidden, relu, act, t * rowsG, xg, t * rowsG, bhh, 0, y, t * rowsH, ref);
             }
+            if (lengths != null) {                                           // padded rows keep their state
+                for (int b = 0; b < batch; b++) {
+                    if (t >= lengths[b]) {
+                        System.arraycopy(hp, hpOff + b * hidden, y, t * rowsH + b * hidden, hidden);
+                        if (lstm) {
+                            System.arraycopy(p == 0 ? c0d : cs, (p == 0 ? 0 : tPrev * rowsH) + b * hidden,
+                                    cs, t * rowsH + b * hidden, hidden);
+                        }
+                    }
+                }
+            }
         }
         if (steps > 0) {
             int tLast = reverse ? 0 : steps - 1;
@@ -115,6 +139,8 @@ public final class RecurrentScan {
             float[] dgh = gru ? new float[steps * rowsG] : dgi;             // ∂(W_hh·h + b_hh)
             float[] hPrev = new float[steps * rowsH];                       // h_{t−1} aligned with step t
             float[] direct = gru ? new float[rowsH] : null;
+            float[] keepH = lengths == null ? null : new float[rowsH];       // ∂h, ∂c of padded rows pass through
+            float[] keepC = lengths != null && lstm ? new float[rowsH] : null;
             Gemm.PackedB whh = Gemm.pack(false, gh, hidden, wHh.data(), 0, Math.max(hidden, 1));  // W_hh, packed once
             for (int p = steps - 1; p >= 0; p--) {
                 int t = reverse ? steps - 1 - p : p;
@@ -125,22 +151,36 @@ public final class RecurrentScan {
                 if (dy != null) {
                     Vec.add(rowsH, dy, t * rowsH, dh, 0);                   // ∂h_t += ∂y_t
                 }
+                boolean padded = lengths != null && carry(lengths, t, hidden, dh, keepH, dc, keepC, false);
                 if (lstm) {
                     float[] cp = p == 0 ? c0d : cs;
                     int cpOff = p == 0 ? 0 : tPrev * rowsH;
                     LstmCellKernel.backward(batch, hidden, act, t * rowsG, cp, cpOff, tcs, t * rowsH, dh, 0, dc, 0,
                             dgi, t * rowsG, ref);
+                    if (padded) {
+                        zeroPaddedRows(lengths, t, gh, dgi, t * rowsG);
+                    }
                     // ∂h_{t−1} = ∂g_t·W_hh
                     Gemm.sgemm(false, batch, 1f, dgi, t * rowsG, Math.max(gh, 1), whh, 0f, dh, 0, Math.max(hidden, 1));
                 } else if (gru) {
                     GruCellKernel.backward(batch, hidden, act, t * rowsG, hns, t * rowsH, hp, hpOff, dh, 0,
                             dgi, t * rowsG, dgh, t * rowsG, direct, 0, ref);
+                    if (padded) {
+                        zeroPaddedRows(lengths, t, gh, dgi, t * rowsG);
+                        zeroPaddedRows(lengths, t, gh, dgh, t * rowsG);
+                    }
                     // ∂h_{t−1} = ∂h_t ⊙ z + ∂g^hh_t·W_hh
                     Gemm.sgemm(false, batch, 1f, dgh, t * rowsG, Math.max(gh, 1), whh, 1f, direct, 0, Math.max(hidden, 1));
                     System.arraycopy(direct, 0, dh, 0, rowsH);
                 } else {
                     RnnCellKernel.backward(batch, hidden, relu, y, t * rowsH, dh, 0, dgi, t * rowsG, ref);
+                    if (padded) {
+                        zeroPaddedRows(lengths, t, gh, dgi, t * rowsG);
+                    }
                     Gemm.sgemm(false, batch, 1f, dgi, t * rowsG, Math.max(gh, 1), whh, 0f, dh, 0, Math.max(hidden, 1));
+                }
+                if (padded) {
+                    carry(lengths, t, hidden, dh, keepH, dc, keepC, true);
                 }
             }
             if (h0 != null && h0.requiresGrad()) {
@@ -170,6 +210,48 @@ public final class RecurrentScan {
             }
         });
         return new Result(yT, hTT, cTT);
+    }
+
+    /**
+     * For the rows padded at step t: saves (restore = false) or puts back (restore = true) their
+     * ∂h and ∂c, which pass to step t−1 unchanged. Returns whether any row is padded at t.
+     */
+    private static boolean carry(int[] lengths, int t, int hidden, float[] dh, float[] keepH, float[] dc, float[] keepC,
+                                 boolean restore) {
+        boolean any = false;
+        for (int b = 0; b < lengths.length; b++) {
+            if (t >= lengths[b]) {
+                any = true;
+                int o = b * hidden;
+                System.arraycopy(restore ? keepH : dh, o, restore ? dh : keepH, o, hidden);
+                if (keepC != null) {
+                    System.arraycopy(restore ? keepC : dc, o, restore ? dc : keepC, o, hidden);
+                }
+            }
+        }
+        return any;
+    }
+
+    private static void zeroPaddedRows(int[] lengths, int t, int width, float[] g, int off) {
+        for (int b = 0; b < lengths.length; b++) {
+            if (t >= lengths[b]) {
+                java.util.Arrays.fill(g, off + b * width, off + (b + 1) * width, 0f);
+            }
+        }
+    }
+
+    private static void checkLengths(int[] lengths, int batch, int steps) {
+        if (lengths == null) {
+            return;
+        }
+        if (lengths.length != batch) {
+            throw new IllegalArgumentException("recurrent layer: " + lengths.length + " lengths for a batch of " + batch);
+        }
+        for (int len : lengths) {
+            if (len < 0 || len > steps) {
+                throw new IllegalArgumentException("recurrent layer: length " + len + " outside [0, " + steps + "]");
+            }
+        }
     }
 
     private static void checkState(String name, Tensor s, int batch, int hidden) {

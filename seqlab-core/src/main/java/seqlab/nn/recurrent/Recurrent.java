@@ -75,6 +75,15 @@ public class Recurrent extends Module {
      * @param dropoutRng draws the between-layer dropout masks (unused when dropout is 0 or in eval mode)
      */
     public Output forward(Tensor x, Tensor h0, Tensor c0, Rng dropoutRng) {
+        return forward(x, h0, c0, null, dropoutRng);
+    }
+
+    /**
+     * As above for a padded batch: {@code lengths} (B) gives each row's real steps (PyTorch's
+     * packed sequence). h_n and c_n are the states at each row's own end; the output at padded
+     * positions is not PyTorch's zeros (see {@link RecurrentScan}) and must be masked.
+     */
+    public Output forward(Tensor x, Tensor h0, Tensor c0, int[] lengths, Rng dropoutRng) {
         CellType cell = config.cell();
         int d = config.directions();
         int layers = config.numLayers();
@@ -103,7 +112,7 @@ public class Recurrent extends Module {
                         h0 == null ? null : Ops.select(h0, slot),
                         c0 == null ? null : Ops.select(c0, slot),
                         w[0].tensor(), w[1].tensor(),
-                        w[2] == null ? null : w[2].tensor(), w[3] == null ? null : w[3].tensor(), dir == 1);
+                        w[2] == null ? null : w[2].tensor(), w[3] == null ? null : w[3].tensor(), dir == 1, lengths);
                 ys[dir] = r.y();
                 hs.add(r.h());
                 if (r.c() != null) {
