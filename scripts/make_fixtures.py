@@ -252,6 +252,135 @@ def attention_case(kind, seed, B=3, S=5, hq=6, hk=6, a=7):
          {"kind": kind, "query_dim": hq, "key_dim": hk, "attn_dim": a, "torch": torch.__version__})
 
 
+class Seq2SeqRef(nn.Module):
+    """The equations of seqlab's model/Seq2Seq written in PyTorch with the same module names: a
+    packed (padding-aware) encoder, bridged final states when bidirectional, and a decoder run one
+    step at a time (a length-1 sequence through nn.GRU/LSTM/RNN, hence the *_l0 names)."""
+
+    def __init__(self, cell, attention, Vs, Vt, E, H, L, bidir):
+        super().__init__()
+        rnn = {"gru": nn.GRU, "lstm": nn.LSTM, "rnn_tanh": nn.RNN}[cell]
+        self.cell, self.attention_kind, self.L, self.H = cell, attention, L, H
+        DH = (2 if bidir else 1) * H
+        self.bidir = bidir
+        self.src_embed = nn.Embedding(Vs, E)
+        self.encoder = rnn(E, H, L, batch_first=True, bidirectional=bidir)
+        if bidir:
+            self.bridge = nn.Linear(2 * H, H)
+            if cell == "lstm":
+                self.bridge_c = nn.Linear(2 * H, H)
+        self.tgt_embed = nn.Embedding(Vt, E)
+        luong = attention.startswith("luong")
+        if attention == "bahdanau" or luong:
+            kind = {"bahdanau": "bahdanau", "luong-dot": "dot", "luong-general": "general",
+                    "luong-concat": "concat"}[attention]
+            self.attention = Scores(kind, H, DH, H)
+        dec_in = {"none": E, "context": E + H, "bahdanau": E + DH}.get(attention, E + H)
+        self.decoder = rnn(dec_in, H, L, batch_first=True)
+        if luong:
+            self.combine = nn.Linear(DH + H, H)
+        out_in = {"none": H, "context": 2 * H + E, "bahdanau": H + DH + E}.get(attention, H)
+        self.out = nn.Linear(out_in, Vt)
+
+    def forward(self, src, lengths, mask, tgt_in, ratio):
+        B, T = tgt_in.shape
+        packed = nn.utils.rnn.pack_padded_sequence(self.src_embed(src), lengths, batch_first=True,
+                                                   enforce_sorted=False)
+        enc, state = self.encoder(packed)
+        enc, _ = nn.utils.rnn.pad_packed_sequence(enc, batch_first=True, total_length=src.shape[1])
+        h, c = state if self.cell == "lstm" else (state, None)
+        if self.bidir:
+            h = torch.stack([torch.tanh(self.bridge(torch.cat([h[2 * k], h[2 * k + 1]], 1)))
+                             for k in range(self.L)])
+            if c is not None:
+                c = torch.stack([self.bridge_c(torch.cat([c[2 * k], c[2 * k + 1]], 1)) for k in range(self.L)])
+        kind = self.attention_kind
+        z = h[-1] if kind == "context" else None
+        feed = torch.zeros(B, self.H)
+        tok = tgt_in[:, 0]
+        logits_all, weights_all = [], []
+        for t in range(T):
+            e = self.tgt_embed(tok)
+            if kind == "none":
+                x = e
+            elif kind == "context":
+                x = torch.cat([e, z], 1)
+            elif kind == "bahdanau":
+                ctx, alpha = self.attention(h[-1], enc, mask)
+                weights_all.append(alpha)
+                x = torch.cat([e, ctx], 1)
+            else:
+                x = torch.cat([e, feed], 1)
+            o, st = self.decoder(x.unsqueeze(1), (h, c) if c is not None else h)
+            h, c = st if c is not None else (st, None)
+            top = o[:, 0]
+            if kind == "none":
+                feats = top
+            elif kind == "context":
+                feats = torch.cat([top, z, e], 1)
+            elif kind == "bahdanau":
+                feats = torch.cat([top, ctx, e], 1)
+            else:
+                ctx, alpha = self.attention(top, enc, mask)
+                weights_all.append(alpha)
+                feed = torch.tanh(self.combine(torch.cat([ctx, top], 1)))
+                feats = feed
+            logits = self.out(feats)
+            logits_all.append(logits)
+            if t + 1 < T:
+                tok = tgt_in[:, t + 1] if ratio >= 1 else logits.argmax(1)
+        return torch.stack(logits_all, 1), weights_all
+
+
+def seq2seq_case(name, cell, attention, L, bidir, ratio, seed, Vs=13, Vt=11, E=6, H=5, steps=5):
+    torch.manual_seed(seed)
+    m = Seq2SeqRef(cell, attention, Vs, Vt, E, H, L, bidir)
+    lengths = [6, 3, 4]                          # source tokens per row, <eos> included
+    tlengths = [5, 2, 4]
+    B, S, T = len(lengths), max(lengths), max(tlengths)
+    src = torch.zeros(B, S, dtype=torch.long)
+    mask = torch.zeros(B, S, dtype=torch.bool)
+    tgt_in = torch.zeros(B, T, dtype=torch.long)
+    tgt_out = torch.full((B, T), -100, dtype=torch.long)
+    for b in range(B):
+        src[b, :lengths[b]] = torch.randint(4, Vs, (lengths[b],))
+        src[b, lengths[b] - 1] = 3
+        mask[b, :lengths[b]] = True
+        y = torch.randint(4, Vt, (tlengths[b],))
+        y[-1] = 3
+        tgt_out[b, :tlengths[b]] = y
+        tgt_in[b, 0] = 2
+        tgt_in[b, 1:tlengths[b]] = y[:-1]
+    tensors = {"source": src.numpy().astype(np.int64), "source_lengths": np.array(lengths, dtype=np.int64),
+               "target_in": tgt_in.numpy().astype(np.int64), "target_out": tgt_out.numpy().astype(np.int64)}
+    for n, p in m.state_dict().items():
+        tensors["param." + n] = f32(p)
+    logits, weights = m(src, torch.tensor(lengths), mask, tgt_in, ratio)
+    loss = F.cross_entropy(logits.reshape(-1, Vt), tgt_out.reshape(-1), ignore_index=-100)
+    loss.backward()
+    tensors["logits"] = f32(logits)
+    tensors["loss"] = np.array([loss.item()], dtype=np.float32)
+    if weights:
+        tensors["weights"] = f32(torch.stack(weights, 1))   # (B, T, S)
+    for n, p in m.named_parameters():
+        tensors["grad." + n] = f32(p.grad)
+    m.zero_grad()
+    opt = torch.optim.Adam(m.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        lg, _ = m(src, torch.tensor(lengths), mask, tgt_in, ratio)
+        loss = F.cross_entropy(lg.reshape(-1, Vt), tgt_out.reshape(-1), ignore_index=-100)
+        losses.append(loss.item())
+        loss.backward()
+        opt.step()
+    tensors["adam_losses"] = np.array(losses, dtype=np.float32)
+    meta = dict(cell=cell, attention=attention, source_vocab=Vs, target_vocab=Vt, embedding_size=E, hidden_size=H,
+                num_layers=L, bidirectional=str(bidir).lower(), teacher_forcing=ratio,
+                param_names=",".join(m.state_dict().keys()), torch=torch.__version__)
+    save(os.path.join(OUT, "seq2seq_%s.safetensors" % name), tensors, meta)
+
+
 def bleu_cases():
     """corpus_bleu of NLTK (default weights, no smoothing) on fixed and random token lists."""
     import random
@@ -305,6 +434,16 @@ def main():
     lm_case("lstm", True, 8)
     lm_case("gru", False, 9)
     lm_case("rnn_tanh", False, 10)
+    seq2seq_case("gru_none", "gru", "none", 1, False, 1.0, 60)
+    seq2seq_case("gru_none_free", "gru", "none", 1, False, 0.0, 61)
+    seq2seq_case("lstm_none_bi2", "lstm", "none", 2, True, 1.0, 62)
+    seq2seq_case("gru_context", "gru", "context", 1, False, 1.0, 63)
+    seq2seq_case("gru_bahdanau_bi", "gru", "bahdanau", 1, True, 1.0, 64)
+    seq2seq_case("gru_bahdanau_free", "gru", "bahdanau", 1, True, 0.0, 65)
+    seq2seq_case("lstm_bahdanau_l2", "lstm", "bahdanau", 2, False, 1.0, 66)
+    seq2seq_case("gru_luong_dot", "gru", "luong-dot", 1, False, 1.0, 67)
+    seq2seq_case("lstm_luong_general_bi", "lstm", "luong-general", 1, True, 1.0, 68)
+    seq2seq_case("rnn_tanh_luong_concat_l2", "rnn_tanh", "luong-concat", 2, False, 1.0, 69)
 
 
 if __name__ == "__main__":

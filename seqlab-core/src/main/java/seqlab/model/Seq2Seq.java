@@ -1,0 +1,288 @@
+package seqlab.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import seqlab.data.Seq2SeqBatch;
+import seqlab.model.Seq2SeqConfig.Attention;
+import seqlab.nn.Dropout;
+import seqlab.nn.Embedding;
+import seqlab.nn.Linear;
+import seqlab.nn.Module;
+import seqlab.nn.attention.AdditiveAttention;
+import seqlab.nn.attention.AttentionScore;
+import seqlab.nn.attention.ConcatAttention;
+import seqlab.nn.attention.DotAttention;
+import seqlab.nn.attention.GeneralAttention;
+import seqlab.nn.recurrent.Recurrent;
+import seqlab.nn.recurrent.RecurrentConfig;
+import seqlab.nn.recurrent.RecurrentLayers;
+import seqlab.tensor.AttentionOps;
+import seqlab.tensor.CrossEntropy;
+import seqlab.tensor.Ops;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+
+/**
+ * An encoder–decoder on recurrent layers. The encoder reads the embedded source x_1…x_S into states
+ * h_1…h_S (B, S, D·H) and final states, bridged to the decoder's size when bidirectional:
+ * s_0 = tanh(W_b [h_fwd; h_bwd] + b) per layer (LSTM cells: c_0 = W_bc [c_fwd; c_bwd] + b, no tanh).
+ * The decoder, started from s_0, reads the previous target token y_{t−1} (embedded e_t) and,
+ * per {@link Attention} variant:
+ * <ul>
+ *   <li>none (Sutskever et al.): s_t = RNN(e_t, s_{t−1}); logits = W_o s_t;
+ *   <li>context (Cho et al.): z = top layer of s_0; s_t = RNN([e_t; z], s_{t−1}); logits = W_o [s_t; z; e_t];
+ *   <li>bahdanau: α_t = softmax_i(vᵀ tanh(W_a s_{t−1} + U_a h_i)), c_t = Σ α_ti h_i (query: top layer of
+ *       s_{t−1}); s_t = RNN([e_t; c_t], s_{t−1}); logits = W_o [s_t; c_t; e_t];
+ *   <li>luong-*: s_t = RNN([e_t; h̃_{t−1}], s_{t−1}) (input feeding, h̃_0 = 0); α_t = softmax_i(score(s_t, h_i)),
+ *       c_t = Σ α_ti h_i; h̃_t = tanh(W_c [c_t; s_t] + b_c); logits = W_o h̃_t.
+ * </ul>
+ * Padding: the encoder runs as a packed sequence (each row's final state is at its own last token),
+ * attention gives padded positions weight exactly 0, and the loss ignores padded targets.
+ *
+ * <p>Parameters, in state-dict order: {@code src_embed.weight} (V_s, E); {@code encoder.*} (see
+ * {@link Recurrent}); {@code bridge.weight} (H, 2H), {@code bridge.bias} and, for LSTM,
+ * {@code bridge_c.*} when bidirectional; {@code tgt_embed.weight} (V_t, E); {@code attention.*} (see
+ * nn.attention); {@code decoder.*} (L layers, input E, E + H or E + D·H); {@code combine.*} (H, D·H + H)
+ * for Luong; {@code out.weight} (V_t, H | 2H + E | H + D·H + E), {@code out.bias}.
+ */
+public final class Seq2Seq extends Module {
+
+    /**
+     * The encoded source, what every decoder step reads: encoder states (B, S, D·H), the attention's
+     * prepared keys (null without attention), the mask (B, S) true at real tokens, and the context
+     * vector z (B, H) for the {@code context} variant (else null).
+     */
+    public record Memory(Tensor states, Tensor prepared, boolean[] mask, Tensor context) {
+        public int batch() {
+            return states.dim(0);
+        }
+
+        public int length() {
+            return states.dim(1);
+        }
+    }
+
+    /** Decoder state: h (L, B, H), c (L, B, H) for LSTM else null, Luong's h̃_{t−1} (B, H) else null. */
+    public record State(Tensor h, Tensor c, Tensor feed) {}
+
+    /** An encoded source and the decoder's initial state. */
+    public record Encoded(Memory memory, State state) {}
+
+    /** One decoder step: logits (B, V_t), the next state, attention weights (B, S) or null. */
+    public record Step(Tensor logits, State state, Tensor weights) {}
+
+    /** A pass over a target: logits (B, T, V_t) and the attention weights (B, S) of each step (empty without attention). */
+    public record Output(Tensor logits, List<Tensor> weights) {}
+
+    private final Seq2SeqConfig config;
+    private final Dropout drop;
+    private final Embedding srcEmbed;         // (V_s, E)
+    private final Recurrent encoder;          // (B, S, E) → (B, S, D·H)
+    private final Linear bridge;              // (H, 2H) or null
+    private final Linear bridgeC;             // (H, 2H) or null
+    private final Embedding tgtEmbed;         // (V_t, E)
+    private final AttentionScore attention;   // or null
+    private final Recurrent decoder;          // (B, 1, I_dec) → (B, 1, H)
+    private final Linear combine;             // (H, D·H + H) or null
+    private final Linear out;                 // (V_t, ·)
+
+    public Seq2Seq(Seq2SeqConfig config, Rng rng) {
+        this.config = config;
+        int e = config.embeddingSize();
+        int h = config.hiddenSize();
+        int dh = config.encoderStateSize();
+        Attention kind = config.attention();
+        this.drop = child("drop", new Dropout(config.dropout()));
+        this.srcEmbed = child("src_embed", new Embedding(config.sourceVocab(), e, rng));
+        this.encoder = child("encoder", RecurrentLayers.create(new RecurrentConfig(config.cell(), e, h, config.numLayers(),
+                true, true, config.dropout(), config.bidirectional()), rng));
+        this.bridge = config.bidirectional() ? child("bridge", new Linear(2 * h, h, true, rng)) : null;
+        this.bridgeC = config.bidirectional() && lstm() ? child("bridge_c", new Linear(2 * h, h, true, rng)) : null;
+        this.tgtEmbed = child("tgt_embed", new Embedding(config.targetVocab(), e, rng));
+        this.attention = switch (kind) {
+            case BAHDANAU -> child("attention", new AdditiveAttention(h, dh, h, rng));
+            case LUONG_DOT -> child("attention", new DotAttention());
+            case LUONG_GENERAL -> child("attention", new GeneralAttention(h, dh, rng));
+            case LUONG_CONCAT -> child("attention", new ConcatAttention(h, dh, h, rng));
+            default -> null;
+        };
+        int decIn = switch (kind) {
+            case NONE -> e;
+            case CONTEXT -> e + h;
+            case BAHDANAU -> e + dh;
+            default -> e + h;                                            // input feeding of h̃
+        };
+        this.decoder = child("decoder", RecurrentLayers.create(new RecurrentConfig(config.cell(), decIn, h, config.numLayers(),
+                true, true, config.dropout(), false), rng));
+        this.combine = kind.luong() ? child("combine", new Linear(dh + h, h, true, rng)) : null;
+        int outIn = switch (kind) {
+            case NONE -> h;
+            case CONTEXT -> 2 * h + e;
+            case BAHDANAU -> h + dh + e;
+            default -> h;
+        };
+        this.out = child("out", new Linear(outIn, config.targetVocab(), true, rng));
+    }
+
+    public Seq2SeqConfig config() {
+        return config;
+    }
+
+    private boolean lstm() {
+        return config.cell() == seqlab.tensor.CellType.LSTM;
+    }
+
+    /**
+     * Encodes a padded source batch.
+     *
+     * @param source  (B, S) ids, row-major
+     * @param lengths (B) real tokens per row
+     * @param mask    (B, S) true at real tokens
+     */
+    public Encoded encode(int[] source, int batch, int length, int[] lengths, boolean[] mask, Rng rng) {
+        Tensor emb = drop.forward(srcEmbed.forward(source, batch, length), rng);              // (B, S, E)
+        Recurrent.Output r = encoder.forward(emb, null, null, lengths, rng);                    // (B, S, D·H)
+        Tensor h0 = r.h();                                                                      // (L·D, B, H)
+        Tensor c0 = r.c();
+        if (config.bidirectional()) {
+            List<Tensor> hs = new ArrayList<>();
+            List<Tensor> cs = new ArrayList<>();
+            for (int k = 0; k < config.numLayers(); k++) {
+                // s_0 = tanh(W_b [h_fwd; h_bwd] + b)
+                hs.add(AttentionOps.tanh(bridge.forward(Ops.concatLast(Ops.select(h0, 2 * k), Ops.select(h0, 2 * k + 1)))));
+                if (c0 != null) {
+                    cs.add(bridgeC.forward(Ops.concatLast(Ops.select(c0, 2 * k), Ops.select(c0, 2 * k + 1))));
+                }
+            }
+            h0 = Ops.stack(hs);                                                                 // (L, B, H)
+            c0 = c0 == null ? null : Ops.stack(cs);
+        }
+        Attention kind = config.attention();
+        Tensor prepared = attention == null ? null : attention.prepare(r.output());
+        Tensor z = kind == Attention.CONTEXT ? Ops.select(h0, config.numLayers() - 1) : null;   // (B, H)
+        Tensor feed = kind.luong() ? Tensor.zeros(batch, config.hiddenSize()) : null;           // h̃_0 = 0
+        return new Encoded(new Memory(r.output(), prepared, mask, z), new State(h0, c0, feed));
+    }
+
+    /** What one step passes to the output layer, before W_o. */
+    private record Readout(Tensor features, State state, Tensor weights) {}
+
+    private Readout readout(Memory m, State s, int[] tokens, Rng rng) {
+        int b = tokens.length;
+        int h = config.hiddenSize();
+        Tensor e = drop.forward(tgtEmbed.forward(tokens, b), rng);                              // e_t (B, E)
+        Tensor weights = null;
+        Tensor context = null;
+        Tensor x = switch (config.attention()) {
+            case NONE -> e;
+            case CONTEXT -> Ops.concatLast(e, m.context());                                    // [e_t; z]
+            case BAHDANAU -> {
+                AttentionScore.Output a = attention.attend(Ops.select(s.h(), config.numLayers() - 1), m.prepared(),
+                        m.states(), m.mask());                                                  // query s_{t−1}
+                weights = a.weights();
+                context = a.context();
+                yield Ops.concatLast(e, context);                                               // [e_t; c_t]
+            }
+            default -> Ops.concatLast(e, s.feed());                                             // [e_t; h̃_{t−1}]
+        };
+        Recurrent.Output r = decoder.forward(Ops.reshape(x, b, 1, x.dim(1)), s.h(), s.c(), rng);
+        Tensor top = Ops.reshape(r.output(), b, h);                                             // s_t (B, H)
+        Tensor feed = null;
+        Tensor features = switch (config.attention()) {
+            case NONE -> top;
+            case CONTEXT -> Ops.concatLast(Ops.concatLast(top, m.context()), e);                // [s_t; z; e_t]
+            case BAHDANAU -> Ops.concatLast(Ops.concatLast(top, context), e);                   // [s_t; c_t; e_t]
+            default -> {
+                AttentionScore.Output a = attention.attend(top, m.prepared(), m.states(), m.mask());   // query s_t
+                weights = a.weights();
+                feed = AttentionOps.tanh(combine.forward(Ops.concatLast(a.context(), top)));   // h̃_t = tanh(W_c [c_t; s_t] + b_c)
+                yield feed;
+            }
+        };
+        return new Readout(features, new State(r.h(), r.c(), feed), weights);
+    }
+
+    /** One decoder step from the previous tokens (B). */
+    public Step step(Memory m, State s, int[] tokens, Rng rng) {
+        Readout r = readout(m, s, tokens, rng);
+        return new Step(out.forward(r.features()), r.state(), r.weights());
+    }
+
+    /**
+     * Runs the decoder over a batch's targets. Teacher forcing: step t reads the true y_{t−1} with
+     * probability {@code teacherForcing} (one draw per step for the whole batch, from {@code tfRng}),
+     * else the model's own most likely token at step t−1. Ratio 1 always reads the truth, 0 never
+     * (free running).
+     */
+    public Output forward(Seq2SeqBatch b, double teacherForcing, Rng tfRng, Rng rng) {
+        if (!(teacherForcing >= 0 && teacherForcing <= 1)) {
+            throw new IllegalArgumentException("teacher forcing ratio must be in [0, 1], got " + teacherForcing);
+        }
+        Encoded enc = encode(b.source(), b.batch(), b.sourceLen(), b.sourceLengths(), b.sourceMask(), rng);
+        int batch = b.batch();
+        int steps = b.targetLen();
+        if (config.attention() == Attention.NONE && teacherForcing >= 1) {
+            // every input is known: the decoder runs as one scan over the whole target
+            Tensor e = drop.forward(tgtEmbed.forward(b.targetIn(), batch, steps), rng);         // (B, T, E)
+            Recurrent.Output r = decoder.forward(e, enc.state().h(), enc.state().c(), rng);     // (B, T, H)
+            return new Output(out.forward(r.output()), List.of());
+        }
+        State s = enc.state();
+        int[] tokens = column(b.targetIn(), batch, steps, 0);                                   // <bos>
+        List<Tensor> parts = new ArrayList<>();                                                 // (B, ·) per step
+        List<Tensor> weights = new ArrayList<>();
+        boolean deferOutput = teacherForcing >= 1;                                              // one W_o GEMM at the end
+        for (int t = 0; t < steps; t++) {
+            Readout r = readout(enc.memory(), s, tokens, rng);
+            s = r.state();
+            if (r.weights() != null) {
+                weights.add(r.weights());
+            }
+            Tensor logits = deferOutput ? null : out.forward(r.features());                     // (B, V_t)
+            parts.add(deferOutput ? r.features() : logits);
+            if (t + 1 < steps) {
+                boolean teacher = teacherForcing >= 1 || (teacherForcing > 0 && tfRng.nextDouble() < teacherForcing);
+                tokens = teacher ? column(b.targetIn(), batch, steps, t + 1) : argmax(logits);
+            }
+        }
+        Tensor stacked = Ops.transpose01(Ops.stack(parts));                                     // (B, T, ·)
+        return new Output(deferOutput ? out.forward(stacked) : stacked, weights);
+    }
+
+    /** Mean cross-entropy of a pass against the batch's targets (padding ignored). */
+    public Tensor loss(Output o, Seq2SeqBatch b) {
+        return CrossEntropy.mean(Ops.reshape(o.logits(), b.batch() * b.targetLen(), config.targetVocab()), b.targetOut(),
+                Seq2SeqBatch.IGNORE);
+    }
+
+    /** The training loss of a batch at a teacher-forcing ratio. */
+    public Tensor loss(Seq2SeqBatch b, double teacherForcing, Rng tfRng, Rng rng) {
+        return loss(forward(b, teacherForcing, tfRng, rng), b);
+    }
+
+    private static int[] column(int[] ids, int batch, int steps, int t) {
+        int[] c = new int[batch];
+        for (int r = 0; r < batch; r++) {
+            c[r] = ids[r * steps + t];
+        }
+        return c;
+    }
+
+    /** The most likely token of each row (B, V) → (B); ties to the lower id. */
+    private static int[] argmax(Tensor logits) {
+        int v = logits.dim(1);
+        float[] z = logits.data();
+        int[] ids = new int[logits.dim(0)];
+        for (int r = 0; r < ids.length; r++) {
+            int best = 0;
+            for (int j = 1; j < v; j++) {
+                if (z[r * v + j] > z[r * v + best]) {
+                    best = j;
+                }
+            }
+            ids[r] = best;
+        }
+        return ids;
+    }
+}
