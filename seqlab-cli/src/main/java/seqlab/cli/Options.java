@@ -20,12 +20,18 @@ final class Options {
     }
 
     static CellType cell(String arch) {
+        return cell("--arch", arch);
+    }
+
+    /** A recurrent cell named by a flag's value. */
+    static CellType cell(String flag, String arch) {
         return switch (arch) {
             case "rnn", "rnn_tanh" -> CellType.RNN_TANH;
             case "rnn_relu" -> CellType.RNN_RELU;
             case "lstm" -> CellType.LSTM;
             case "gru" -> CellType.GRU;
-            default -> throw new UserException("--arch must be rnn, rnn_relu, lstm or gru, got " + arch);
+            default -> throw new UserException(flag + " must be rnn, rnn_relu, lstm or gru" + (flag.equals("--arch") ? " (or seq2seq)" : "")
+                    + ", got " + arch);
         };
     }
 

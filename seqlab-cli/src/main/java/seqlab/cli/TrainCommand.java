@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 import seqlab.data.LmDataset;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
+import seqlab.model.Seq2SeqConfig;
+import seqlab.data.TranslationData;
 import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Tokenizer;
@@ -24,18 +26,34 @@ import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a recurrent language model (RNN, LSTM, GRU) on a text file or a built-in corpus.")
+        description = "Train a recurrent language model (RNN, LSTM, GRU) on a text file or a built-in corpus, "
+                + "or (--arch seq2seq) an encoder-decoder translation model on a parallel corpus.")
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", description = "rnn (tanh), rnn_relu, lstm or gru (default: ${DEFAULT-VALUE})", defaultValue = "lstm")
+    @Option(names = "--arch", description = "rnn (tanh), rnn_relu, lstm, gru (language models) or seq2seq (default: ${DEFAULT-VALUE})", defaultValue = "lstm")
     String arch;
 
-    @Option(names = "--data", description = "a UTF-8 text file, or builtin:sentences / builtin:arithmetic (default: ${DEFAULT-VALUE})",
-            defaultValue = "builtin:sentences")
+    @Option(names = "--data", description = "a UTF-8 text file, or builtin:sentences / builtin:arithmetic; for seq2seq: "
+            + TranslationData.SPECS + " (default: builtin:sentences, for seq2seq builtin:dates)")
     String data;
+
+    @Option(names = "--cell", defaultValue = "gru", description = "seq2seq: rnn, lstm or gru (default: ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--attention", defaultValue = "bahdanau", description = "seq2seq: " + Seq2SeqConfig.Attention.IDS + " (default: ${DEFAULT-VALUE})")
+    String attention;
+
+    @Option(names = "--bidirectional", description = "seq2seq: the encoder reads both ways")
+    boolean bidirectional;
+
+    @Option(names = "--teacher-forcing", defaultValue = "0.5", description = "seq2seq: probability that a decoder step reads the true previous token, in [0, 1] (default: ${DEFAULT-VALUE})")
+    double teacherForcing;
+
+    @Option(names = "--max-length", defaultValue = "100", description = "seq2seq: longest source (and output) in tokens (default: ${DEFAULT-VALUE})")
+    int maxLength;
 
     @Option(names = "--tokenizer", description = "char or word (default: ${DEFAULT-VALUE})", defaultValue = "char")
     String tokenizer;
@@ -123,12 +141,24 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("seqlab: skipped incomplete checkpoint " + s);
             }
             Trainer.Saved saved = Trainer.readCheckpoint(found);
+            TrainConfig saveCfg0 = TrainConfig.fromJson(saved.train());
+            if (saved.model().string("architecture").equals(Seq2SeqConfig.ARCHITECTURE)) {
+                for (String f : new String[] {"--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length",
+                        "--hidden", "--embed", "--layers", "--seq", "--batch", "--lr", "--optimizer", "--seed", "--dropout", "--schedule"}) {
+                    if (Options.given(spec, f)) {
+                        throw new UserException(f + " cannot change when resuming (the run keeps its settings; only --steps may grow)");
+                    }
+                }
+                TrainConfig cfg = saveCfg0.withSteps(Options.given(spec, "--steps") ? steps : saveCfg0.steps());
+                String source = data != null ? data : String.valueOf(saved.data().get("source"));
+                return finish(err, Seq2SeqTraining.resume(saved, cfg, source, dir, err, new Progress(err, Options.live())), dir);
+            }
             RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
             TrainConfig saveCfg = TrainConfig.fromJson(saved.train());
             rejectChangedModelFlags(mc);
             TrainConfig cfg = saveCfg.withSteps(Options.given(spec, "--steps") ? steps : saveCfg.steps());
             String source = String.valueOf(saved.data().get("source"));
-            DataSource ds = DataSource.read(Options.given(spec, "--data") ? data : source);
+            DataSource ds = DataSource.read(data != null ? data : source);
             if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
                 throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); resume with the same file");
             }
@@ -150,7 +180,23 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig cfg = new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip,
                 evalEvery, evalBatches, seed);
-        DataSource ds = DataSource.read(data);
+        if (arch.equals("seq2seq")) {
+            Seq2SeqConfig template;
+            try {
+                // vocabulary sizes are placeholders until the tokenizer is fitted
+                template = new Seq2SeqConfig(Options.cell("--cell", cell), Seq2SeqConfig.Attention.fromId(attention), 5, 5, embed, hidden, layers,
+                        bidirectional, dropout, maxLength);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage().startsWith("unknown attention") ? "--attention: " + e.getMessage() : e.getMessage());
+            }
+            if (!(teacherForcing >= 0 && teacherForcing <= 1)) {
+                throw new UserException("--teacher-forcing must be in [0, 1], got " + teacherForcing);
+            }
+            TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
+            return finish(err, Seq2SeqTraining.start(template, td, minFreq, cfg, teacherForcing, dir, err,
+                    new Progress(err, Options.live())), dir);
+        }
+        DataSource ds = DataSource.read(data == null ? "builtin:sentences" : data);
         Tokenizer tok = switch (tokenizer) {
             case "char" -> CharTokenizer.fit(ds.text());
             case "word" -> WordTokenizer.fit(ds.text(), minFreq, Integer.MAX_VALUE, false);

@@ -15,8 +15,11 @@ import java.util.List;
  */
 public final class BeamSearch {
 
-    /** A finished (or length-capped) hypothesis: tokens without bos, with eos if it ended so. */
-    public record Hypothesis(int[] tokens, double logProb, double score) {}
+    /**
+     * A finished (or length-capped) hypothesis: tokens without bos, with eos if it ended so, and the
+     * decoder state the step that produced its last token returned.
+     */
+    public record Hypothesis<S>(int[] tokens, double logProb, double score, S state) {}
 
     private record Open<S>(int[] tokens, double logProb, S state) {}
 
@@ -25,7 +28,7 @@ public final class BeamSearch {
     /**
      * @return hypotheses best first, at most {@code width}
      */
-    public static <S> List<Hypothesis> search(StepDecoder<S> decoder, S initial, int bos, int eos, int width,
+    public static <S> List<Hypothesis<S>> search(StepDecoder<S> decoder, S initial, int bos, int eos, int width,
                                               int maxLength, double alpha) {
         if (width < 1) {
             throw new IllegalArgumentException("beam width must be >= 1, got " + width);
@@ -41,7 +44,7 @@ public final class BeamSearch {
             throw new IllegalArgumentException("bos " + bos + " and eos " + eos + " must be token ids in [0, " + v + ")");
         }
         List<Open<S>> beam = new ArrayList<>(List.of(new Open<>(new int[0], 0.0, initial)));
-        List<Hypothesis> done = new ArrayList<>();
+        List<Hypothesis<S>> done = new ArrayList<>();
         for (int len = 1; len <= maxLength && !beam.isEmpty(); len++) {
             List<S> states = new ArrayList<>();
             int[] last = new int[beam.size()];
@@ -80,9 +83,9 @@ public final class BeamSearch {
                 int[] toks = java.util.Arrays.copyOf(beam.get(i).tokens(), len);
                 toks[len - 1] = t;
                 if (t == eos) {
-                    done.add(new Hypothesis(toks, lp, lp / Math.pow(len, alpha)));
+                    done.add(new Hypothesis<>(toks, lp, lp / Math.pow(len, alpha), step.states().get(i)));
                 } else if (len == maxLength) {
-                    done.add(new Hypothesis(toks, lp, lp / Math.pow(len, alpha)));   // capped, no eos
+                    done.add(new Hypothesis<>(toks, lp, lp / Math.pow(len, alpha), step.states().get(i)));   // capped, no eos
                 } else {
                     next.add(new Open<>(toks, lp, step.states().get(i)));
                 }
@@ -90,13 +93,13 @@ public final class BeamSearch {
             beam = next;
             if (done.size() >= width && !beam.isEmpty()) {
                 // an open hypothesis only loses probability; with α = 0 it cannot beat a finished one it trails
-                double worstKept = done.stream().mapToDouble(Hypothesis::score).sorted().skip(done.size() - width).findFirst().orElse(0);
+                double worstKept = done.stream().mapToDouble(Hypothesis<S>::score).sorted().skip(done.size() - width).findFirst().orElse(0);
                 if (alpha == 0 && beam.get(0).logProb() <= worstKept) {
                     break;
                 }
             }
         }
-        done.sort(Comparator.comparingDouble((Hypothesis h) -> -h.score()));
+        done.sort(Comparator.comparingDouble((Hypothesis<S> h) -> -h.score()));
         return done.size() > width ? List.copyOf(done.subList(0, width)) : List.copyOf(done);
     }
 }

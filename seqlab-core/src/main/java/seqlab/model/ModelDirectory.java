@@ -12,7 +12,9 @@ import seqlab.io.FormatException;
 import seqlab.io.Json;
 import seqlab.io.JsonFields;
 import seqlab.io.Safetensors;
+import seqlab.nn.Module;
 import seqlab.tensor.Rng;
+import seqlab.text.PairTokenizer;
 import seqlab.text.Text;
 import seqlab.text.Tokenizer;
 import seqlab.text.Tokenizers;
@@ -33,7 +35,18 @@ public final class ModelDirectory {
 
     private ModelDirectory() {}
 
+    /** A loaded translation model with its tokenizer and load warnings. */
+    public record LoadedSeq2Seq(Seq2Seq model, PairTokenizer tokenizer, List<String> warnings) {}
+
     public static void save(Path dir, RnnLanguageModel model, Tokenizer tokenizer) {
+        save(dir, model, model.config().toJson(), tokenizer == null ? null : tokenizer.toJson());
+    }
+
+    public static void save(Path dir, Seq2Seq model, PairTokenizer tokenizer) {
+        save(dir, model, model.config().toJson(), tokenizer.toJson());
+    }
+
+    private static void save(Path dir, Module model, Map<String, Object> config, Map<String, Object> tokenizer) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -41,13 +54,18 @@ public final class ModelDirectory {
         }
         Safetensors.write(dir.resolve(WEIGHTS), StateDict.entries(model), Map.of("format", "pt"));
         if (tokenizer != null) {
-            AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.writePretty(tokenizer.toJson()));
+            AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.writePretty(tokenizer));
         }
         // config.json last: a directory with a config is a complete model
-        AtomicFiles.writeString(dir.resolve(CONFIG), Json.writePretty(model.config().toJson()));
+        AtomicFiles.writeString(dir.resolve(CONFIG), Json.writePretty(config));
     }
 
-    public static Loaded load(Path dir) {
+    /** The {@code architecture} field of the directory's config.json (rnn-lm, seq2seq). */
+    public static String architecture(Path dir) {
+        return config(dir).string("architecture");
+    }
+
+    private static JsonFields config(Path dir) {
         if (!Files.exists(dir)) {
             throw new IllegalArgumentException(dir + ": no such model directory; train one with 'seqlab train --out " + dir + "'");
         }
@@ -60,17 +78,27 @@ public final class ModelDirectory {
         }
         JsonFields cfg = readJson(cfgPath);
         String arch = cfg.string("architecture");
-        if (!arch.equals(RnnLmConfig.ARCHITECTURE)) {
+        if (!arch.equals(RnnLmConfig.ARCHITECTURE) && !arch.equals(Seq2SeqConfig.ARCHITECTURE)) {
             throw new FormatException(cfgPath + ": architecture \"" + arch + "\" is not supported by this version (supported: "
-                    + RnnLmConfig.ARCHITECTURE + ")");
+                    + RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ")");
         }
-        RnnLmConfig config = RnnLmConfig.fromJson(cfg);
+        return cfg;
+    }
+
+    private static List<String> loadWeights(Path dir, Module model) {
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.exists(weights)) {
             throw new IllegalArgumentException(dir + ": no " + WEIGHTS + " beside config.json; the model directory is incomplete");
         }
+        return StateDict.load(model, Safetensors.open(weights));
+    }
+
+    /** A language model directory (architecture rnn-lm). */
+    public static Loaded load(Path dir) {
+        JsonFields cfg = config(dir);
+        RnnLmConfig config = RnnLmConfig.fromJson(cfg);
         RnnLanguageModel model = new RnnLanguageModel(config, new Rng(0));
-        List<String> warnings = StateDict.load(model, Safetensors.open(weights));
+        List<String> warnings = loadWeights(dir, model);
         Tokenizer tok = readTokenizer(dir);
         Path tokPath = dir.resolve(TOKENIZER);
         if (tok != null) {
@@ -81,6 +109,25 @@ public final class ModelDirectory {
         }
         model.train(false);
         return new Loaded(model, tok, warnings);
+    }
+
+    /** A translation model directory (architecture seq2seq); it must hold its tokenizer.json. */
+    public static LoadedSeq2Seq loadSeq2Seq(Path dir) {
+        Seq2SeqConfig config = Seq2SeqConfig.fromJson(config(dir));
+        Seq2Seq model = new Seq2Seq(config, new Rng(0));
+        List<String> warnings = loadWeights(dir, model);
+        Path tokPath = dir.resolve(TOKENIZER);
+        if (!Files.exists(tokPath)) {
+            throw new IllegalArgumentException(dir + ": no " + TOKENIZER + "; a translation model needs its vocabularies");
+        }
+        PairTokenizer tok = PairTokenizer.fromJson(readJson(tokPath));
+        if (tok.source().size() != config.sourceVocab() || tok.target().size() != config.targetVocab()) {
+            throw new FormatException(tokPath + ": vocabularies of " + tok.source().size() + " and " + tok.target().size()
+                    + " words, but config.json says " + config.sourceVocab() + " and " + config.targetVocab()
+                    + "; the files come from different models");
+        }
+        model.train(false);
+        return new LoadedSeq2Seq(model, tok, warnings);
     }
 
     /** The directory's tokenizer.json, or null when it has none. */

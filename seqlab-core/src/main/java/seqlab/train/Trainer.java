@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
 import seqlab.io.AtomicFiles;
 import seqlab.io.FormatException;
@@ -15,13 +14,14 @@ import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.StateDict;
+import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 import seqlab.text.Tokenizer;
 
 /**
- * Trains a language model: per step a random batch, forward, cross-entropy, backward, optional
+ * Trains a {@link TrainingTask} (a language model, a seq2seq model): per step a batch, forward, cross-entropy, backward, optional
  * clipping, an optimizer step at the schedule's learning rate. Every {@code evalEvery} steps and
  * at the end it estimates the validation loss, writes a checkpoint and the model directory.
  *
@@ -31,9 +31,7 @@ import seqlab.text.Tokenizer;
  */
 public final class Trainer {
 
-    private final RnnLanguageModel model;
-    private final Tokenizer tokenizer;
-    private final LmDataset data;
+    private final TrainingTask task;
     private final Map<String, Object> dataSpec;
     private final TrainConfig cfg;
     private final Path out;
@@ -44,16 +42,13 @@ public final class Trainer {
     private final Rng dataRng;
     private long step;
 
-    private Trainer(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, Map<String, Object> dataSpec,
-                    TrainConfig cfg, Path out, TrainListener listener) {
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.data = data;
+    private Trainer(TrainingTask task, Map<String, Object> dataSpec, TrainConfig cfg, Path out, TrainListener listener) {
+        this.task = task;
         this.dataSpec = dataSpec;
         this.cfg = cfg;
         this.out = out;
         this.listener = listener == null ? new TrainListener() {} : listener;
-        this.params = model.parameters();
+        this.params = task.model().parameters();
         this.opt = switch (cfg.optimizer()) {
             case "adamw" -> new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), true, true);
             case "adam" -> new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), false, true);
@@ -61,34 +56,48 @@ public final class Trainer {
         };
         this.dropoutRng = new Rng(cfg.seed() + 1);
         this.dataRng = new Rng(cfg.seed() + 2);
-        data.requireWindow(cfg.seq(), String.valueOf(dataSpec.getOrDefault("source", "data")));
     }
 
-    /** A new run; the model should be freshly initialised from {@code new Rng(cfg.seed())}. */
+    /** A new run; the task's model should be freshly initialised from {@code new Rng(cfg.seed())}. */
+    public static Trainer start(TrainingTask task, Map<String, Object> dataSpec, TrainConfig cfg, Path out, TrainListener listener) {
+        return new Trainer(task, dataSpec, cfg, out, listener);
+    }
+
+    /** A new language-model run. */
     public static Trainer start(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, Map<String, Object> dataSpec,
                                 TrainConfig cfg, Path out, TrainListener listener) {
-        return new Trainer(model, tokenizer, data, dataSpec, cfg, out, listener);
+        return start(new LmTask(model, tokenizer, data, cfg, source(dataSpec)), dataSpec, cfg, out, listener);
+    }
+
+    private static String source(Map<String, Object> dataSpec) {
+        return String.valueOf(dataSpec.getOrDefault("source", "data"));
     }
 
     /** The saved state of a checkpoint: what a resumed run needs to rebuild its model and data. */
-    public record Saved(Path dir, long step, JsonFields model, JsonFields train, Map<String, Object> data) {}
+    public record Saved(Path dir, long step, JsonFields model, JsonFields train, Map<String, Object> data, JsonFields task) {}
 
     public static Saved readCheckpoint(Checkpoint.Found found) {
         JsonFields t = ModelDirectory.readJson(found.dir().resolve(Checkpoint.TRAINER));
-        return new Saved(found.dir(), found.step(), t.object("model"), t.object("train"), t.object("data").map());
+        return new Saved(found.dir(), found.step(), t.object("model"), t.object("train"), t.object("data").map(),
+                t.has("task") ? t.object("task") : new JsonFields(Map.of(), found.dir().resolve(Checkpoint.TRAINER) + ": task"));
     }
 
     /** Continues a run from a checkpoint; {@code cfg} may differ from the saved one only in steps. */
-    public static Trainer resume(Saved saved, RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg,
-                                 Path out, TrainListener listener) {
-        Trainer t = new Trainer(model, tokenizer, data, saved.data(), cfg, out, listener);
-        StateDict.load(model, Safetensors.open(saved.dir().resolve(Checkpoint.MODEL)));
+    public static Trainer resume(Saved saved, TrainingTask task, TrainConfig cfg, Path out, TrainListener listener) {
+        Trainer t = new Trainer(task, saved.data(), cfg, out, listener);
+        StateDict.load(task.model(), Safetensors.open(saved.dir().resolve(Checkpoint.MODEL)));
         Checkpoint.loadOptimizer(saved.dir(), t.opt, saved.step());
         JsonFields tr = ModelDirectory.readJson(saved.dir().resolve(Checkpoint.TRAINER));
         t.dropoutRng.setState(longs(tr, "rng_dropout"));
         t.dataRng.setState(longs(tr, "rng_data"));
         t.step = saved.step();
         return t;
+    }
+
+    /** Continues a language-model run. */
+    public static Trainer resume(Saved saved, RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg,
+                                 Path out, TrainListener listener) {
+        return resume(saved, new LmTask(model, tokenizer, data, cfg, source(saved.data())), cfg, out, listener);
     }
 
     private static long[] longs(JsonFields j, String key) {
@@ -117,20 +126,21 @@ public final class Trainer {
      * schedule is still the one for cfg.steps(). Used to test that resuming is exact.
      */
     public double runUntil(long stopAt) {
+        Module model = task.model();
         model.train(true);
         AtomicFiles.deleteStaleTemps(out);                    // left by a run that was killed while saving
         Checkpoint.deleteUnfinished(out);
         LrSchedule schedule = cfg.lrSchedule();
         listener.onStart(step, cfg.steps(), model.parameterCount());
         long t0 = System.nanoTime();
-        long firstStep = step;
         double lastVal = Double.NaN;
         double recent = Double.NaN;
+        long tokens = 0;
         try (TrainLog log = TrainLog.open(out, step)) {
             while (step < Math.min(stopAt, cfg.steps())) {
-                LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
                 opt.zeroGrad();
-                Tensor loss = model.loss(b.x(), b.y(), b.batch(), b.time(), dropoutRng);
+                TrainingTask.StepLoss sl = task.loss(step, dataRng, dropoutRng);
+                Tensor loss = sl.loss();
                 float lv = loss.item();
                 if (!Float.isFinite(lv)) {
                     throw new TrainingDivergedException("the training loss became " + lv + " at step " + (step + 1)
@@ -147,12 +157,13 @@ public final class Trainer {
                 step++;
                 recent = Double.isNaN(recent) ? lv : 0.9 * recent + 0.1 * lv;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
-                double tps = (step - firstStep) * (double) b.batch() * b.time() / Math.max(elapsed, 1e-9);
+                tokens += sl.tokens();
+                double tps = tokens / Math.max(elapsed, 1e-9);
                 listener.onStep(step, cfg.steps(), lv, lr, tps, elapsed);
                 boolean evalNow = step == cfg.steps() || (cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
                 double val = Double.NaN;
                 if (evalNow) {
-                    val = Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+                    val = task.validationLoss();
                     lastVal = val;
                     listener.onEval(step, recent, val);
                 }
@@ -165,7 +176,7 @@ public final class Trainer {
         }
         if (Double.isNaN(lastVal) && step == cfg.steps()) {
             // nothing left to train (--steps 0, or resumed at its last step): still evaluate and save
-            lastVal = Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+            lastVal = task.validationLoss();
             listener.onEval(step, Double.NaN, lastVal);
             checkpoint();
         }
@@ -177,15 +188,16 @@ public final class Trainer {
         trainer.put("step", step);
         trainer.put("rng_dropout", strings(dropoutRng.state()));
         trainer.put("rng_data", strings(dataRng.state()));
-        trainer.put("model", model.config().toJson());
+        trainer.put("model", task.modelConfig());
         trainer.put("train", cfg.toJson());
         trainer.put("data", dataSpec);
+        trainer.put("task", task.settings());
         Map<String, Safetensors.Entry> optState = new LinkedHashMap<>();
         for (Map.Entry<String, float[]> e : opt.state().entrySet()) {
             optState.put(e.getKey(), Safetensors.Entry.f32(e.getValue(), e.getValue().length));
         }
-        Path dir = Checkpoint.write(out, step, StateDict.entries(model), optState, trainer);
-        ModelDirectory.save(out, model, tokenizer);
+        Path dir = Checkpoint.write(out, step, StateDict.entries(task.model()), optState, trainer);
+        task.save(out);
         listener.onCheckpoint(step, dir);
     }
 

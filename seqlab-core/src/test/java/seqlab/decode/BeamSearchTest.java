@@ -43,23 +43,23 @@ class BeamSearchTest {
 
     @Test
     void beamFindsTheMostLikelySentenceThatGreedyMisses() {
-        List<BeamSearch.Hypothesis> beam = BeamSearch.search(new Chain(), 0, 0, 1, 2, 10, 0);
+        List<BeamSearch.Hypothesis<Integer>> beam = BeamSearch.search(new Chain(), 0, 0, 1, 2, 10, 0);
         assertThat(beam.get(0).tokens()).containsExactly(3, 1);                       // "b </s>", p = 0.45·0.9
         assertThat(Math.exp(beam.get(0).logProb())).isCloseTo(0.405, org.assertj.core.data.Offset.offset(1e-6));
-        List<BeamSearch.Hypothesis> greedy = BeamSearch.search(new Chain(), 0, 0, 1, 1, 6, 0);
+        List<BeamSearch.Hypothesis<Integer>> greedy = BeamSearch.search(new Chain(), 0, 0, 1, 1, 6, 0);
         assertThat(greedy).hasSize(1);
         assertThat(greedy.get(0).tokens()).containsExactly(2, 2, 2, 2, 2, 2);          // never ends: capped at 6
     }
 
     @Test
     void hypothesesAreRankedAndLengthNormalisationChangesTheRanking() {
-        List<BeamSearch.Hypothesis> four = BeamSearch.search(new Chain(), 0, 0, 1, 4, 5, 0);
+        List<BeamSearch.Hypothesis<Integer>> four = BeamSearch.search(new Chain(), 0, 0, 1, 4, 5, 0);
         assertThat(four).isNotEmpty();
         for (int i = 1; i < four.size(); i++) {
             assertThat(four.get(i).score()).isLessThanOrEqualTo(four.get(i - 1).score());
         }
-        List<BeamSearch.Hypothesis> avg = BeamSearch.search(new Chain(), 0, 0, 1, 4, 5, 1.0);
-        for (BeamSearch.Hypothesis h : avg) {
+        List<BeamSearch.Hypothesis<Integer>> avg = BeamSearch.search(new Chain(), 0, 0, 1, 4, 5, 1.0);
+        for (BeamSearch.Hypothesis<Integer> h : avg) {
             assertThat(h.score()).isCloseTo(h.logProb() / h.tokens().length, org.assertj.core.data.Offset.offset(1e-12));
         }
         assertThat(BeamSearch.search(new Chain(), 0, 0, 1, 4, 5, 0)).usingRecursiveComparison().isEqualTo(four);

@@ -1,0 +1,221 @@
+package seqlab.decode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import seqlab.kernel.Softmax;
+import seqlab.model.Seq2Seq;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+import seqlab.text.Vocabulary;
+
+/**
+ * Decoding with a {@link Seq2Seq} model: greedy or sampled for a batch of sources at once (every
+ * row steps together until each has emitted {@code <eos>} or reached the length limit), and beam
+ * search for one source, its hypotheses decoded as one batch.
+ */
+public final class Translator {
+
+    /** Output tokens (without {@code <bos>}, with {@code <eos>} if it was emitted) and, for attention models, one row of weights per output token. */
+    public record Translation(int[] tokens, float[][] attention) {}
+
+    private final Seq2Seq model;
+
+    public Translator(Seq2Seq model) {
+        this.model = model;
+    }
+
+    /** Sources (ids ending in {@code <eos>}) decoded greedily or by sampling, all as one batch. */
+    public List<Translation> decode(List<int[]> sources, int maxLength, SamplingConfig sampling, Rng rng) {
+        checkLength(maxLength);
+        int n = sources.size();
+        if (n == 0) {
+            return List.of();
+        }
+        return model.inference(() -> {
+            Seq2Seq.Encoded enc = encode(sources);
+            int v = model.config().targetVocab();
+            int[] tokens = new int[n];
+            Arrays.fill(tokens, Vocabulary.BOS);
+            List<List<Integer>> out = new ArrayList<>();
+            List<List<float[]>> att = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                out.add(new ArrayList<>());
+                att.add(new ArrayList<>());
+            }
+            boolean[] done = new boolean[n];
+            Seq2Seq.State state = enc.state();
+            int s = enc.memory().length();
+            for (int t = 0; t < maxLength && !allTrue(done); t++) {
+                Seq2Seq.Step step = model.step(enc.memory(), state, tokens, rng);
+                state = step.state();
+                float[] logits = step.logits().data();
+                for (int r = 0; r < n; r++) {
+                    if (done[r]) {
+                        tokens[r] = Vocabulary.PAD;
+                        continue;
+                    }
+                    int next = sampling.isGreedy() ? Sampler.argmax(logits, r * v, v) : Sampler.sample(logits, r * v, v, sampling, rng);
+                    out.get(r).add(next);
+                    if (step.weights() != null) {
+                        att.get(r).add(Arrays.copyOfRange(step.weights().data(), r * s, r * s + sources.get(r).length));
+                    }
+                    tokens[r] = next;
+                    done[r] = next == Vocabulary.EOS;
+                }
+            }
+            List<Translation> result = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                result.add(new Translation(out.get(r).stream().mapToInt(Integer::intValue).toArray(),
+                        model.config().attention().attends() ? att.get(r).toArray(new float[0][]) : null));
+            }
+            return result;
+        });
+    }
+
+    /** A hypothesis' decoder state in the beam: h, c (L·H each), Luong's h̃ (H) and the attention row that produced its last token. */
+    private record Hyp(float[] h, float[] c, float[] feed, float[] weights, Hyp parent) {}
+
+    /**
+     * Beam search for one source; the best hypotheses first (see {@link BeamSearch}).
+     *
+     * @param alpha length normalisation: score = log p / length^α
+     */
+    public List<Translation> beam(int[] source, int width, int maxLength, double alpha) {
+        checkLength(maxLength);
+        if (width < 1) {
+            throw new IllegalArgumentException("beam width must be >= 1, got " + width);
+        }
+        return model.inference(() -> {
+            Seq2Seq.Encoded one = encode(List.of(source));
+            int layers = model.config().numLayers();
+            int hidden = model.config().hiddenSize();
+            int v = model.config().targetVocab();
+            Rng rng = new Rng(0);
+            Hyp initial = new Hyp(one.state().h().data(), data(one.state().c()), data(one.state().feed()), null, null);
+            StepDecoder<Hyp> decoder = new StepDecoder<>() {
+                @Override
+                public Step<Hyp> step(List<Hyp> hyps, int[] lastTokens) {
+                    int n = hyps.size();
+                    Seq2Seq.Memory mem = repeat(one.memory(), n);
+                    Seq2Seq.State st = new Seq2Seq.State(
+                            gather(hyps, Hyp::h, layers, n, hidden),
+                            initial.c() == null ? null : gather(hyps, Hyp::c, layers, n, hidden),
+                            initial.feed() == null ? null : Tensor.of(gather(hyps, Hyp::feed, 1, n, hidden).data(), n, hidden));
+                    Seq2Seq.Step step = model.step(mem, st, lastTokens, rng);
+                    float[] logProbs = new float[n * v];
+                    Softmax.logSoftmax(n, v, step.logits().data(), 0, logProbs, 0, false);
+                    List<Hyp> next = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        next.add(new Hyp(scatter(step.state().h(), i, layers, n, hidden),
+                                step.state().c() == null ? null : scatter(step.state().c(), i, layers, n, hidden),
+                                step.state().feed() == null ? null : Arrays.copyOfRange(step.state().feed().data(), i * hidden, (i + 1) * hidden),
+                                step.weights() == null ? null : Arrays.copyOfRange(step.weights().data(), i * source.length, (i + 1) * source.length),
+                                hyps.get(i)));
+                    }
+                    return new Step<>(logProbs, next);
+                }
+
+                @Override
+                public int vocabSize() {
+                    return v;
+                }
+            };
+            List<Translation> out = new ArrayList<>();
+            for (BeamSearch.Hypothesis<Hyp> h : BeamSearch.search(decoder, initial, Vocabulary.BOS, Vocabulary.EOS, width, maxLength, alpha)) {
+                float[][] att = null;
+                if (model.config().attention().attends()) {
+                    att = new float[h.tokens().length][];
+                    Hyp x = h.state();
+                    for (int t = att.length - 1; t >= 0; t--, x = x.parent()) {
+                        att[t] = x.weights();
+                    }
+                }
+                out.add(new Translation(h.tokens(), att));
+            }
+            return out;
+        });
+    }
+
+    /** Encodes sources as one padded batch. */
+    private Seq2Seq.Encoded encode(List<int[]> sources) {
+        int n = sources.size();
+        int s = 0;
+        for (int[] src : sources) {
+            if (src.length == 0) {
+                throw new IllegalArgumentException("a source is empty; it must hold at least <eos>");
+            }
+            s = Math.max(s, src.length);
+        }
+        int[] ids = new int[n * s];
+        boolean[] mask = new boolean[n * s];
+        int[] lengths = new int[n];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(sources.get(r), 0, ids, r * s, sources.get(r).length);
+            Arrays.fill(mask, r * s, r * s + sources.get(r).length, true);
+            lengths[r] = sources.get(r).length;
+        }
+        return model.encode(ids, n, s, lengths, mask, new Rng(0));
+    }
+
+    /** The memory of one source repeated for n hypotheses. */
+    private static Seq2Seq.Memory repeat(Seq2Seq.Memory m, int n) {
+        boolean[] mask = new boolean[n * m.mask().length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(m.mask(), 0, mask, i * m.mask().length, m.mask().length);
+        }
+        return new Seq2Seq.Memory(repeat(m.states(), n), m.prepared() == null ? null : repeat(m.prepared(), n), mask,
+                m.context() == null ? null : repeat(m.context(), n));
+    }
+
+    private static Tensor repeat(Tensor t, int n) {
+        float[] d = new float[n * t.size()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(t.data(), 0, d, i * t.size(), t.size());
+        }
+        int[] shape = t.shape().clone();
+        shape[0] = n * shape[0];
+        return Tensor.of(d, shape);
+    }
+
+    /** Per-hypothesis (L·H) rows → (L, n, H). */
+    private static Tensor gather(List<Hyp> hyps, java.util.function.Function<Hyp, float[]> f, int layers, int n, int hidden) {
+        float[] d = new float[layers * n * hidden];
+        for (int i = 0; i < n; i++) {
+            float[] src = f.apply(hyps.get(i));
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(src, l * hidden, d, (l * n + i) * hidden, hidden);
+            }
+        }
+        return Tensor.of(d, layers, n, hidden);
+    }
+
+    /** (L, n, H) → hypothesis i's (L·H) row. */
+    private static float[] scatter(Tensor t, int i, int layers, int n, int hidden) {
+        float[] out = new float[layers * hidden];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(t.data(), (l * n + i) * hidden, out, l * hidden, hidden);
+        }
+        return out;
+    }
+
+    private static float[] data(Tensor t) {
+        return t == null ? null : t.data();
+    }
+
+    private static boolean allTrue(boolean[] b) {
+        for (boolean x : b) {
+            if (!x) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkLength(int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maximum output length must be >= 1, got " + maxLength);
+        }
+    }
+}

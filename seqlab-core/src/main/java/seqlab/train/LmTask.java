@@ -1,0 +1,63 @@
+package seqlab.train;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import seqlab.data.LmBatch;
+import seqlab.data.LmDataset;
+import seqlab.model.ModelDirectory;
+import seqlab.model.RnnLanguageModel;
+import seqlab.nn.Module;
+import seqlab.tensor.Rng;
+import seqlab.text.Tokenizer;
+
+/**
+ * Next-token training of a recurrent language model: random (B, T) windows of the training split;
+ * validation is nanoGPT's estimate over a fixed set of random windows.
+ */
+public final class LmTask implements TrainingTask {
+
+    private final RnnLanguageModel model;
+    private final Tokenizer tokenizer;
+    private final LmDataset data;
+    private final TrainConfig cfg;
+
+    public LmTask(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg, String source) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.data = data;
+        this.cfg = cfg;
+        data.requireWindow(cfg.seq(), source);
+    }
+
+    @Override
+    public Module model() {
+        return model;
+    }
+
+    @Override
+    public Map<String, Object> modelConfig() {
+        return model.config().toJson();
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return Map.of();
+    }
+
+    @Override
+    public StepLoss loss(long step, Rng dataRng, Rng dropoutRng) {
+        LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
+        return new StepLoss(model.loss(b.x(), b.y(), b.batch(), b.time(), dropoutRng), (long) b.batch() * b.time());
+    }
+
+    @Override
+    public double validationLoss() {
+        return Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+    }
+
+    @Override
+    public void save(Path dir) {
+        ModelDirectory.save(dir, model, tokenizer);
+    }
+}
