@@ -257,8 +257,9 @@ class Seq2SeqRef(nn.Module):
     packed (padding-aware) encoder, bridged final states when bidirectional, and a decoder run one
     step at a time (a length-1 sequence through nn.GRU/LSTM/RNN, hence the *_l0 names)."""
 
-    def __init__(self, cell, attention, Vs, Vt, E, H, L, bidir):
+    def __init__(self, cell, attention, Vs, Vt, E, H, L, bidir, deep=True):
         super().__init__()
+        self.deep = deep
         rnn = {"gru": nn.GRU, "lstm": nn.LSTM, "rnn_tanh": nn.RNN}[cell]
         self.cell, self.attention_kind, self.L, self.H = cell, attention, L, H
         DH = (2 if bidir else 1) * H
@@ -279,7 +280,7 @@ class Seq2SeqRef(nn.Module):
         self.decoder = rnn(dec_in, H, L, batch_first=True)
         if luong:
             self.combine = nn.Linear(DH + H, H)
-        out_in = {"none": H, "context": 2 * H + E, "bahdanau": H + DH + E}.get(attention, H)
+        out_in = {"none": H, "context": 2 * H + E, "bahdanau": H + DH + E}.get(attention, H) if deep else H
         self.out = nn.Linear(out_in, Vt)
 
     def forward(self, src, lengths, mask, tgt_in, ratio):
@@ -314,7 +315,7 @@ class Seq2SeqRef(nn.Module):
             o, st = self.decoder(x.unsqueeze(1), (h, c) if c is not None else h)
             h, c = st if c is not None else (st, None)
             top = o[:, 0]
-            if kind == "none":
+            if kind == "none" or (not self.deep and kind in ("context", "bahdanau")):
                 feats = top
             elif kind == "context":
                 feats = torch.cat([top, z, e], 1)
@@ -332,9 +333,9 @@ class Seq2SeqRef(nn.Module):
         return torch.stack(logits_all, 1), weights_all
 
 
-def seq2seq_case(name, cell, attention, L, bidir, ratio, seed, Vs=13, Vt=11, E=6, H=5, steps=5):
+def seq2seq_case(name, cell, attention, L, bidir, ratio, seed, Vs=13, Vt=11, E=6, H=5, steps=5, deep=True):
     torch.manual_seed(seed)
-    m = Seq2SeqRef(cell, attention, Vs, Vt, E, H, L, bidir)
+    m = Seq2SeqRef(cell, attention, Vs, Vt, E, H, L, bidir, deep)
     lengths = [6, 3, 4]                          # source tokens per row, <eos> included
     tlengths = [5, 2, 4]
     B, S, T = len(lengths), max(lengths), max(tlengths)
@@ -376,7 +377,7 @@ def seq2seq_case(name, cell, attention, L, bidir, ratio, seed, Vs=13, Vt=11, E=6
         opt.step()
     tensors["adam_losses"] = np.array(losses, dtype=np.float32)
     meta = dict(cell=cell, attention=attention, source_vocab=Vs, target_vocab=Vt, embedding_size=E, hidden_size=H,
-                num_layers=L, bidirectional=str(bidir).lower(), teacher_forcing=ratio,
+                num_layers=L, bidirectional=str(bidir).lower(), teacher_forcing=ratio, deep_output=str(deep).lower(),
                 param_names=",".join(m.state_dict().keys()), torch=torch.__version__)
     save(os.path.join(OUT, "seq2seq_%s.safetensors" % name), tensors, meta)
 
@@ -444,6 +445,7 @@ def main():
     seq2seq_case("gru_luong_dot", "gru", "luong-dot", 1, False, 1.0, 67)
     seq2seq_case("lstm_luong_general_bi", "lstm", "luong-general", 1, True, 1.0, 68)
     seq2seq_case("rnn_tanh_luong_concat_l2", "rnn_tanh", "luong-concat", 2, False, 1.0, 69)
+    seq2seq_case("gru_bahdanau_shallow", "gru", "bahdanau", 1, False, 1.0, 70, deep=False)   # the W4 model
 
 
 if __name__ == "__main__":

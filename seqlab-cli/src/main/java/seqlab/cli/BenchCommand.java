@@ -23,20 +23,24 @@ import seqlab.kernel.Parallel;
 import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
+import seqlab.model.Seq2Seq;
+import seqlab.model.Seq2SeqConfig;
+import seqlab.data.Seq2SeqBatch;
 import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 import seqlab.train.AdamW;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, W8 sgemm), "
+        description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, "
+                + "W4 seq2seq + Bahdanau attention training step, W8 sgemm), "
                 + "as torch_bench.py does: median over timed steps after warm-up.")
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workload", defaultValue = "W1,W2,W3,W8", description = "comma-separated ids (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "W1,W2,W3,W4,W8", description = "comma-separated ids (default: ${DEFAULT-VALUE})")
     String workloads;
 
     @Option(names = "--steps", defaultValue = "20", description = "timed steps per workload (default: ${DEFAULT-VALUE})")
@@ -83,8 +87,9 @@ final class BenchCommand implements Callable<Integer> {
                 case "W1" -> results.add(charRnn(id, CellType.LSTM));
                 case "W2" -> results.add(charRnn(id, CellType.GRU));
                 case "W3" -> results.add(charRnn(id, CellType.RNN_TANH));
+                case "W4" -> results.add(seq2seq(id));
                 case "W8" -> results.addAll(sgemm());
-                default -> throw new UserException("--workload " + id + " is not available in seqlab bench yet (available: W1, W2, W3, W8)");
+                default -> throw new UserException("--workload " + id + " is not available in seqlab bench yet (available: W1, W2, W3, W4, W8)");
             }
             out.printf("[%s done]%n", id);
             out.flush();
@@ -145,6 +150,43 @@ final class BenchCommand implements Callable<Integer> {
         };
         String name = "char-" + (cell == CellType.RNN_TANH ? "RNN" : cell.id().toUpperCase(Locale.ROOT)) + " LM train step";
         return new Result(id, name, "tokens/s", batch * seq, time(step));
+    }
+
+    /**
+     * W4: GRU encoder and GRU decoder (hidden 256, embedding 256, vocabularies 1000) with Bahdanau
+     * attention, logits from the decoder state alone (torch_bench.py's Seq2SeqAttn), teacher
+     * forcing, source and target 32 tokens, batch 64, AdamW as nanoGPT groups it.
+     */
+    private Result seq2seq(String id) {
+        int vocab = 1000, batch = 64, len = 32;
+        Seq2SeqConfig mc = new Seq2SeqConfig(CellType.GRU, Seq2SeqConfig.Attention.BAHDANAU, vocab, vocab, 256, 256, 1, false, 0f,
+                len, false);
+        Seq2Seq model = new Seq2Seq(mc, new Rng(1234));
+        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        Rng rng = new Rng(1234);
+        int[] src = new int[batch * len];
+        int[] tgt = new int[batch * len];
+        int[] tin = new int[batch * len];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = 4 + rng.nextInt(vocab - 4);
+            tgt[i] = 4 + rng.nextInt(vocab - 4);
+        }
+        for (int r = 0; r < batch; r++) {
+            tin[r * len] = seqlab.text.Vocabulary.BOS;
+            System.arraycopy(tgt, r * len, tin, r * len + 1, len - 1);
+        }
+        boolean[] mask = new boolean[batch * len];
+        Arrays.fill(mask, true);
+        int[] lengths = new int[batch];
+        Arrays.fill(lengths, len);
+        Seq2SeqBatch b = new Seq2SeqBatch(src, mask, lengths, tin, tgt, batch, len, len);
+        Runnable step = () -> {
+            opt.zeroGrad();
+            Tensor loss = model.loss(b, 1.0, rng, rng);
+            loss.backward();
+            opt.step(1e-3f);
+        };
+        return new Result(id, "seq2seq GRU + Bahdanau attention train step", "tgt tokens/s", batch * len, time(step));
     }
 
     private List<Result> sgemm() {

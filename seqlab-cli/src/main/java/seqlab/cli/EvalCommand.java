@@ -17,7 +17,8 @@ import seqlab.text.Tokenizer;
 import seqlab.train.Evaluation;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Loss, perplexity and bits per character of a model on the validation split (last 10%%) of a text.")
+        description = "Language model: loss, perplexity and bits per character on the validation split (last 10%%) of a text. "
+                + "Seq2seq model: BLEU, exact match, token accuracy, perplexity teacher-forced and free-running, BLEU by source length.")
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -26,8 +27,18 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model directory")
     Path model;
 
-    @Option(names = "--data", required = true, description = "a UTF-8 text file or builtin:NAME; its last 10% is evaluated")
+    @Option(names = "--data", description = "a UTF-8 text file or builtin:NAME; its last 10% is evaluated. Seq2seq: "
+            + seqlab.data.TranslationData.SPECS + " (default: the data the model was trained on)")
     String data;
+
+    @Option(names = "--split", defaultValue = "test", description = "seq2seq: train, val or test (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--bucket", defaultValue = "5", description = "seq2seq: source tokens per row of the BLEU-by-length table (default: ${DEFAULT-VALUE})")
+    int bucket;
+
+    @Option(names = "--batch", defaultValue = "128", description = "seq2seq: sentences decoded at once (default: ${DEFAULT-VALUE})")
+    int batch;
 
     @Option(names = "--seq", defaultValue = "256", description = "window length; the state carries across windows (default: ${DEFAULT-VALUE})")
     int seq;
@@ -40,6 +51,12 @@ final class EvalCommand implements Callable<Integer> {
         threads.apply();
         if (seq <= 0) {
             throw new UserException("--seq must be > 0, got " + seq);
+        }
+        if (ModelDirectory.architecture(model).equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
+            return Seq2SeqEval.run(model, data, split, bucket, batch, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (data == null) {
+            throw new UserException("--data is required for a language model: the text whose last 10% is evaluated");
         }
         ModelDirectory.Loaded loaded = ModelDirectory.load(model);
         Tokenizer tok = loaded.tokenizer();

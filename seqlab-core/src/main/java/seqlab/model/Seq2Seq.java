@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import seqlab.data.Seq2SeqBatch;
+import seqlab.kernel.Gemm;
+import seqlab.kernel.Vec;
 import seqlab.model.Seq2SeqConfig.Attention;
 import seqlab.nn.Dropout;
 import seqlab.nn.Embedding;
@@ -31,7 +33,8 @@ import seqlab.tensor.Tensor;
  * per {@link Attention} variant:
  * <ul>
  *   <li>none (Sutskever et al.): s_t = RNN(e_t, s_{t−1}); logits = W_o s_t;
- *   <li>context (Cho et al.): z = top layer of s_0; s_t = RNN([e_t; z], s_{t−1}); logits = W_o [s_t; z; e_t];
+ *   <li>context (Cho et al.): z = top layer of s_0; s_t = RNN([e_t; z], s_{t−1}); logits = W_o [s_t; z; e_t]
+ *       (or W_o s_t without the deep output, {@link Seq2SeqConfig#deepOutput});
  *   <li>bahdanau: α_t = softmax_i(vᵀ tanh(W_a s_{t−1} + U_a h_i)), c_t = Σ α_ti h_i (query: top layer of
  *       s_{t−1}); s_t = RNN([e_t; c_t], s_{t−1}); logits = W_o [s_t; c_t; e_t];
  *   <li>luong-*: s_t = RNN([e_t; h̃_{t−1}], s_{t−1}) (input feeding, h̃_0 = 0); α_t = softmax_i(score(s_t, h_i)),
@@ -75,6 +78,9 @@ public final class Seq2Seq extends Module {
     /** A pass over a target: logits (B, T, V_t) and the attention weights (B, S) of each step (empty without attention). */
     public record Output(Tensor logits, List<Tensor> weights) {}
 
+    /** A pass before the output layer: its input (B, T, F) at every step, and the attention weights. */
+    private record Features(Tensor features, List<Tensor> weights) {}
+
     private final Seq2SeqConfig config;
     private final Dropout drop;
     private final Embedding srcEmbed;         // (V_s, E)
@@ -116,12 +122,7 @@ public final class Seq2Seq extends Module {
         this.decoder = child("decoder", RecurrentLayers.create(new RecurrentConfig(config.cell(), decIn, h, config.numLayers(),
                 true, true, config.dropout(), false), rng));
         this.combine = kind.luong() ? child("combine", new Linear(dh + h, h, true, rng)) : null;
-        int outIn = switch (kind) {
-            case NONE -> h;
-            case CONTEXT -> 2 * h + e;
-            case BAHDANAU -> h + dh + e;
-            default -> h;
-        };
+        int outIn = !config.readsContext() ? h : kind == Attention.CONTEXT ? 2 * h + e : h + dh + e;
         this.out = child("out", new Linear(outIn, config.targetVocab(), true, rng));
     }
 
@@ -191,8 +192,8 @@ public final class Seq2Seq extends Module {
         Tensor feed = null;
         Tensor features = switch (config.attention()) {
             case NONE -> top;
-            case CONTEXT -> Ops.concatLast(Ops.concatLast(top, m.context()), e);                // [s_t; z; e_t]
-            case BAHDANAU -> Ops.concatLast(Ops.concatLast(top, context), e);                   // [s_t; c_t; e_t]
+            case CONTEXT -> config.readsContext() ? Ops.concatLast(Ops.concatLast(top, m.context()), e) : top;   // [s_t; z; e_t]
+            case BAHDANAU -> config.readsContext() ? Ops.concatLast(Ops.concatLast(top, context), e) : top;      // [s_t; c_t; e_t]
             default -> {
                 AttentionScore.Output a = attention.attend(top, m.prepared(), m.states(), m.mask());   // query s_t
                 weights = a.weights();
@@ -216,6 +217,11 @@ public final class Seq2Seq extends Module {
      * (free running).
      */
     public Output forward(Seq2SeqBatch b, double teacherForcing, Rng tfRng, Rng rng) {
+        Features f = features(b, teacherForcing, tfRng, rng);
+        return new Output(out.forward(f.features()), f.weights());                              // (B, T, V_t)
+    }
+
+    private Features features(Seq2SeqBatch b, double teacherForcing, Rng tfRng, Rng rng) {
         if (!(teacherForcing >= 0 && teacherForcing <= 1)) {
             throw new IllegalArgumentException("teacher forcing ratio must be in [0, 1], got " + teacherForcing);
         }
@@ -226,28 +232,29 @@ public final class Seq2Seq extends Module {
             // every input is known: the decoder runs as one scan over the whole target
             Tensor e = drop.forward(tgtEmbed.forward(b.targetIn(), batch, steps), rng);         // (B, T, E)
             Recurrent.Output r = decoder.forward(e, enc.state().h(), enc.state().c(), rng);     // (B, T, H)
-            return new Output(out.forward(r.output()), List.of());
+            return new Features(r.output(), List.of());
+        }
+        boolean[] teacher = new boolean[steps];                                                 // does step t read the truth?
+        for (int t = 1; t < steps; t++) {
+            teacher[t] = teacherForcing >= 1 || (teacherForcing > 0 && tfRng.nextDouble() < teacherForcing);
         }
         State s = enc.state();
         int[] tokens = column(b.targetIn(), batch, steps, 0);                                   // <bos>
-        List<Tensor> parts = new ArrayList<>();                                                 // (B, ·) per step
+        List<Tensor> features = new ArrayList<>();                                              // (B, ·) per step
         List<Tensor> weights = new ArrayList<>();
-        boolean deferOutput = teacherForcing >= 1;                                              // one W_o GEMM at the end
         for (int t = 0; t < steps; t++) {
             Readout r = readout(enc.memory(), s, tokens, rng);
             s = r.state();
             if (r.weights() != null) {
                 weights.add(r.weights());
             }
-            Tensor logits = deferOutput ? null : out.forward(r.features());                     // (B, V_t)
-            parts.add(deferOutput ? r.features() : logits);
+            features.add(r.features());
             if (t + 1 < steps) {
-                boolean teacher = teacherForcing >= 1 || (teacherForcing > 0 && tfRng.nextDouble() < teacherForcing);
-                tokens = teacher ? column(b.targetIn(), batch, steps, t + 1) : argmax(logits);
+                tokens = teacher[t + 1] ? column(b.targetIn(), batch, steps, t + 1) : mostLikely(r.features());
             }
         }
-        Tensor stacked = Ops.transpose01(Ops.stack(parts));                                     // (B, T, ·)
-        return new Output(deferOutput ? out.forward(stacked) : stacked, weights);
+        // W_o is applied once over all steps by the caller: one large GEMM instead of T small ones
+        return new Features(Ops.transpose01(Ops.stack(features)), weights);                    // (B, T, F)
     }
 
     /** Mean cross-entropy of a pass against the batch's targets (padding ignored). */
@@ -256,9 +263,28 @@ public final class Seq2Seq extends Module {
                 Seq2SeqBatch.IGNORE);
     }
 
-    /** The training loss of a batch at a teacher-forcing ratio. */
+    /**
+     * The training loss of a batch at a teacher-forcing ratio: the same value as
+     * {@code loss(forward(…), b)}, but the output layer runs only at the real (not padded) target
+     * positions.
+     */
     public Tensor loss(Seq2SeqBatch b, double teacherForcing, Rng tfRng, Rng rng) {
-        return loss(forward(b, teacherForcing, tfRng, rng), b);
+        Features f = features(b, teacherForcing, tfRng, rng);
+        int cells = b.batch() * b.targetLen();
+        int real = 0;
+        for (int y : b.targetOut()) {
+            real += y == Seq2SeqBatch.IGNORE ? 0 : 1;
+        }
+        int[] rows = new int[real];
+        int[] targets = new int[real];
+        for (int i = 0, k = 0; i < cells; i++) {
+            if (b.targetOut()[i] != Seq2SeqBatch.IGNORE) {
+                rows[k] = i;
+                targets[k++] = b.targetOut()[i];
+            }
+        }
+        Tensor kept = Ops.rows(Ops.reshape(f.features(), cells, f.features().dim(2)), rows);   // (N_real, F)
+        return CrossEntropy.mean(out.forward(kept), targets, Seq2SeqBatch.IGNORE);
     }
 
     private static int[] column(int[] ids, int batch, int steps, int t) {
@@ -269,11 +295,18 @@ public final class Seq2Seq extends Module {
         return c;
     }
 
-    /** The most likely token of each row (B, V) → (B); ties to the lower id. */
-    private static int[] argmax(Tensor logits) {
-        int v = logits.dim(1);
-        float[] z = logits.data();
-        int[] ids = new int[logits.dim(0)];
+    /**
+     * The most likely next token of each row from a step's output-layer input (B, ·) → (B), ties to
+     * the lower id; computed outside the graph, since a chosen token carries no gradient.
+     */
+    private int[] mostLikely(Tensor features) {
+        int rows = features.dim(0);
+        int in = features.dim(1);
+        int v = config.targetVocab();
+        float[] z = new float[rows * v];                                                        // W_o f + b, (B, V_t)
+        Gemm.sgemm(false, true, rows, v, in, 1f, features.data(), 0, in, out.weight().data(), 0, in, 0f, z, 0, v);
+        Vec.addBias(rows, v, out.bias().data(), 0, z, 0);
+        int[] ids = new int[rows];
         for (int r = 0; r < ids.length; r++) {
             int best = 0;
             for (int j = 1; j < v; j++) {

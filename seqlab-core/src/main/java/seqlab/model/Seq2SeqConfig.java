@@ -21,9 +21,18 @@ import seqlab.tensor.CellType;
  * @param bidirectional   the encoder reads both ways (D = 2); its final states are bridged to H
  * @param dropout         on the embeddings and between layers, in [0, 1)
  * @param maxLength       the longest source accepted and the longest output generated, in tokens
+ * @param deepOutput      context and bahdanau: logits from [s_t; c_t; e_t] (Cho et al., Bahdanau et al.);
+ *                        false: from s_t alone (as torch_bench.py's W4). No effect on none and luong-*
  */
 public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab, int targetVocab, int embeddingSize,
-                            int hiddenSize, int numLayers, boolean bidirectional, float dropout, int maxLength) {
+                            int hiddenSize, int numLayers, boolean bidirectional, float dropout, int maxLength,
+                            boolean deepOutput) {
+
+    /** A config with the deep output layer of the papers. */
+    public Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab, int targetVocab, int embeddingSize,
+                         int hiddenSize, int numLayers, boolean bidirectional, float dropout, int maxLength) {
+        this(cell, attention, sourceVocab, targetVocab, embeddingSize, hiddenSize, numLayers, bidirectional, dropout, maxLength, true);
+    }
 
     public static final String ARCHITECTURE = "seq2seq";
 
@@ -97,6 +106,11 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
         }
     }
 
+    /** Whether the output layer reads [s_t; c_t; e_t] rather than s_t alone. */
+    public boolean readsContext() {
+        return deepOutput && (attention == Attention.CONTEXT || attention == Attention.BAHDANAU);
+    }
+
     /** D·H, the size of an encoder state at each source position. */
     public int encoderStateSize() {
         return (bidirectional ? 2 : 1) * hiddenSize;
@@ -115,6 +129,7 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
         m.put("bidirectional", bidirectional);
         m.put("dropout", (double) dropout);
         m.put("max_length", maxLength);
+        m.put("deep_output", deepOutput);
         return m;
     }
 
@@ -127,7 +142,8 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
             return new Seq2SeqConfig(CellType.fromId(j.string("cell")), Attention.fromId(j.string("attention")),
                     j.integer("source_vocab_size", 5), j.integer("target_vocab_size", 5), j.integer("embedding_size", 1),
                     j.integer("hidden_size", 1), j.integer("num_layers", 1), j.bool("bidirectional"),
-                    (float) j.number("dropout", 0, 0.999999), j.integer("max_length", 1));
+                    (float) j.number("dropout", 0, 0.999999), j.integer("max_length", 1),
+                    j.bool("deep_output", true));
         } catch (FormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -40,6 +40,22 @@ public final class HeatMap {
         return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
     }
 
+    /** Attention weights: row t holds the weights over the source tokens when target token t was produced. */
+    public static HeatMap attention(String title, java.util.List<String> source, java.util.List<String> target, float[][] weights) {
+        if (weights.length != target.size()) {
+            throw new IllegalArgumentException("heat map: " + weights.length + " attention rows for " + target.size() + " target tokens");
+        }
+        float[] v = new float[target.size() * source.size()];
+        for (int t = 0; t < weights.length; t++) {
+            if (weights[t].length != source.size()) {
+                throw new IllegalArgumentException("heat map: attention row " + t + " has " + weights[t].length + " weights for "
+                        + source.size() + " source tokens");
+            }
+            System.arraycopy(weights[t], 0, v, t * source.size(), source.size());
+        }
+        return new HeatMap(title, target.toArray(new String[0]), source.toArray(new String[0]), v);
+    }
+
     public String toSvg() {
         int w = LEFT + cols.length * CELL + 90;
         int h = TOP + rows.length * CELL + 30;

@@ -311,4 +311,29 @@ public final class Ops {
         });
         return y;
     }
+
+    /** Rows {@code rows[i]} of a matrix: (N, C) → (rows.length, C); the gradient is scattered back (added). */
+    public static Tensor rows(Tensor x, int[] rows) {
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("rows: expected a matrix, got shape " + Arrays.toString(x.shape()));
+        }
+        int c = x.dim(1);
+        Tensor y = Tensor.zeros(rows.length, c);
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= x.dim(0)) {
+                throw new IllegalArgumentException("rows: index " + rows[i] + " out of range for " + x.dim(0) + " rows");
+            }
+            System.arraycopy(x.data(), rows[i] * c, y.data(), i * c, c);
+        }
+        Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
+            float[] dy = y.gradOrNull();
+            if (dy != null && x.requiresGrad()) {
+                float[] dx = x.grad();
+                for (int i = 0; i < rows.length; i++) {
+                    Vec.add(c, dy, i * c, dx, rows[i] * c);
+                }
+            }
+        });
+        return y;
+    }
 }

@@ -92,6 +92,10 @@ public final class Vocabulary {
         return out;
     }
 
+    public boolean contains(String word) {
+        return ids.containsKey(word);
+    }
+
     public int size() {
         return words.size();
     }

@@ -27,7 +27,8 @@ class Seq2SeqParityTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"gru_none", "gru_none_free", "lstm_none_bi2", "gru_context", "gru_bahdanau_bi",
-            "gru_bahdanau_free", "lstm_bahdanau_l2", "gru_luong_dot", "lstm_luong_general_bi", "rnn_tanh_luong_concat_l2"})
+            "gru_bahdanau_free", "lstm_bahdanau_l2", "gru_luong_dot", "lstm_luong_general_bi", "rnn_tanh_luong_concat_l2",
+            "gru_bahdanau_shallow"})
     void trainingStepMatchesPyTorch(String name) {
         Safetensors.File f = Fixtures.open("seq2seq_" + name + ".safetensors");
         Map<String, String> meta = f.metadata();
@@ -35,7 +36,7 @@ class Seq2SeqParityTest {
                 Seq2SeqConfig.Attention.fromId(meta.get("attention")), Integer.parseInt(meta.get("source_vocab")),
                 Integer.parseInt(meta.get("target_vocab")), Integer.parseInt(meta.get("embedding_size")),
                 Integer.parseInt(meta.get("hidden_size")), Integer.parseInt(meta.get("num_layers")),
-                Boolean.parseBoolean(meta.get("bidirectional")), 0f, 100);
+                Boolean.parseBoolean(meta.get("bidirectional")), 0f, 100, Boolean.parseBoolean(meta.get("deep_output")));
         double ratio = Double.parseDouble(meta.get("teacher_forcing"));
         Seq2Seq model = new Seq2Seq(config, new Rng(1));
         // same names, same order as PyTorch's state_dict

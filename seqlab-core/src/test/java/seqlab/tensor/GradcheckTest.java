@@ -70,6 +70,8 @@ class GradcheckTest {
         assertGradients(() -> Ops.reshape(a, 6, 4), a);
         assertGradients(() -> Ops.add(a, a), a);
         assertGradients(() -> Ops.select(a, 2), a);
+        Tensor m = Tensor.parameter(new float[] {0.3f, -1.2f, 0.7f, 2.1f, -0.4f, 0.9f, 1.5f, -2.2f}, 4, 2);
+        assertGradients(() -> Ops.rows(m, new int[] {3, 0, 3}), m);                // a repeated row gets both gradients
         Tensor c = param(rng, 1f, 3, 2, 4);
         assertGradients(() -> Ops.stack(List.of(a, c)), a, c);
     }

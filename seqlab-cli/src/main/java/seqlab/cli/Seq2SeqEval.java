@@ -1,0 +1,62 @@
+package seqlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import seqlab.data.Pair;
+import seqlab.model.ModelDirectory;
+import seqlab.train.Checkpoint;
+import seqlab.train.Seq2SeqEvaluation;
+import seqlab.train.Trainer;
+
+/** {@code seqlab eval} for a seq2seq model. */
+final class Seq2SeqEval {
+
+    private Seq2SeqEval() {}
+
+    static int run(Path dir, String data, String split, int bucket, int batch, PrintWriter out, PrintWriter err) {
+        if (bucket < 1 || batch < 1) {
+            throw new UserException("--bucket and --batch must be >= 1, got " + bucket + " and " + batch);
+        }
+        ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
+        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+        String spec = data != null ? data : trainedOn(dir);
+        List<Pair> pairs = Seq2SeqTraining.read(spec).split(split);
+        if (pairs.isEmpty()) {
+            throw new UserException("--data " + spec + ": the " + split + " split is empty");
+        }
+        long t0 = System.nanoTime();
+        Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(loaded.model(), loaded.tokenizer(),
+                pairs.stream().map(Pair::source).toList(), pairs.stream().map(Pair::target).toList(), batch, bucket);
+        out.printf(Locale.ROOT, "data                          %s, %s split, %,d pairs (%.1f s)%n", spec, split, pairs.size(),
+                (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "BLEU-4 (greedy, corpus)       %.2f%n", 100 * r.bleu());
+        out.printf(Locale.ROOT, "exact match                   %.2f%%%n", 100 * r.accuracy().exactMatch());
+        out.printf(Locale.ROOT, "token accuracy                %.2f%%%n", 100 * r.accuracy().tokenAccuracy());
+        out.printf(Locale.ROOT, "perplexity, teacher-forced    %.3f  (loss %.4f nats/token)%n", r.teacherForced().perplexity(),
+                r.teacherForced().mean());
+        out.printf(Locale.ROOT, "perplexity, free-running      %.3f  (loss %.4f; each step reads the model's own previous token)%n",
+                r.freeRunning().perplexity(), r.freeRunning().mean());
+        out.println("BLEU by source length (" + loaded.tokenizer().split().id() + ", without <eos>):");
+        for (Seq2SeqEvaluation.Bucket b : r.byLength()) {
+            out.printf(Locale.ROOT, "  %3d-%-3d  %5d pairs  BLEU %6.2f%n", b.from(), b.to(), b.pairs(), 100 * b.bleu());
+        }
+        return 0;
+    }
+
+    /** The --data of the run that trained the model, from its newest checkpoint. */
+    private static String trainedOn(Path dir) {
+        if (!Files.isDirectory(dir.resolve(Checkpoint.DIR))) {
+            throw new UserException(dir + " has no checkpoints recording its training data; give --data");
+        }
+        Object source = Trainer.readCheckpoint(Checkpoint.latest(dir)).data().get("source");
+        if (source == null) {
+            throw new UserException(dir + ": the checkpoint does not name its data; give --data");
+        }
+        return source.toString();
+    }
+
+}

@@ -1,0 +1,128 @@
+package seqlab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import seqlab.decode.SamplingConfig;
+import seqlab.decode.Translator;
+import seqlab.model.ModelDirectory;
+import seqlab.model.Seq2Seq;
+import seqlab.report.HeatMap;
+import seqlab.tensor.Rng;
+import seqlab.text.PairTokenizer;
+import seqlab.text.Text;
+
+@Command(name = "translate", mixinStandardHelpOptions = true,
+        description = "Translate text with a seq2seq model: greedy, or beam search with --beam; optionally draw the attention as a heat map.")
+final class TranslateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "a seq2seq model directory")
+    Path model;
+
+    @Option(names = "--text", required = true, description = "the sentence to translate")
+    String text;
+
+    @Option(names = "--beam", defaultValue = "1", description = "beam width; 1 = greedy (default: ${DEFAULT-VALUE})")
+    int beam;
+
+    @Option(names = "--alpha", defaultValue = "1.0", description = "beam length normalisation: score = log p / length^alpha (default: ${DEFAULT-VALUE})")
+    double alpha;
+
+    @Option(names = "--attention-map", description = "write the attention weights as an SVG heat map (attention models only)")
+    Path attentionMap;
+
+    @Option(names = "--force", description = "overwrite an existing --attention-map file")
+    boolean force;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() {
+        threads.apply();
+        if (beam < 1) {
+            throw new UserException("--beam must be >= 1 (1 = greedy), got " + beam);
+        }
+        if (!(alpha >= 0)) {
+            throw new UserException("--alpha must be >= 0, got " + alpha);
+        }
+        if (attentionMap != null && Files.exists(attentionMap) && !force) {
+            throw new UserException("--attention-map " + attentionMap + " already exists; use --force to overwrite it");
+        }
+        ModelDirectory.LoadedSeq2Seq loaded = load(model);
+        Seq2Seq m = loaded.model();
+        PairTokenizer tok = loaded.tokenizer();
+        PrintWriter err = spec.commandLine().getErr();
+        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+        if (attentionMap != null && !m.config().attention().attends()) {
+            throw new UserException("--attention-map: the model has attention \"" + m.config().attention().id()
+                    + "\", which does not attend over the source; train with --attention bahdanau or luong-*");
+        }
+        List<String> words = tok.tokens(text);
+        if (words.isEmpty() || text.isBlank()) {
+            throw new UserException("--text is empty; give a sentence to translate");
+        }
+        if (words.size() + 1 > m.config().maxLength()) {
+            throw new UserException("--text has " + (words.size() + 1) + " tokens with <eos>, more than the model's limit of "
+                    + m.config().maxLength() + " (max_length in " + model.resolve(ModelDirectory.CONFIG) + "); shorten the text");
+        }
+        Set<String> unknown = new LinkedHashSet<>();
+        for (String w : words) {
+            if (!tok.source().contains(w)) {
+                unknown.add(w);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            err.println("seqlab: " + unknown.size() + " source " + (unknown.size() == 1 ? "token is" : "tokens are")
+                    + " not in the model's vocabulary and will be read as <unk>: " + Text.forTerminal(String.join(" ", unknown)));
+        }
+        int[] src = tok.encodeSource(text);
+        Translator tr = new Translator(m);
+        Translator.Translation best = beam == 1
+                ? tr.decode(List.of(src), m.config().maxLength(), SamplingConfig.greedy(), new Rng(0)).get(0)
+                : tr.beam(src, beam, m.config().maxLength(), alpha).get(0);
+        List<String> output = tok.decodeTarget(best.tokens());
+        spec.commandLine().getOut().println(Text.forTerminal(tok.join(output)));
+        if (attentionMap != null) {
+            List<String> srcLabels = new ArrayList<>(words.stream().map(TranslateCommand::visible).toList());
+            srcLabels.add("<eos>");
+            List<String> tgtLabels = new ArrayList<>();
+            for (int id : best.tokens()) {
+                tgtLabels.add(visible(tok.target().words().get(id)));
+            }
+            HeatMap.attention(String.format(Locale.ROOT, "%s attention: %s", m.config().attention().id(), Text.forTerminal(text)),
+                    srcLabels, tgtLabels, best.attention()).write(attentionMap);
+            err.println("seqlab: attention map written to " + attentionMap);
+        }
+        return 0;
+    }
+
+    /** A token as an axis label: a space shown as ␣. */
+    static String visible(String token) {
+        return token.equals(" ") ? "␣" : token;
+    }
+
+    static ModelDirectory.LoadedSeq2Seq load(Path dir) {
+        String arch = ModelDirectory.architecture(dir);
+        if (!arch.equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
+            throw new UserException(dir + " holds a " + arch + " model; translate needs a seq2seq model (train one with --arch seq2seq)");
+        }
+        return ModelDirectory.loadSeq2Seq(dir);
+    }
+}

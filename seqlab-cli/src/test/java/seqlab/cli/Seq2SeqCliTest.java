@@ -1,0 +1,118 @@
+package seqlab.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static seqlab.cli.CliTest.assertUserError;
+import static seqlab.cli.CliTest.run;
+
+/** train --arch seq2seq, translate and eval as a user meets them, and their bad inputs. */
+class Seq2SeqCliTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path model;
+    static Path shallow;
+
+    static String[] tiny(Path out, String attention, String... extra) {
+        boolean data = java.util.Arrays.asList(extra).contains("--data");
+        String[] base = {"train", "--arch", "seq2seq", "--data", "builtin:reverse", "--attention", attention,
+                "--out", out.toString(), "--layers", "1", "--hidden", "16", "--embed", "8", "--batch", "16", "--steps", "6",
+                "--eval-every", "3", "--threads", "1", "--max-length", "20"};
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.Arrays.asList(base));
+        if (data) {
+            all.subList(3, 5).clear();                                                  // the caller's --data replaces the default
+        }
+        all.addAll(java.util.Arrays.asList(extra));
+        return all.toArray(new String[0]);
+    }
+
+    @BeforeAll
+    static void trainTinyModels() {
+        model = dir.resolve("rev");
+        CliTest.Run r = run(tiny(model, "bahdanau", "--bidirectional"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("builtin:reverse: 20,000 training pairs").contains("attention bahdanau").contains("done: step 6");
+        shallow = dir.resolve("none");
+        assertThat(run(tiny(shallow, "none")).code()).isZero();
+    }
+
+    @Test
+    void translatePrintsOneLineAndDrawsTheAttention() throws IOException {
+        CliTest.Run r = run("translate", "--model", model.toString(), "--text", "123");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(1);
+        assertThat(r.out().strip()).matches("([0-9]|<unk>)*");                               // 6 steps: not learnt yet
+        Path svg = dir.resolve("att.svg");
+        CliTest.Run beam = run("translate", "--model", model.toString(), "--text", "4567", "--beam", "4", "--attention-map", svg.toString());
+        assertThat(beam.code()).as(beam.err()).isZero();
+        String s = Files.readString(svg);
+        assertThat(s).startsWith("<svg").contains(">4<").contains(">&lt;eos&gt;<");
+        assertUserError(run("translate", "--model", model.toString(), "--text", "45", "--attention-map", svg.toString()), "already exists");
+    }
+
+    @Test
+    void unknownWordsAreSaidOnceAndReadAsUnk() {
+        CliTest.Run r = run("translate", "--model", model.toString(), "--text", "1x2xy");
+        assertThat(r.code()).isZero();
+        assertThat(r.err().lines().toList()).containsExactly(
+                "seqlab: 2 source tokens are not in the model's vocabulary and will be read as <unk>: x y");
+    }
+
+    @Test
+    void evalReportsBleuAccuracyAndBothPerplexities() {
+        CliTest.Run r = run("eval", "--model", model.toString(), "--split", "val");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("builtin:reverse, val split, 1,000 pairs").contains("BLEU-4 (greedy, corpus)")
+                .contains("exact match").contains("token accuracy").contains("perplexity, teacher-forced")
+                .contains("perplexity, free-running").contains("BLEU by source length");
+    }
+
+    @Test
+    void resumeContinuesASeq2SeqRun() {
+        CliTest.Run r = run("train", "--resume", model.toString(), "--steps", "9", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("resuming").contains("from step 6").contains("done: step 9");
+        assertUserError(run("train", "--resume", model.toString(), "--steps", "12", "--attention", "none"),
+                "--attention cannot change when resuming");
+    }
+
+    @Test
+    void badTranslations() {
+        String m = model.toString();
+        assertUserError(run("translate", "--model", m, "--text", ""), "--text is empty");
+        assertUserError(run("translate", "--model", m, "--text", "   "), "--text is empty");
+        assertUserError(run("translate", "--model", m, "--text", "1234", "--beam", "0"), "--beam must be >= 1");
+        assertUserError(run("translate", "--model", m, "--text", "1234", "--alpha", "-1"), "--alpha must be >= 0");
+        assertUserError(run("translate", "--model", m, "--text", "123456789012345678901234567890"),
+                "--text has 31 tokens with <eos>, more than the model's limit of 20");
+    }
+
+    @Test
+    void wrongKindsOfModelAndData() throws IOException {
+        assertUserError(run("translate", "--model", shallow.toString(), "--text", "12", "--attention-map", dir.resolve("n.svg").toString()),
+                "does not attend over the source");
+        assertUserError(run(tiny(dir.resolve("x1"), "luong-dot", "--bidirectional")), "use luong-general");
+        assertUserError(run(tiny(dir.resolve("x2"), "soft")), "--attention: unknown attention 'soft'");
+        assertUserError(run(tiny(dir.resolve("x3"), "none", "--cell", "tcn")), "--cell must be rnn, rnn_relu, lstm or gru, got tcn");
+        assertUserError(run(tiny(dir.resolve("x4"), "none", "--teacher-forcing", "1.5")), "--teacher-forcing must be in [0, 1]");
+        assertUserError(run(tiny(dir.resolve("x5"), "none", "--data", "builtin:poems")), "unknown built-in task");
+        Path m = Files.createDirectories(dir.resolve("m30k"));
+        Files.writeString(m.resolve("train.de"), "ein hund\nzwei katzen\n");
+        Files.writeString(m.resolve("train.en"), "a dog\n");
+        assertUserError(run(tiny(dir.resolve("x6"), "none", "--data", "multi30k:" + m)), "train.de has 2 lines");
+        assertThat(dir.resolve("x6")).doesNotExist();
+        assertUserError(run("generate", "--model", model.toString(), "--prompt", "a"), "expected \"rnn-lm\"");
+        Path lm = dir.resolve("lm");
+        assertThat(run(CliTest.tinyTrain(lm)).code()).isZero();
+        assertUserError(run("translate", "--model", lm.toString(), "--text", "a"), "translate needs a seq2seq model");
+        assertUserError(run("eval", "--model", lm.toString()), "--data is required for a language model");
+    }
+}
