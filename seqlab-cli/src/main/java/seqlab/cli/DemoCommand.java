@@ -1,7 +1,10 @@
 package seqlab.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -11,31 +14,36 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import seqlab.data.LmDataset;
-import seqlab.decode.RnnGenerator;
+import seqlab.data.Pair;
+import seqlab.data.TranslationData;
 import seqlab.decode.SamplingConfig;
-import seqlab.model.RnnLanguageModel;
-import seqlab.model.RnnLmConfig;
+import seqlab.decode.Translator;
+import seqlab.io.Directories;
+import seqlab.model.Seq2Seq;
+import seqlab.model.Seq2SeqConfig;
+import seqlab.report.HeatMap;
 import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
-import seqlab.text.CharTokenizer;
-import seqlab.text.Text;
-import seqlab.train.Evaluation;
+import seqlab.train.Checkpoint;
+import seqlab.train.Seq2SeqEvaluation;
 import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train a small character-level LSTM on a built-in generated corpus (under a minute on 2 cores), "
-                + "then sample from it. Needs no files.")
+        description = "Train a date translator (human-written dates to ISO 8601) with Bahdanau attention for about a minute "
+                + "on 2 cores, translate a few dates and draw one translation's attention. Needs no files.")
 final class DemoCommand implements Callable<Integer> {
+
+    static final String[] EXAMPLES = {"Saturday, 14th of February 2009", "7/4/1976", "3 Mar 2021", "the 1st of January, 2000",
+            "December 31, 1999", "tue 9 jun 87"};
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "runs/demo", description = "where the model goes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = "runs/demo", description = "where the model and the heat map go (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "600", description = "training steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "300", description = "training steps (default: ${DEFAULT-VALUE})")
     int steps;
 
     @Mixin
@@ -46,41 +54,56 @@ final class DemoCommand implements Callable<Integer> {
         threads.apply();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DataSource source = DataSource.read("builtin:sentences");
-        String text = source.text();
-        CharTokenizer tok = CharTokenizer.fit(text);
-        LmDataset data = LmDataset.split(tok.encode(text));
-        RnnLmConfig mc = new RnnLmConfig(CellType.LSTM, tok.vocabSize(), 64, 256, 1, 0f, false);
-        TrainConfig cfg = new TrainConfig(steps, 32, 64, "adamw", 3e-3f, "cosine", 50, 0.01f, 0.9f, 1f,
-                Math.max(1, steps / 4), 10, 1337);
-        o.printf(Locale.ROOT, "seqlab demo: a character-level LSTM (1 layer, hidden 256) learns a generated corpus of %,d characters%n",
-                text.length());
-        o.println("  sample of the corpus: \"" + Text.escape(text.substring(0, 120)) + "…\"");
+        TranslationData data = TranslationData.read("builtin:dates");
+        o.println("seqlab demo: a GRU encoder-decoder with Bahdanau attention learns to rewrite dates as ISO 8601, character by character");
+        o.printf(Locale.ROOT, "  %,d generated training pairs, e.g. \"%s\" -> %s%n", data.train().size(), data.train().get(0).source(),
+                data.train().get(0).target());
         o.flush();
-        RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-        double before = Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), 7);
-        o.printf(Locale.ROOT, "  validation loss before training: %.3f nats/char (uniform guess: ln %d = %.3f)%n", before,
-                tok.vocabSize(), Math.log(tok.vocabSize()));
-        o.flush();
-        if (java.nio.file.Files.isDirectory(out.resolve(seqlab.train.Checkpoint.DIR))) {
-            seqlab.io.Directories.deleteTree(out.resolve(seqlab.train.Checkpoint.DIR));   // the demo always starts afresh
+        if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
+            Directories.deleteTree(out.resolve(Checkpoint.DIR));                        // the demo always starts afresh
         }
+        Seq2SeqConfig template = new Seq2SeqConfig(CellType.GRU, Seq2SeqConfig.Attention.BAHDANAU, 5, 5, 32, 128, 1, true, 0f, 64);
+        TrainConfig cfg = new TrainConfig(steps, 64, 1, "adamw", 3e-3f, "cosine", 30, 0.01f, 0.9f, 1f,
+                Math.max(1, steps / 5), 1, 1337);
         long t0 = System.nanoTime();
-        Trainer t = Trainer.start(model, tok, data, source.describe(), cfg, out,
-                new Progress(err, Options.live()));
-        double after = t.run();
+        Trainer t = Seq2SeqTraining.start(template, data, 1, cfg, 1.0, out, err, new Progress(err, Options.live()));
+        double val = t.run();
         double secs = (System.nanoTime() - t0) / 1e9;
-        o.printf(Locale.ROOT, "  after %d steps (%.0f s): validation loss %.3f nats/char (%.2f bits/char)%n", steps, secs, after,
-                after / Math.log(2));
-        o.println("  three samples (temperature 0.8), each from the prompt \"The \":");
+        ModelDirectoryView m = ModelDirectoryView.of(out);
+        Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(m.model(), m.tokenizer(),
+                data.test().stream().map(Pair::source).toList(), data.test().stream().map(Pair::target).toList(), 250, 10);
+        o.printf(Locale.ROOT, "  after %d steps (%.0f s): validation loss %.4f nats/char (teacher-forced)%n", steps, secs, val);
+        o.printf(Locale.ROOT, "  on %,d unseen dates: %.1f%% exactly right, %.1f%% of characters right (greedy decoding)%n",
+                data.test().size(), 100 * r.accuracy().exactMatch(), 100 * r.accuracy().tokenAccuracy());
         o.println();
-        for (int i = 0; i < 3; i++) {
-            int[] gen = RnnGenerator.generate(model, tok.encode("The "), 160, new SamplingConfig(0.8f, 0, 1f), new Rng(42 + i), null);
-            ("The " + Text.forTerminal(tok.decode(gen))).strip().lines()
-                    .forEach(line -> o.println(line.isBlank() ? "" : "    " + line));
-            o.println();
+        Translator tr = new Translator(m.model());
+        List<int[]> sources = new ArrayList<>();
+        for (String e : EXAMPLES) {
+            sources.add(m.tokenizer().encodeSource(e));
         }
-        o.println("  model saved in " + out + "; try: ./seqlab generate --model " + out + " --prompt \"A clever \"");
+        List<Translator.Translation> outs = tr.decode(sources, m.model().config().maxLength(), SamplingConfig.greedy(), new Rng(0));
+        for (int i = 0; i < EXAMPLES.length; i++) {
+            o.printf(Locale.ROOT, "    %-34s -> %s%n", EXAMPLES[i], m.tokenizer().join(m.tokenizer().decodeTarget(outs.get(i).tokens())));
+        }
+        Path map = out.resolve("attention.svg");
+        List<String> src = new ArrayList<>(m.tokenizer().tokens(EXAMPLES[0]).stream().map(TranslateCommand::visible).toList());
+        src.add("<eos>");
+        List<String> tgt = new ArrayList<>();
+        for (int id : outs.get(0).tokens()) {
+            tgt.add(m.tokenizer().target().words().get(id));
+        }
+        HeatMap.attention("Bahdanau attention: " + EXAMPLES[0], src, tgt, outs.get(0).attention()).write(map);
+        o.println();
+        o.println("  attention of the first translation drawn in " + map + " (rows: output characters, columns: input characters)");
+        o.println("  model saved in " + out + "; try: ./seqlab translate --model " + out + " --text \"May 5, 1955\" --beam 3");
         return 0;
+    }
+
+    /** The trained model, read back from its directory as a user's later command would. */
+    private record ModelDirectoryView(Seq2Seq model, seqlab.text.PairTokenizer tokenizer) {
+        static ModelDirectoryView of(Path dir) {
+            seqlab.model.ModelDirectory.LoadedSeq2Seq l = seqlab.model.ModelDirectory.loadSeq2Seq(dir);
+            return new ModelDirectoryView(l.model(), l.tokenizer());
+        }
     }
 }

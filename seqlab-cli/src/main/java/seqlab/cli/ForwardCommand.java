@@ -14,13 +14,17 @@ import picocli.CommandLine.Spec;
 
 import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
+import seqlab.data.Seq2SeqBatch;
 import seqlab.model.RnnLanguageModel;
+import seqlab.model.Seq2Seq;
+import seqlab.model.Seq2SeqConfig;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 
 @Command(name = "forward", mixinStandardHelpOptions = true,
-        description = "Run a model on token ids from a safetensors file (input_ids, integer, [batch, time]) and write "
-                + "its logits (float32, [batch, time, vocab]): the way other tools check seqlab's numbers.")
+        description = "Run a model on token ids from a safetensors file (input_ids, integer, [batch, time]; for a seq2seq model also "
+                + "decoder_input_ids [batch, target time] and optionally attention_mask) and write its logits (float32, "
+                + "[batch, time, vocab]; seq2seq: teacher-forced over decoder_input_ids): the way other tools check seqlab's numbers.")
 final class ForwardCommand implements Callable<Integer> {
 
     @Spec
@@ -50,37 +54,96 @@ final class ForwardCommand implements Callable<Integer> {
         if (Files.isDirectory(output)) {
             throw new UserException("--output " + output + " is a directory, expected a file name");
         }
-        ModelDirectory.Loaded loaded = ModelDirectory.load(model);
-        loaded.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
         Safetensors.File in = Safetensors.open(input);
-        if (!in.tensors().containsKey("input_ids")) {
-            throw new UserException(input + ": no tensor named input_ids (it has " + in.tensors().keySet()
-                    + "); write the token ids as an integer tensor input_ids [batch, time]");
+        Tensor logits;
+        if (ModelDirectory.architecture(model).equals(Seq2SeqConfig.ARCHITECTURE)) {
+            ModelDirectory.LoadedSeq2Seq loaded = ModelDirectory.loadSeq2Seq(model);
+            loaded.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
+            Seq2Seq m = loaded.model();
+            Ids src = ids(in, "input_ids", m.config().sourceVocab());
+            Ids dec = ids(in, "decoder_input_ids", m.config().targetVocab());
+            if (dec.rows() != src.rows()) {
+                throw new UserException(input + ": decoder_input_ids has " + dec.rows() + " rows, input_ids " + src.rows()
+                        + "; each source needs its decoder input");
+            }
+            int[] lengths = lengths(in, src);
+            boolean[] mask = new boolean[src.ids().length];
+            for (int r = 0; r < src.rows(); r++) {
+                Arrays.fill(mask, r * src.cols(), r * src.cols() + lengths[r], true);
+            }
+            int[] noTargets = new int[dec.ids().length];
+            Arrays.fill(noTargets, Seq2SeqBatch.IGNORE);
+            Seq2SeqBatch b = new Seq2SeqBatch(src.ids(), mask, lengths, dec.ids(), noTargets, src.rows(), src.cols(), dec.cols());
+            logits = m.inference(() -> m.forward(b, 1.0, new Rng(0), new Rng(0)).logits());       // (B, T, V_t), teacher-forced
+        } else {
+            ModelDirectory.Loaded loaded = ModelDirectory.load(model);
+            loaded.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
+            RnnLanguageModel m = loaded.model();
+            Ids x = ids(in, "input_ids", m.config().vocabSize());
+            logits = m.inference(() -> m.logits(x.ids(), x.rows(), x.cols(), new Rng(0)));        // (B, T, V)
         }
-        Safetensors.Info info = in.info("input_ids");
+        int[] shape = logits.shape();
+        Safetensors.write(output, Map.of("logits", Safetensors.Entry.f32(logits.data(), shape)), Map.of("format", "pt"));
+        spec.commandLine().getErr().printf("wrote logits %s to %s%n", Arrays.toString(shape), output);
+        return 0;
+    }
+
+    /** An integer tensor of token ids (rows, cols). */
+    private record Ids(int[] ids, int rows, int cols) {}
+
+    private Ids ids(Safetensors.File in, String name, int vocab) {
+        if (!in.tensors().containsKey(name)) {
+            throw new UserException(input + ": no tensor named " + name + " (it has " + in.tensors().keySet()
+                    + "); write the token ids as an integer tensor " + name + " [batch, time]");
+        }
+        Safetensors.Info info = in.info(name);
         if (!info.dtype().isInteger()) {
-            throw new UserException(input + ": input_ids has dtype " + info.dtype() + ", expected an integer dtype (I64 or I32)");
+            throw new UserException(input + ": " + name + " has dtype " + info.dtype() + ", expected an integer dtype (I64 or I32)");
         }
         if (info.shape().length != 2) {
-            throw new UserException(input + ": input_ids has shape " + Arrays.toString(info.shape()) + ", expected [batch, time]");
+            throw new UserException(input + ": " + name + " has shape " + Arrays.toString(info.shape()) + ", expected [batch, time]");
         }
-        int batch = Math.toIntExact(info.shape()[0]);
-        int time = Math.toIntExact(info.shape()[1]);
-        long[] raw = in.longs("input_ids");
-        RnnLanguageModel m = loaded.model();
-        int v = m.config().vocabSize();
+        int rows = Math.toIntExact(info.shape()[0]);
+        int cols = Math.toIntExact(info.shape()[1]);
+        long[] raw = in.longs(name);
         int[] ids = new int[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            if (raw[i] < 0 || raw[i] >= v) {
-                throw new UserException(input + ": input_ids[" + i / Math.max(1, time) + ", " + i % Math.max(1, time) + "] = "
-                        + raw[i] + " is out of range [0, " + v + ") for this model's vocabulary");
+            if (raw[i] < 0 || raw[i] >= vocab) {
+                throw new UserException(input + ": " + name + "[" + i / Math.max(1, cols) + ", " + i % Math.max(1, cols) + "] = "
+                        + raw[i] + " is out of range [0, " + vocab + ") for this model's vocabulary");
             }
             ids[i] = (int) raw[i];
         }
-        m.requiresGrad(false);
-        Tensor logits = m.logits(ids, batch, time, new Rng(0));                 // (B, T, V)
-        Safetensors.write(output, Map.of("logits", Safetensors.Entry.f32(logits.data(), batch, time, v)), Map.of("format", "pt"));
-        spec.commandLine().getErr().printf("wrote logits [%d, %d, %d] to %s%n", batch, time, v, output);
-        return 0;
+        return new Ids(ids, rows, cols);
+    }
+
+    /** Real tokens per source row: from attention_mask (1s then 0s, at least one 1) if given, else every position. */
+    private int[] lengths(Safetensors.File in, Ids src) {
+        int[] lengths = new int[src.rows()];
+        if (!in.tensors().containsKey("attention_mask")) {
+            Arrays.fill(lengths, src.cols());
+            return lengths;
+        }
+        if (!Arrays.equals(in.info("attention_mask").shape(), new long[] {src.rows(), src.cols()})) {
+            throw new UserException(input + ": attention_mask has shape " + Arrays.toString(in.info("attention_mask").shape())
+                    + ", expected that of input_ids [" + src.rows() + ", " + src.cols() + "]");
+        }
+        long[] m = in.longs("attention_mask");
+        for (int r = 0; r < src.rows(); r++) {
+            int n = 0;
+            while (n < src.cols() && m[r * src.cols() + n] == 1) {
+                n++;
+            }
+            for (int i = n; i < src.cols(); i++) {
+                if (m[r * src.cols() + i] != 0) {
+                    throw new UserException(input + ": attention_mask row " + r + " is not 1s followed by 0s (padding must come last)");
+                }
+            }
+            if (n == 0) {
+                throw new UserException(input + ": attention_mask row " + r + " has no real token; every source needs at least <eos>");
+            }
+            lengths[r] = n;
+        }
+        return lengths;
     }
 }

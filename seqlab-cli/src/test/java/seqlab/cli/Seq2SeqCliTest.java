@@ -8,6 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import seqlab.data.Seq2SeqBatch;
+import seqlab.io.Safetensors;
+import seqlab.model.ModelDirectory;
+import seqlab.tensor.Rng;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static seqlab.cli.CliTest.assertUserError;
 import static seqlab.cli.CliTest.run;
@@ -82,6 +87,58 @@ class Seq2SeqCliTest {
         assertThat(r.err()).contains("resuming").contains("from step 6").contains("done: step 9");
         assertUserError(run("train", "--resume", model.toString(), "--steps", "12", "--attention", "none"),
                 "--attention cannot change when resuming");
+    }
+
+    @Test
+    void forwardTakesDecoderInputIdsAndAnAttentionMask() {
+        Path in = dir.resolve("fwd.safetensors");
+        Path out = dir.resolve("fwd-out.safetensors");
+        long[] src = {5, 6, 7, 3, 8, 3, 0, 0};                                          // two sources, the second padded
+        long[] dec = {2, 5, 6, 2, 9, 4};
+        java.util.Map<String, Safetensors.Entry> t = new java.util.LinkedHashMap<>();
+        t.put("input_ids", Safetensors.Entry.i64(src, 2, 4));
+        t.put("attention_mask", Safetensors.Entry.i64(new long[] {1, 1, 1, 1, 1, 1, 0, 0}, 2, 4));
+        t.put("decoder_input_ids", Safetensors.Entry.i64(dec, 2, 3));
+        Safetensors.write(in, t, java.util.Map.of());
+        CliTest.Run r = run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        float[] logits = Safetensors.open(out).floats("logits");
+        assertThat(Safetensors.open(out).info("logits").intShape()).containsExactly(2, 3,
+                ModelDirectory.loadSeq2Seq(model).tokenizer().target().size());
+
+        ModelDirectory.LoadedSeq2Seq l = ModelDirectory.loadSeq2Seq(model);
+        int[] s = {5, 6, 7, 3, 8, 3, 0, 0};
+        int[] d = {2, 5, 6, 2, 9, 4};
+        int[] ignore = {-100, -100, -100, -100, -100, -100};
+        Seq2SeqBatch b = new Seq2SeqBatch(s, new boolean[] {true, true, true, true, true, true, false, false}, new int[] {4, 2}, d,
+                ignore, 2, 4, 3);
+        float[] expected = l.model().inference(() -> l.model().forward(b, 1.0, new Rng(0), new Rng(0)).logits()).data();
+        assertThat(logits).containsExactly(expected);
+
+        t.remove("decoder_input_ids");
+        Safetensors.write(in, t, java.util.Map.of());
+        assertUserError(run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(), "--force"),
+                "no tensor named decoder_input_ids");
+        t.put("decoder_input_ids", Safetensors.Entry.i64(new long[] {2, 5, 6}, 1, 3));
+        Safetensors.write(in, t, java.util.Map.of());
+        assertUserError(run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(), "--force"),
+                "decoder_input_ids has 1 rows, input_ids 2");
+        t.put("decoder_input_ids", Safetensors.Entry.i64(dec, 2, 3));
+        t.put("attention_mask", Safetensors.Entry.i64(new long[] {1, 0, 1, 1, 1, 1, 0, 0}, 2, 4));
+        Safetensors.write(in, t, java.util.Map.of());
+        assertUserError(run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(), "--force"),
+                "attention_mask row 0 is not 1s followed by 0s");
+    }
+
+    @Test
+    void demoTrainsTheDateTranslatorAndDrawsItsAttention() {
+        Path out = dir.resolve("demo");
+        CliTest.Run r = run("demo", "--steps", "10", "--out", out.toString(), "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Bahdanau attention").contains("after 10 steps").contains("unseen dates")
+                .contains("Saturday, 14th of February 2009").contains("attention.svg");
+        assertThat(out.resolve("attention.svg")).exists();
+        assertThat(out.resolve("config.json")).exists();
     }
 
     @Test
