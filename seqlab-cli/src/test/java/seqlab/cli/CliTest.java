@@ -160,9 +160,19 @@ class CliTest {
             "generate|Missing required option: '--model=<model>'",
             "bench --workload W9|not available in seqlab bench",
             "info /no/such/file|no such file or directory",
-            "frobnicate|Unmatched argument"})
+            "frobnicate|Unmatched argument",
+            "lab nosuch|unknown experiment 'nosuch'",
+            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru]"})
     void badFlagsAndValues(String args, String message) {
         assertUserError(run(args.split(" ")), message);
+    }
+
+    @Test
+    void labListsItsExperiments() {
+        Run r = run("lab", "--list");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines().map(l -> l.split(" ")[0]).toList())
+                .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru");
     }
 
     @Test

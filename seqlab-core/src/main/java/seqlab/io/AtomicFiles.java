@@ -104,7 +104,7 @@ public final class AtomicFiles {
         }
     }
 
-    static String message(IOException e) {
+    public static String message(IOException e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : " " + m);
     }

@@ -52,6 +52,18 @@ public final class RnnLanguageModel extends Module {
         Init.constant(decoder.bias(), 0f);
     }
 
+    /** The number of parameters a model of this config has, without building it. */
+    public static long parameterCount(RnnLmConfig c) {
+        long g = c.cell().gates();
+        long h = c.hiddenSize();
+        long n = (long) c.vocabSize() * c.embeddingSize();                                 // encoder
+        for (int k = 0; k < c.numLayers(); k++) {
+            long in = k == 0 ? c.embeddingSize() : h;
+            n += g * h * (in + h) + 2 * g * h;                                              // W_ih, W_hh, b_ih, b_hh
+        }
+        return n + (c.tieWeights() ? 0 : h * c.vocabSize()) + c.vocabSize();              // decoder
+    }
+
     public RnnLmConfig config() {
         return config;
     }

@@ -1,0 +1,16 @@
+package seqlab.lab;
+
+import java.util.List;
+
+/** A figure an experiment asks for; the report layer draws it. {@code file} is its name without extension. */
+public sealed interface Figure {
+
+    String file();
+
+    /** Curves on shared axes, either of which may be logarithmic. */
+    record Lines(String file, String title, String xLabel, String yLabel, boolean logX, boolean logY, List<Series> series)
+            implements Figure {}
+
+    /** Attention weights: one row per output token, one column per source token. */
+    record Heat(String file, String title, List<String> sources, List<String> targets, float[][] weights) implements Figure {}
+}

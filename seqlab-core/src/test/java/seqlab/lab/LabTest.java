@@ -1,0 +1,97 @@
+package seqlab.lab;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import seqlab.report.LabReport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every experiment at its quick size: it runs, and writes well-formed figures (SVG that parses
+ * as XML, with a line per series), a findings table with claim, setup, measurement and verdict,
+ * and its data.
+ */
+class LabTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru"})
+    void quickSizeWritesItsFiguresAndFindings(String name) throws Exception {
+        List<String> log = new ArrayList<>();
+        LabResult r = Lab.named(name).run(true, log::add);
+        assertThat(log).isNotEmpty();
+        assertThat(r.findings()).isNotEmpty();
+        for (Finding f : r.findings()) {
+            assertThat(f.claim()).isNotBlank();
+            assertThat(f.setup()).isNotBlank();
+            assertThat(f.result()).isNotBlank().doesNotContain("NaN nats");
+            assertThat(f.verdict()).matches("(confirmed|not confirmed|partly|not seen|not separated|GRU better).*");
+        }
+        assertThat(r.rows()).isNotEmpty();
+        List<Path> files = LabReport.write(r, dir.resolve(name));
+        for (Figure f : r.figures()) {
+            Path svg = dir.resolve(name).resolve(f.file() + ".svg");
+            assertThat(files).contains(svg);
+            String text = Files.readString(svg);
+            DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+            if (f instanceof Figure.Lines l) {
+                for (Series s : l.series()) {
+                    assertThat(text).as("legend of %s", f.file()).contains(s.name().replace("&", "&amp;").replace("<", "&lt;"));
+                }
+                assertThat(text).contains("<polyline");
+            } else {
+                assertThat(text).contains("<rect");
+            }
+        }
+        List<String> results = Files.readAllLines(dir.resolve(name).resolve("results.csv"));
+        assertThat(results.get(0)).isEqualTo("claim,setup,measured,verdict");
+        assertThat(results).hasSizeGreaterThan(r.findings().size());
+        assertThat(Files.readAllLines(dir.resolve(name).resolve("data.csv")).get(0)).isEqualTo(String.join(",", r.columns()));
+        String md = Files.readString(dir.resolve(name).resolve("results.md"));
+        assertThat(md).startsWith("# " + r.title()).contains("| claim | setup | measured | verdict |");
+        for (Figure f : r.figures()) {
+            assertThat(md).contains("(" + f.file() + ".svg)");
+        }
+    }
+
+    @Test
+    void experimentsAreFoundByName() {
+        assertThat(Lab.all()).extracting(Experiment::name)
+                .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru");
+        assertThatThrownBy(() -> Lab.named("attention-is-all")).hasMessageContaining("unknown experiment 'attention-is-all'");
+    }
+
+    @Test
+    void baselinesAreTheTextbookFormulas() {
+        assertThat(LongMemory.copyBaseline(100)).isEqualTo(10 * Math.log(8) / 120);
+        int[][] b = LongMemory.copyBatch(3, 25, new seqlab.tensor.Rng(1));
+        int len = 45;
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(b[1][r * len + 35 + i]).isEqualTo(b[0][r * len + i]);          // the symbols come back at the end
+            }
+            assertThat(b[0][r * len + 34]).isEqualTo(LongMemory.DELIMITER);
+        }
+        LongMemory.Adding a = LongMemory.addingBatch(200, 40, new seqlab.tensor.Rng(2));
+        double mse = 0;
+        for (float y : a.y()) {
+            mse += (y - 1) * (y - 1);
+        }
+        assertThat(mse / 200).isBetween(0.12, 0.21);                                          // ≈ 1/6 for always answering 1
+    }
+}
