@@ -58,6 +58,20 @@ public final class Vec {
         }
     }
 
+    /** Σ x[i]·y[i]: lane-wise fused multiply-adds, then the lanes summed, then the tail in order. */
+    public static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(F);
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc);
+        }
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) {
+            s = Math.fma(x[xOff + i], y[yOff + i], s);
+        }
+        return s;
+    }
+
     /** Σ x[i]², accumulated in double in index order. */
     public static double sumSquares(int n, float[] x, int xOff) {
         double s = 0;

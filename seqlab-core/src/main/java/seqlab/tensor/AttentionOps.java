@@ -205,4 +205,63 @@ public final class AttentionOps {
         });
         return out;
     }
+
+    /**
+     * Bahdanau's score as one fused op: e[b, i] = Σ_a v_a tanh(k[b, i, a] + q[b, a]), for keys
+     * k = U_a h + b (B, S, A), query q = W_a s (B, A) and v (1, A) or (A); e (B, S). Backward, with
+     * t = tanh(k + q): ∂t = ∂e·v ⊙ (1 − t²), ∂k = ∂t, ∂q = Σ_i ∂t, ∂v = Σ_{b,i} ∂e·t.
+     */
+    public static Tensor additiveScores(Tensor keys, Tensor query, Tensor v) {
+        int b = keys.dim(0);
+        int s = keys.dim(1);
+        int a = keys.dim(2);
+        if (query.rank() != 2 || query.dim(0) != b || query.dim(1) != a || v.size() != a) {
+            throw new IllegalArgumentException("additive attention: keys " + Arrays.toString(keys.shape()) + ", query "
+                    + Arrays.toString(query.shape()) + " and v " + Arrays.toString(v.shape()) + " do not fit");
+        }
+        float[] t = new float[b * s * a];                                                     // tanh(k + q), kept for backward
+        float[] kd = keys.data();
+        float[] qd = query.data();
+        float[] vd = v.data();
+        Tensor e = Tensor.zeros(b, s);
+        float[] ed = e.data();
+        float[] u = new float[a];                                                             // k + q of one position
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < s; i++) {
+                int o = (r * s + i) * a;
+                System.arraycopy(kd, o, u, 0, a);
+                seqlab.kernel.Vec.add(a, qd, r * a, u, 0);                                    // k + q
+                FastMath.tanh(a, u, 0, t, o);
+                ed[r * s + i] = seqlab.kernel.Vec.dot(a, vd, 0, t, o);                        // vᵀ tanh(k + q)
+            }
+        }
+        Node.record(new Tensor[] {e}, new Tensor[] {keys, query, v}, () -> {
+            float[] de = e.gradOrNull();
+            if (de == null) {
+                return;
+            }
+            float[] dt = new float[a];
+            for (int r = 0; r < b; r++) {
+                for (int i = 0; i < s; i++) {
+                    int row = r * s + i;
+                    int o = row * a;
+                    float g = de[row];
+                    for (int j = 0; j < a; j++) {
+                        float tj = t[o + j];
+                        dt[j] = g * vd[j] * (1f - tj * tj);                                   // ∂(k + q)
+                    }
+                    if (keys.requiresGrad()) {
+                        seqlab.kernel.Vec.add(a, dt, 0, keys.grad(), o);
+                    }
+                    if (query.requiresGrad()) {
+                        seqlab.kernel.Vec.add(a, dt, 0, query.grad(), r * a);
+                    }
+                    if (v.requiresGrad()) {
+                        seqlab.kernel.Vec.axpy(a, g, t, o, v.grad(), 0);
+                    }
+                }
+            }
+        });
+        return e;
+    }
 }

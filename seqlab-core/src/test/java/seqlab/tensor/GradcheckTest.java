@@ -60,6 +60,24 @@ class GradcheckTest {
         assertGradients(() -> Ops.embedding(ids, new int[] {2, 3}, w), w);
     }
 
+    @ParameterizedTest
+    @CsvSource({"1, 1, 1", "2, 3, 5", "3, 4, 17", "2, 2, 33"})
+    void additiveScores(int batch, int positions, int attn) {
+        Rng rng = new Rng(8);
+        Tensor k = param(rng, 1f, batch, positions, attn);
+        Tensor q = param(rng, 1f, batch, attn);
+        Tensor v = param(rng, 1f, 1, attn);
+        assertGradients(() -> AttentionOps.additiveScores(k, q, v), k, q, v);
+    }
+
+    @Test
+    void meanSquaredError() {
+        Tensor x = param(new Rng(9), 1f, 3, 2);
+        float[] y = {0.5f, -1f, 2f, 0f, 0.25f, 1f};
+        assertGradients(() -> MeanSquaredError.mean(x, y), x);
+        assertThat(MeanSquaredError.mean(Tensor.of(new float[] {1f, 3f}, 2), new float[] {0f, 1f}).item()).isEqualTo(2.5f);
+    }
+
     @Test
     void shapeOps() {
         Rng rng = new Rng(4);

@@ -3,7 +3,6 @@ package seqlab.nn.attention;
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
 import seqlab.tensor.AttentionOps;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 
@@ -32,8 +31,6 @@ public final class AdditiveAttention extends Module implements AttentionScore {
 
     @Override
     public Tensor scores(Tensor query, Tensor prepared) {
-        Tensor t = AttentionOps.tanh(AttentionOps.addToEachPosition(prepared, wa.forward(query)));   // tanh(W_a s + U_a h_i)
-        Tensor e = v.forward(t);                                              // vᵀ(…), (B, S, 1)
-        return Ops.reshape(e, prepared.dim(0), prepared.dim(1));
+        return AttentionOps.additiveScores(prepared, wa.forward(query), v.weight().tensor());   // vᵀ tanh(W_a s + U_a h_i), (B, S)
     }
 }

@@ -1,0 +1,48 @@
+package seqlab.kernel;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The vectorised element-wise kernels against plain loops, on sizes that hit the vector tails. */
+class VecTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 15, 16, 17, 33, 256, 1000})
+    void dotMatchesADoubleLoop(int n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        float[] x = KernelTesting.random(rnd, n + 3, 2f);
+        float[] y = KernelTesting.random(rnd, n + 5, 2f);
+        double want = 0;
+        double scale = 0;
+        for (int i = 0; i < n; i++) {
+            want += (double) x[3 + i] * y[5 + i];
+            scale += Math.abs((double) x[3 + i] * y[5 + i]);
+        }
+        assertThat((double) Vec.dot(n, x, 3, y, 5)).isCloseTo(want, within(1e-6 * scale + 1e-7));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 17, 33, 257})
+    void axpyAddAndScaleMatchPlainLoops(int n) {
+        SplittableRandom rnd = new SplittableRandom(n + 100);
+        float[] x = KernelTesting.random(rnd, n, 1f);
+        float[] y = KernelTesting.random(rnd, n, 1f);
+        float[] want = y.clone();
+        for (int i = 0; i < n; i++) {
+            want[i] = Math.fma(x[i], 0.75f, want[i]);
+        }
+        float[] got = y.clone();
+        Vec.axpy(n, 0.75f, x, 0, got, 0);
+        assertThat(got).containsExactly(want);
+        float[] sum = y.clone();
+        Vec.add(n, x, 0, sum, 0);
+        for (int i = 0; i < n; i++) {
+            assertThat(sum[i]).isEqualTo(y[i] + x[i]);
+        }
+    }
+}
