@@ -24,7 +24,7 @@ final class Ticks {
                     }
                 }
                 if (out.size() >= 2) {
-                    return out;
+                    return thin(out);
                 }
             }
             return out;
@@ -34,6 +34,19 @@ final class Ticks {
         double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
         for (double t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
             out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        }
+        return out;
+    }
+
+    /** Every k-th power of ten, so that a range of many decades keeps about eight labels. */
+    private static List<Double> thin(List<Double> ticks) {
+        int k = (ticks.size() + 7) / 8;
+        if (k <= 1) {
+            return ticks;
+        }
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < ticks.size(); i += k) {
+            out.add(ticks.get(i));
         }
         return out;
     }
