@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Checks that a seqlab rnn-lm model directory loads in PyTorch and gives seqlab's logits.
+"""Checks that a seqlab model directory (rnn-lm or seq2seq) loads in PyTorch and gives seqlab's logits.
 
     /usr/bin/python3 scripts/check_pytorch_roundtrip.py MODEL_DIR IDS.safetensors LOGITS.safetensors
 
-MODEL_DIR is a seqlab model directory; IDS holds input_ids [batch, time] (integer) and LOGITS the
-output of `seqlab forward --model MODEL_DIR --input IDS --output LOGITS`. The weights are read by
-hand (Debian has no safetensors package), loaded into the architecture of PyTorch's example
-word-language model with load_state_dict(strict=True), and the logits compared.
+MODEL_DIR is a seqlab model directory; IDS holds input_ids [batch, time] (integer; for seq2seq
+also decoder_input_ids and optionally attention_mask) and LOGITS the output of
+`seqlab forward --model MODEL_DIR --input IDS --output LOGITS`. The weights are read by hand
+(Debian has no safetensors package) and loaded with load_state_dict(strict=True) into the
+architecture of PyTorch's example word-language model, or into make_fixtures.py's Seq2SeqRef
+(the seq2seq equations in PyTorch), and the logits compared.
 """
 
 import json
@@ -17,7 +19,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from make_fixtures import RNNModel  # noqa: E402
+from make_fixtures import RNNModel, Seq2SeqRef  # noqa: E402
 
 NP = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32}
 
@@ -39,14 +41,27 @@ def read(path):
 def main():
     model_dir, ids_path, logits_path = sys.argv[1:4]
     cfg = json.load(open(model_dir + "/config.json"))
-    model = RNNModel(cfg["cell"], cfg["vocab_size"], cfg["embedding_size"], cfg["hidden_size"],
-                     cfg["num_layers"], 0.0, cfg["tie_weights"])
+    inputs = read(ids_path)
+    ids = torch.from_numpy(inputs["input_ids"].astype(np.int64))
     state = {k: torch.from_numpy(v.copy()) for k, v in read(model_dir + "/model.safetensors").items()}
-    model.load_state_dict(state, strict=True)
-    model.eval()
-    ids = torch.from_numpy(read(ids_path)["input_ids"].astype(np.int64))
-    with torch.no_grad():
-        logits = model(ids.t().contiguous()).transpose(0, 1).numpy()
+    if cfg["architecture"] == "seq2seq":
+        model = Seq2SeqRef(cfg["cell"], cfg["attention"], cfg["source_vocab_size"], cfg["target_vocab_size"],
+                           cfg["embedding_size"], cfg["hidden_size"], cfg["num_layers"], cfg["bidirectional"],
+                           cfg["deep_output"])
+        model.load_state_dict(state, strict=True)
+        model.eval()
+        mask = inputs.get("attention_mask", np.ones(ids.shape, dtype=np.int64)).astype(bool)
+        with torch.no_grad():
+            logits, _ = model(ids, torch.from_numpy(mask.sum(1)), torch.from_numpy(mask),
+                              torch.from_numpy(inputs["decoder_input_ids"].astype(np.int64)), 1.0)
+        logits = logits.numpy()
+    else:
+        model = RNNModel(cfg["cell"], cfg["vocab_size"], cfg["embedding_size"], cfg["hidden_size"],
+                         cfg["num_layers"], 0.0, cfg["tie_weights"])
+        model.load_state_dict(state, strict=True)
+        model.eval()
+        with torch.no_grad():
+            logits = model(ids.t().contiguous()).transpose(0, 1).numpy()
     theirs = read(logits_path)["logits"]
     diff = np.abs(logits - theirs)
     print("load_state_dict(strict=True): ok; logits %s; max |diff| %.3g; max |logit| %.3g"

@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "    %-34s -> %s%n", EXAMPLES[i], m.tokenizer().join(m.tokenizer().decodeTarget(outs.get(i).tokens())));
         }
         Path map = out.resolve("attention.svg");
-        List<String> src = new ArrayList<>(m.tokenizer().tokens(EXAMPLES[0]).stream().map(TranslateCommand::visible).toList());
+        List<String> src = new ArrayList<>(m.tokenizer().tokens(EXAMPLES[0]));
         src.add("<eos>");
         List<String> tgt = new ArrayList<>();
         for (int id : outs.get(0).tokens()) {

@@ -100,22 +100,17 @@ final class TranslateCommand implements Callable<Integer> {
         List<String> output = tok.decodeTarget(best.tokens());
         spec.commandLine().getOut().println(Text.forTerminal(tok.join(output)));
         if (attentionMap != null) {
-            List<String> srcLabels = new ArrayList<>(words.stream().map(TranslateCommand::visible).toList());
+            List<String> srcLabels = new ArrayList<>(words);
             srcLabels.add("<eos>");
             List<String> tgtLabels = new ArrayList<>();
             for (int id : best.tokens()) {
-                tgtLabels.add(visible(tok.target().words().get(id)));
+                tgtLabels.add(tok.target().words().get(id));
             }
             HeatMap.attention(String.format(Locale.ROOT, "%s attention: %s", m.config().attention().id(), Text.forTerminal(text)),
                     srcLabels, tgtLabels, best.attention()).write(attentionMap);
             err.println("seqlab: attention map written to " + attentionMap);
         }
         return 0;
-    }
-
-    /** A token as an axis label: a space shown as ␣. */
-    static String visible(String token) {
-        return token.equals(" ") ? "␣" : token;
     }
 
     static ModelDirectory.LoadedSeq2Seq load(Path dir) {

@@ -108,12 +108,11 @@ public final class Bottleneck implements Experiment {
         int[] src = c.tok().encodeSource(longest.source());
         Translator.Translation tr = new Translator(t.model()).decode(List.of(src), t.model().config().maxLength(),
                 SamplingConfig.greedy(), new Rng(0)).get(0);
-        List<String> sources = new ArrayList<>(c.tok().tokens(longest.source()).stream().map(s -> s.equals(" ") ? "␣" : s).toList());
+        List<String> sources = new ArrayList<>(c.tok().tokens(longest.source()));
         sources.add("<eos>");
         List<String> targets = new ArrayList<>();
         for (int id : tr.tokens()) {
-            String w = c.tok().target().words().get(id);
-            targets.add(w.equals(" ") ? "␣" : w);
+            targets.add(c.tok().target().words().get(id));
         }
         return new Figure.Heat("attention_long_sentence", "Bahdanau attention on the longest test source", sources, targets, tr.attention());
     }

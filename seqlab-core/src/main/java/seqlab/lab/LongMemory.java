@@ -179,15 +179,10 @@ public final class LongMemory implements Experiment {
             GradClip.clip(m.parameters(), 1f);
             opt.step(z.lr());
         }
-        return m.inference(() -> {
-            Rng eval = new Rng(3);
-            double sum = 0;
-            for (int k = 0; k < 10; k++) {
-                int[][] b = copyBatch(z.batch(), t, eval);
-                Tensor out = m.everyStep(m.inputs(b[0], null, z.batch(), len));
-                sum += CrossEntropy.mean(Ops.reshape(out, z.batch() * len, REMEMBER), b[1], -100).item();
-            }
-            return sum / 10;
+        return finalLoss(m, eval -> {
+            int[][] b = copyBatch(z.batch(), t, eval);
+            Tensor out = m.everyStep(m.inputs(b[0], null, z.batch(), len));
+            return CrossEntropy.mean(Ops.reshape(out, z.batch() * len, REMEMBER), b[1], -100).item();
         });
     }
 
@@ -203,12 +198,19 @@ public final class LongMemory implements Experiment {
             GradClip.clip(m.parameters(), 1f);
             opt.step(z.lr());
         }
+        return finalLoss(m, eval -> {
+            Adding b = addingBatch(z.batch(), t, eval);
+            return MeanSquaredError.mean(m.lastStep(m.inputs(null, b.x(), z.batch(), t)), b.y()).item();
+        });
+    }
+
+    /** The mean loss of a trained model over 10 fresh batches (drawn from a fixed seed), in evaluation mode. */
+    private static double finalLoss(RecurrentProbe m, java.util.function.ToDoubleFunction<Rng> batchLoss) {
         return m.inference(() -> {
             Rng eval = new Rng(3);
             double sum = 0;
             for (int k = 0; k < 10; k++) {
-                Adding b = addingBatch(z.batch(), t, eval);
-                sum += MeanSquaredError.mean(m.lastStep(m.inputs(null, b.x(), z.batch(), t)), b.y()).item();
+                sum += batchLoss.applyAsDouble(eval);
             }
             return sum / 10;
         });

@@ -40,7 +40,10 @@ public final class HeatMap {
         return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
     }
 
-    /** Attention weights: row t holds the weights over the source tokens when target token t was produced. */
+    /**
+     * Attention weights: row t holds the weights over the source tokens when target token t was
+     * produced. A token that is a single space is labelled ␣.
+     */
     public static HeatMap attention(String title, java.util.List<String> source, java.util.List<String> target, float[][] weights) {
         if (weights.length != target.size()) {
             throw new IllegalArgumentException("heat map: " + weights.length + " attention rows for " + target.size() + " target tokens");
@@ -53,7 +56,12 @@ public final class HeatMap {
             }
             System.arraycopy(weights[t], 0, v, t * source.size(), source.size());
         }
-        return new HeatMap(title, target.toArray(new String[0]), source.toArray(new String[0]), v);
+        return new HeatMap(title, target.stream().map(HeatMap::visible).toArray(String[]::new),
+                source.stream().map(HeatMap::visible).toArray(String[]::new), v);
+    }
+
+    private static String visible(String token) {
+        return token.equals(" ") ? "␣" : token;
     }
 
     public String toSvg() {

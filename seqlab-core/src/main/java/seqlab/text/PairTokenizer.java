@@ -117,24 +117,12 @@ public final class PairTokenizer {
             throw new FormatException(j.where() + ": field \"type\" is \"" + type + "\", expected \"pair\" for a translation model");
         }
         try {
-            return new PairTokenizer(Split.fromId(j.string("split")), new Vocabulary(words(j, "source_vocab")),
-                    new Vocabulary(words(j, "target_vocab")));
+            return new PairTokenizer(Split.fromId(j.string("split")), new Vocabulary(Tokenizers.strings(j, "source_vocab")),
+                    new Vocabulary(Tokenizers.strings(j, "target_vocab")));
         } catch (FormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new FormatException(j.where() + ": " + e.getMessage());
         }
-    }
-
-    private static List<String> words(JsonFields j, String key) {
-        List<String> out = new ArrayList<>();
-        List<Object> raw = j.list(key);
-        for (int i = 0; i < raw.size(); i++) {
-            if (!(raw.get(i) instanceof String s)) {
-                throw new FormatException(j.where() + ": " + key + " entry " + i + " must be a string, got " + raw.get(i));
-            }
-            out.add(s);
-        }
-        return out;
     }
 }

@@ -13,14 +13,7 @@ public final class Tokenizers {
 
     public static Tokenizer fromJson(JsonFields j) {
         String type = j.string("type");
-        List<String> vocab = new ArrayList<>();
-        List<Object> raw = j.list("vocab");
-        for (int i = 0; i < raw.size(); i++) {
-            if (!(raw.get(i) instanceof String s)) {
-                throw new FormatException(j.where() + ": vocab entry " + i + " must be a string, got " + raw.get(i));
-            }
-            vocab.add(s);
-        }
+        List<String> vocab = strings(j, "vocab");
         try {
             return switch (type) {
                 case "char" -> new CharTokenizer(vocab);
@@ -32,5 +25,18 @@ public final class Tokenizers {
         } catch (IllegalArgumentException e) {
             throw new FormatException(j.where() + ": " + e.getMessage());
         }
+    }
+
+    /** A JSON list of strings (a vocabulary), with an error naming the first entry that is not one. */
+    static List<String> strings(JsonFields j, String key) {
+        List<String> out = new ArrayList<>();
+        List<Object> raw = j.list(key);
+        for (int i = 0; i < raw.size(); i++) {
+            if (!(raw.get(i) instanceof String s)) {
+                throw new FormatException(j.where() + ": " + key + " entry " + i + " must be a string, got " + raw.get(i));
+            }
+            out.add(s);
+        }
+        return out;
     }
 }
