@@ -38,6 +38,22 @@ final class RecurrentProbe extends Module {
         this.head = child("head", new Linear(hidden, outputs, true, rng));
     }
 
+    /**
+     * Sets the LSTM forget gate's bias to {@code value} (b_ih's f block; b_hh's f block to 0), the
+     * initialisation of Gers et al. 2000 and Jozefowicz et al. 2015 that keeps c_t from decaying at
+     * the start of training.
+     */
+    RecurrentProbe forgetBias(float value) {
+        if (cell != CellType.LSTM) {
+            throw new IllegalArgumentException("a forget gate bias needs an LSTM, not " + cell.id());
+        }
+        Tensor[] w = cellWeights();
+        int h = w[1].dim(1);
+        java.util.Arrays.fill(w[2].data(), h, 2 * h, value);                                   // gates i, f, g, o: f is block 1
+        java.util.Arrays.fill(w[3].data(), h, 2 * h, 0f);
+        return this;
+    }
+
     /** Inputs (B, T, I): embedded token ids (B·T) or the given features (B·T·I). */
     Tensor inputs(int[] tokens, float[] features, int batch, int time) {
         return embed != null ? embed.forward(tokens, batch, time) : Tensor.of(features, batch, time, inputSize);
