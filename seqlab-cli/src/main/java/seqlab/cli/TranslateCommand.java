@@ -26,7 +26,8 @@ import seqlab.text.PairTokenizer;
 import seqlab.text.Text;
 
 @Command(name = "translate", mixinStandardHelpOptions = true,
-        description = "Translate text with a seq2seq model: greedy, or beam search with --beam; optionally draw the attention as a heat map.")
+        description = "Translate text with a seq2seq model: greedy, sampled (--temperature, --top-k, --top-p, --seed) or beam "
+                + "search (--beam); optionally draw the attention as a heat map.")
 final class TranslateCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +45,18 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--alpha", defaultValue = "1.0", description = "beam length normalisation: score = log p / length^alpha (default: ${DEFAULT-VALUE})")
     double alpha;
 
+    @Option(names = "--temperature", defaultValue = "0", description = "sample at this temperature instead of decoding greedily; 0 = greedy (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "when sampling: from the k most likely tokens; 0 = all (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "when sampling: nucleus threshold (default: ${DEFAULT-VALUE})")
+    float topP;
+
+    @Option(names = "--seed", defaultValue = "1337", description = "when sampling: random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
     @Option(names = "--attention-map", description = "write the attention weights as an SVG heat map (attention models only)")
     Path attentionMap;
 
@@ -58,6 +71,10 @@ final class TranslateCommand implements Callable<Integer> {
         threads.apply();
         if (beam < 1) {
             throw new UserException("--beam must be >= 1 (1 = greedy), got " + beam);
+        }
+        SamplingConfig sampling = new SamplingConfig(temperature, topK, topP);
+        if (beam > 1 && !sampling.isGreedy()) {
+            throw new UserException("--beam searches for the most likely output; it does not combine with --temperature > 0");
         }
         if (!(alpha >= 0)) {
             throw new UserException("--alpha must be >= 0, got " + alpha);
@@ -95,7 +112,7 @@ final class TranslateCommand implements Callable<Integer> {
         int[] src = tok.encodeSource(text);
         Translator tr = new Translator(m);
         Translator.Translation best = beam == 1
-                ? tr.decode(List.of(src), m.config().maxLength(), SamplingConfig.greedy(), new Rng(0)).get(0)
+                ? tr.decode(List.of(src), m.config().maxLength(), sampling, new Rng(seed)).get(0)
                 : tr.beam(src, beam, m.config().maxLength(), alpha).get(0);
         List<String> output = tok.decodeTarget(best.tokens());
         spec.commandLine().getOut().println(Text.forTerminal(tok.join(output)));

@@ -64,6 +64,14 @@ class Seq2SeqCliTest {
     }
 
     @Test
+    void samplingIsSeeded() {
+        String[] a = {"translate", "--model", model.toString(), "--text", "98765", "--temperature", "1.5", "--seed", "7"};
+        CliTest.Run first = run(a);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(run(a).out()).isEqualTo(first.out());
+    }
+
+    @Test
     void unknownWordsAreSaidOnceAndReadAsUnk() {
         CliTest.Run r = run("translate", "--model", model.toString(), "--text", "1x2xy");
         assertThat(r.code()).isZero();
@@ -148,6 +156,8 @@ class Seq2SeqCliTest {
         assertUserError(run("translate", "--model", m, "--text", "   "), "--text is empty");
         assertUserError(run("translate", "--model", m, "--text", "1234", "--beam", "0"), "--beam must be >= 1");
         assertUserError(run("translate", "--model", m, "--text", "1234", "--alpha", "-1"), "--alpha must be >= 0");
+        assertUserError(run("translate", "--model", m, "--text", "1234", "--beam", "3", "--temperature", "0.8"), "does not combine");
+        assertUserError(run("translate", "--model", m, "--text", "1234", "--temperature", "-1"), "temperature");
         assertUserError(run("translate", "--model", m, "--text", "123456789012345678901234567890"),
                 "--text has 31 tokens with <eos>, more than the model's limit of 20");
     }
