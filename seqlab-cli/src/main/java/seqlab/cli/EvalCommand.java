@@ -40,6 +40,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "seq2seq: sentences decoded at once (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--beam", defaultValue = "1", description = "seq2seq: translate by beam search of this width (length-normalised); 1 = greedy (default: ${DEFAULT-VALUE})")
+    int beam;
+
     @Option(names = "--seq", defaultValue = "256", description = "window length; the state carries across windows (default: ${DEFAULT-VALUE})")
     int seq;
 
@@ -53,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserException("--seq must be > 0, got " + seq);
         }
         if (ModelDirectory.architecture(model).equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
-            return Seq2SeqEval.run(model, data, split, bucket, batch, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return Seq2SeqEval.run(model, data, split, bucket, batch, beam, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (data == null) {
             throw new UserException("--data is required for a language model: the text whose last 10% is evaluated");

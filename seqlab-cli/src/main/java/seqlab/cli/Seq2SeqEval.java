@@ -17,9 +17,9 @@ final class Seq2SeqEval {
 
     private Seq2SeqEval() {}
 
-    static int run(Path dir, String data, String split, int bucket, int batch, PrintWriter out, PrintWriter err) {
-        if (bucket < 1 || batch < 1) {
-            throw new UserException("--bucket and --batch must be >= 1, got " + bucket + " and " + batch);
+    static int run(Path dir, String data, String split, int bucket, int batch, int beam, PrintWriter out, PrintWriter err) {
+        if (bucket < 1 || batch < 1 || beam < 1) {
+            throw new UserException("--bucket, --batch and --beam must be >= 1, got " + bucket + ", " + batch + " and " + beam);
         }
         ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
@@ -30,10 +30,10 @@ final class Seq2SeqEval {
         }
         long t0 = System.nanoTime();
         Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(loaded.model(), loaded.tokenizer(),
-                pairs.stream().map(Pair::source).toList(), pairs.stream().map(Pair::target).toList(), batch, bucket);
+                pairs.stream().map(Pair::source).toList(), pairs.stream().map(Pair::target).toList(), batch, bucket, beam);
         out.printf(Locale.ROOT, "data                          %s, %s split, %,d pairs (%.1f s)%n", spec, split, pairs.size(),
                 (System.nanoTime() - t0) / 1e9);
-        out.printf(Locale.ROOT, "BLEU-4 (greedy, corpus)       %.2f%n", 100 * r.bleu());
+        out.printf(Locale.ROOT, "%-30s%.2f%n", "BLEU-4 (" + (beam == 1 ? "greedy" : "beam " + beam) + ", corpus)", 100 * r.bleu());
         out.printf(Locale.ROOT, "exact match                   %.2f%%%n", 100 * r.accuracy().exactMatch());
         out.printf(Locale.ROOT, "token accuracy                %.2f%%%n", 100 * r.accuracy().tokenAccuracy());
         out.printf(Locale.ROOT, "perplexity, teacher-forced    %.3f  (loss %.4f nats/token)%n", r.teacherForced().perplexity(),

@@ -86,6 +86,10 @@ class Seq2SeqCliTest {
         assertThat(r.out()).contains("builtin:reverse, val split, 1,000 pairs").contains("BLEU-4 (greedy, corpus)")
                 .contains("exact match").contains("token accuracy").contains("perplexity, teacher-forced")
                 .contains("perplexity, free-running").contains("BLEU by source length");
+        CliTest.Run beam = run("eval", "--model", model.toString(), "--split", "val", "--beam", "3");
+        assertThat(beam.code()).as(beam.err()).isZero();
+        assertThat(beam.out()).contains("BLEU-4 (beam 3, corpus)");
+        assertUserError(run("eval", "--model", model.toString(), "--beam", "0"), "--beam must be >= 1");
     }
 
     @Test

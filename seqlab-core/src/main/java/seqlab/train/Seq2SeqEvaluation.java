@@ -66,13 +66,21 @@ public final class Seq2SeqEvaluation {
         });
     }
 
+    /** The full report with greedy translations. */
+    public static Report evaluate(Seq2Seq model, PairTokenizer tok, List<String> sources, List<String> references,
+                                  int batch, int bucketWidth) {
+        return evaluate(model, tok, sources, references, batch, bucketWidth, 1);
+    }
+
     /**
      * The full report on pairs (sources and references as text).
      *
      * @param bucketWidth words per source-length bucket of the BLEU-by-length table
+     * @param beam        1: greedy translations, decoded {@code batch} at a time; more: beam search of
+     *                    this width per sentence (length normalisation α = 1)
      */
     public static Report evaluate(Seq2Seq model, PairTokenizer tok, List<String> sources, List<String> references,
-                                  int batch, int bucketWidth) {
+                                  int batch, int bucketWidth, int beam) {
         List<PairBatcher.Encoded> enc = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             enc.add(new PairBatcher.Encoded(tok.encodeSource(sources.get(i)), tok.encodeTarget(references.get(i))));
@@ -88,7 +96,15 @@ public final class Seq2SeqEvaluation {
             for (PairBatcher.Encoded e : enc.subList(i, Math.min(enc.size(), i + batch))) {
                 chunk.add(e.source());
             }
-            for (Translator.Translation t : translator.decode(chunk, model.config().maxLength(), SamplingConfig.greedy(), new Rng(0))) {
+            List<Translator.Translation> outs = new ArrayList<>();
+            if (beam > 1) {
+                for (int[] src : chunk) {
+                    outs.add(translator.beam(src, beam, model.config().maxLength(), 1.0).get(0));
+                }
+            } else {
+                outs = translator.decode(chunk, model.config().maxLength(), SamplingConfig.greedy(), new Rng(0));
+            }
+            for (Translator.Translation t : outs) {
                 hyps.add(tok.decodeTarget(t.tokens()));
                 predicted.add(withoutEos(t.tokens()));
             }
