@@ -9,7 +9,8 @@ import seqlab.io.AtomicFiles;
 /**
  * A line plot as SVG, written by hand (the core depends on the JDK alone): several series,
  * axes with ticks and labels, a title, a legend, and linear or logarithmic axes. Points that
- * are not finite, or ≤ 0 on a log axis, are left out (the line breaks there).
+ * are not finite, or ≤ 0 on a log axis, are left out (the line breaks there); a point with no
+ * neighbour on its line is drawn as a dot.
  */
 public final class LinePlot {
 
@@ -77,20 +78,22 @@ public final class LinePlot {
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             String color = COLORS[k % COLORS.length];
-            StringBuilder pts = new StringBuilder();
-            for (int i = 0; i < s.x().length; i++) {
-                if (!usable(s.x()[i], logX) || !usable(s.y()[i], logY)) {
-                    if (pts.length() > 0) {
-                        svg.polyline(pts, color);
-                        pts.setLength(0);
-                    }
+            List<double[]> run = new ArrayList<>();                       // the current unbroken run of points
+            for (int i = 0; i <= s.x().length; i++) {
+                if (i < s.x().length && usable(s.x()[i], logX) && usable(s.y()[i], logY)) {
+                    run.add(new double[] {LEFT + pw * frac(s.x()[i], xr, logX), TOP + ph * (1 - frac(s.y()[i], yr, logY))});
                     continue;
                 }
-                pts.append(Svg.num(LEFT + pw * frac(s.x()[i], xr, logX))).append(',')
-                        .append(Svg.num(TOP + ph * (1 - frac(s.y()[i], yr, logY)))).append(' ');
-            }
-            if (pts.length() > 0) {
-                svg.polyline(pts, color);
+                if (run.size() == 1) {
+                    svg.circle(run.get(0)[0], run.get(0)[1], 3, color);               // an isolated point still shows
+                } else if (run.size() > 1) {
+                    StringBuilder pts = new StringBuilder();
+                    for (double[] p : run) {
+                        pts.append(Svg.num(p[0])).append(',').append(Svg.num(p[1])).append(' ');
+                    }
+                    svg.polyline(pts, color);
+                }
+                run.clear();
             }
             double ly = TOP + 10 + 20 * k;
             svg.line(LEFT + pw + 15, ly, LEFT + pw + 40, ly, color, 2).text(LEFT + pw + 46, ly + 4, s.name(), "start", 0);

@@ -69,6 +69,12 @@ final class Svg {
         return this;
     }
 
+    Svg circle(double cx, double cy, double r, String fill) {
+        b.append("<circle cx=\"").append(num(cx)).append("\" cy=\"").append(num(cy)).append("\" r=\"").append(num(r))
+                .append("\" fill=\"").append(fill).append("\"/>\n");
+        return this;
+    }
+
     String finish() {
         return b.append("</svg>\n").toString();
     }
