@@ -58,8 +58,11 @@ public final class LinePlot {
     public String toSvg() {
         double[] xr = range(true);
         double[] yr = range(false);
-        Svg svg = new Svg(W, H);
-        int pw = W - LEFT - RIGHT;
+        int longest = series.stream().mapToInt(x -> x.name().length()).max().orElse(0);
+        int right = Math.max(RIGHT, 60 + 7 * longest);                   // the legend's longest name fits
+        int w = W - RIGHT + right;
+        Svg svg = new Svg(w, H);
+        int pw = w - LEFT - right;
         int ph = H - TOP - BOTTOM;
         svg.text(LEFT + pw / 2.0, 22, title, "middle", 0);
         svg.line(LEFT, TOP + ph, LEFT + pw, TOP + ph, "black", 1).line(LEFT, TOP, LEFT, TOP + ph, "black", 1);
