@@ -27,8 +27,13 @@ final class Ticks {
                     return thin(out);
                 }
             }
-            return out;
+            return linear(lo, hi);                                   // a range within one decade: linear steps
         }
+        return linear(lo, hi);
+    }
+
+    private static List<Double> linear(double lo, double hi) {
+        List<Double> out = new ArrayList<>();
         double raw = (hi - lo) / 6;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;

@@ -56,6 +56,7 @@ class SvgTest {
     void ticksAreNiceOnLinearAxesAndPowersOfTenOnLogAxes() {
         assertThat(Ticks.of(0, 1, false)).containsExactly(0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0);
         assertThat(Ticks.of(1e-3, 20, true)).containsExactly(1e-3, 1e-2, 1e-1, 1.0, 10.0);
+        assertThat(Ticks.of(1.13, 2.7, true)).hasSize(8).allMatch(t -> t > 1.13 && t < 2.7);   // within one decade: linear steps of 0.2
         assertThat(Ticks.of(1e-44, 1e-2, true)).hasSizeLessThanOrEqualTo(8).startsWith(1e-44).contains(1e-14);   // every 6th decade
         assertThat(Ticks.label(0.25)).isEqualTo("0.25");
         assertThat(Ticks.label(200)).isEqualTo("200");
