@@ -30,6 +30,18 @@ public final class BeamSearch {
      */
     public static <S> List<Hypothesis<S>> search(StepDecoder<S> decoder, S initial, int bos, int eos, int width,
                                               int maxLength, double alpha) {
+        return search(decoder, List.of(initial), bos, eos, width, maxLength, alpha).get(0);
+    }
+
+    /**
+     * Beam search for several inputs at once: every step extends the open hypotheses of all of them
+     * in one call of the decoder, and each input keeps its own beam, exactly as if it were searched
+     * alone.
+     *
+     * @return per initial state, its hypotheses best first, at most {@code width}
+     */
+    public static <S> List<List<Hypothesis<S>>> search(StepDecoder<S> decoder, List<S> initials, int bos, int eos, int width,
+                                                    int maxLength, double alpha) {
         if (width < 1) {
             throw new IllegalArgumentException("beam width must be >= 1, got " + width);
         }
@@ -43,63 +55,106 @@ public final class BeamSearch {
         if (eos < 0 || eos >= v || bos < 0 || bos >= v) {
             throw new IllegalArgumentException("bos " + bos + " and eos " + eos + " must be token ids in [0, " + v + ")");
         }
-        List<Open<S>> beam = new ArrayList<>(List.of(new Open<>(new int[0], 0.0, initial)));
-        List<Hypothesis<S>> done = new ArrayList<>();
-        for (int len = 1; len <= maxLength && !beam.isEmpty(); len++) {
+        int inputs = initials.size();
+        List<List<Open<S>>> beams = new ArrayList<>();
+        List<List<Hypothesis<S>>> done = new ArrayList<>();
+        for (S initial : initials) {
+            beams.add(List.of(new Open<>(new int[0], 0.0, initial)));
+            done.add(new ArrayList<>());
+        }
+        for (int len = 1; len <= maxLength; len++) {
             List<S> states = new ArrayList<>();
-            int[] last = new int[beam.size()];
-            for (int i = 0; i < beam.size(); i++) {
-                Open<S> h = beam.get(i);
-                states.add(h.state());
-                last[i] = h.tokens().length == 0 ? bos : h.tokens()[h.tokens().length - 1];
+            List<Integer> last = new ArrayList<>();
+            for (List<Open<S>> beam : beams) {
+                for (Open<S> h : beam) {
+                    states.add(h.state());
+                    last.add(h.tokens().length == 0 ? bos : h.tokens()[h.tokens().length - 1]);
+                }
             }
-            StepDecoder.Step<S> step = decoder.step(states, last);
-            if (step.logProbs().length != beam.size() * v || step.states().size() != beam.size()) {
+            if (states.isEmpty()) {
+                break;
+            }
+            StepDecoder.Step<S> step = decoder.step(states, last.stream().mapToInt(Integer::intValue).toArray());
+            if (step.logProbs().length != states.size() * v || step.states().size() != states.size()) {
                 throw new IllegalStateException("decoder returned " + step.logProbs().length + " log-probs and "
-                        + step.states().size() + " states for " + beam.size() + " hypotheses of vocabulary " + v);
+                        + step.states().size() + " states for " + states.size() + " hypotheses of vocabulary " + v);
             }
-            // candidates: (hypothesis i, token t) by total log-probability, best first, ties to lower (i, t)
-            List<long[]> cand = new ArrayList<>(beam.size() * v);
-            double[] total = new double[beam.size() * v];
-            for (int i = 0; i < beam.size(); i++) {
-                for (int t = 0; t < v; t++) {
-                    total[i * v + t] = beam.get(i).logProb() + step.logProbs()[i * v + t];
-                    cand.add(new long[] {i * v + t});
-                }
-            }
-            cand.sort(Comparator.<long[]>comparingDouble(c -> -total[(int) c[0]]).thenComparingLong(c -> c[0]));
-            List<Open<S>> next = new ArrayList<>();
-            for (long[] c : cand) {
-                if (next.size() == width) {
-                    break;
-                }
-                int idx = (int) c[0];
-                double lp = total[idx];
-                if (lp == Double.NEGATIVE_INFINITY) {
-                    break;
-                }
-                int i = idx / v;
-                int t = idx % v;
-                int[] toks = java.util.Arrays.copyOf(beam.get(i).tokens(), len);
-                toks[len - 1] = t;
-                if (t == eos) {
-                    done.add(new Hypothesis<>(toks, lp, lp / Math.pow(len, alpha), step.states().get(i)));
-                } else if (len == maxLength) {
-                    done.add(new Hypothesis<>(toks, lp, lp / Math.pow(len, alpha), step.states().get(i)));   // capped, no eos
-                } else {
-                    next.add(new Open<>(toks, lp, step.states().get(i)));
-                }
-            }
-            beam = next;
-            if (done.size() >= width && !beam.isEmpty()) {
-                // an open hypothesis only loses probability; with α = 0 it cannot beat a finished one it trails
-                double worstKept = done.stream().mapToDouble(Hypothesis<S>::score).sorted().skip(done.size() - width).findFirst().orElse(0);
-                if (alpha == 0 && beam.get(0).logProb() <= worstKept) {
-                    break;
-                }
+            int row = 0;                                     // the first row of this input's hypotheses in the step
+            for (int in = 0; in < inputs; in++) {
+                List<Open<S>> beam = beams.get(in);
+                beams.set(in, extend(beam, step, row, v, len, eos, width, maxLength, alpha, done.get(in)));
+                row += beam.size();
             }
         }
-        done.sort(Comparator.comparingDouble((Hypothesis<S> h) -> -h.score()));
-        return done.size() > width ? List.copyOf(done.subList(0, width)) : List.copyOf(done);
+        List<List<Hypothesis<S>>> out = new ArrayList<>();
+        for (List<Hypothesis<S>> d : done) {
+            d.sort(Comparator.comparingDouble((Hypothesis<S> h) -> -h.score()));
+            out.add(d.size() > width ? List.copyOf(d.subList(0, width)) : List.copyOf(d));
+        }
+        return out;
+    }
+
+    /**
+     * One input's step: its candidates (hypothesis i, token t) by total log-probability, best first,
+     * ties to the lower (i, t); eos or the length cap finishes a candidate, the others form the next
+     * beam of at most {@code width}. Empty when the input is finished.
+     */
+    private static <S> List<Open<S>> extend(List<Open<S>> beam, StepDecoder.Step<S> step, int row, int v, int len, int eos,
+                                            int width, int maxLength, double alpha, List<Hypothesis<S>> done) {
+        int n = beam.size();
+        double[] total = new double[n * v];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < v; t++) {
+                total[i * v + t] = beam.get(i).logProb() + step.logProbs()[(row + i) * v + t];
+            }
+        }
+        // at most one eos per hypothesis, so the best 2·width candidates hold the next beam
+        List<Open<S>> next = new ArrayList<>();
+        for (int idx : best(total, 2 * width)) {
+            if (next.size() == width) {
+                break;
+            }
+            double lp = total[idx];
+            int i = idx / v;
+            int t = idx % v;
+            int[] toks = java.util.Arrays.copyOf(beam.get(i).tokens(), len);
+            toks[len - 1] = t;
+            S state = step.states().get(row + i);
+            if (t == eos || len == maxLength) {                                   // ended, or capped without eos
+                done.add(new Hypothesis<>(toks, lp, lp / Math.pow(len, alpha), state));
+            } else {
+                next.add(new Open<>(toks, lp, state));
+            }
+        }
+        if (done.size() >= width && !next.isEmpty() && alpha == 0) {
+            // an open hypothesis only loses probability; with α = 0 it cannot beat a finished one it trails
+            double worstKept = done.stream().mapToDouble(Hypothesis<S>::score).sorted().skip(done.size() - width).findFirst().orElse(0);
+            if (next.get(0).logProb() <= worstKept) {
+                return List.of();
+            }
+        }
+        return next;
+    }
+
+    /** Indices of the k largest finite values, largest first, ties to the lower index. */
+    static int[] best(double[] values, int k) {
+        int[] idx = new int[k];
+        double[] val = new double[k];
+        int size = 0;
+        for (int i = 0; i < values.length; i++) {
+            double x = values[i];
+            if (!(x > Double.NEGATIVE_INFINITY) || (size == k && !(x > val[k - 1]))) {
+                continue;                                                    // −∞, NaN, or not better than the kept worst
+            }
+            int pos = size == k ? k - 1 : size++;
+            while (pos > 0 && val[pos - 1] < x) {                            // equal values stay ahead: lower index first
+                val[pos] = val[pos - 1];
+                idx[pos] = idx[pos - 1];
+                pos--;
+            }
+            val[pos] = x;
+            idx[pos] = i;
+        }
+        return java.util.Arrays.copyOf(idx, size);
     }
 }

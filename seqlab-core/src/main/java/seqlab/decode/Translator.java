@@ -13,7 +13,7 @@ import seqlab.text.Vocabulary;
 /**
  * Decoding with a {@link Seq2Seq} model: greedy or sampled for a batch of sources at once (every
  * row steps together until each has emitted {@code <eos>} or reached the length limit), and beam
- * search for one source, its hypotheses decoded as one batch.
+ * search, the open hypotheses of all sources decoded as one batch.
  */
 public final class Translator {
 
@@ -74,8 +74,11 @@ public final class Translator {
         });
     }
 
-    /** A hypothesis' decoder state in the beam: h, c (L·H each), Luong's h̃ (H) and the attention row that produced its last token. */
-    private record Hyp(float[] h, float[] c, float[] feed, float[] weights, Hyp parent) {}
+    /**
+     * A hypothesis' decoder state in the beam: its source (index in the batch), h, c (L·H each),
+     * Luong's h̃ (H) and the attention row that produced its last token.
+     */
+    private record Hyp(int source, float[] h, float[] c, float[] feed, float[] weights, Hyp parent) {}
 
     /**
      * Beam search for one source; the best hypotheses first (see {@link BeamSearch}).
@@ -83,35 +86,60 @@ public final class Translator {
      * @param alpha length normalisation: score = log p / length^α
      */
     public List<Translation> beam(int[] source, int width, int maxLength, double alpha) {
+        return beam(List.of(source), width, maxLength, alpha).get(0);
+    }
+
+    /**
+     * Beam search for several sources at once: one encoder pass, then every decoder step runs the
+     * open hypotheses of all sources as one batch; each source's result is the same as alone.
+     *
+     * @return per source, its best hypotheses first
+     */
+    public List<List<Translation>> beam(List<int[]> sources, int width, int maxLength, double alpha) {
         checkLength(maxLength);
         if (width < 1) {
             throw new IllegalArgumentException("beam width must be >= 1, got " + width);
         }
+        if (sources.isEmpty()) {
+            return List.of();
+        }
         return model.inference(() -> {
-            Seq2Seq.Encoded one = encode(List.of(source));
+            Seq2Seq.Encoded enc = encode(sources);
             int layers = model.config().numLayers();
             int hidden = model.config().hiddenSize();
             int v = model.config().targetVocab();
+            int s = enc.memory().length();
             Rng rng = new Rng(0);
-            Hyp initial = new Hyp(one.state().h().data(), data(one.state().c()), data(one.state().feed()), null, null);
+            int b = sources.size();
+            Seq2Seq.State st0 = enc.state();
+            List<Hyp> initials = new ArrayList<>();
+            for (int r = 0; r < b; r++) {
+                initials.add(new Hyp(r, scatter(st0.h(), r, layers, b, hidden),
+                        st0.c() == null ? null : scatter(st0.c(), r, layers, b, hidden),
+                        st0.feed() == null ? null : Arrays.copyOfRange(st0.feed().data(), r * hidden, (r + 1) * hidden), null, null));
+            }
             StepDecoder<Hyp> decoder = new StepDecoder<>() {
                 @Override
                 public Step<Hyp> step(List<Hyp> hyps, int[] lastTokens) {
                     int n = hyps.size();
-                    Seq2Seq.Memory mem = repeat(one.memory(), n);
+                    int[] rows = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        rows[i] = hyps.get(i).source();
+                    }
                     Seq2Seq.State st = new Seq2Seq.State(
                             gather(hyps, Hyp::h, layers, n, hidden),
-                            initial.c() == null ? null : gather(hyps, Hyp::c, layers, n, hidden),
-                            initial.feed() == null ? null : Tensor.of(gather(hyps, Hyp::feed, 1, n, hidden).data(), n, hidden));
-                    Seq2Seq.Step step = model.step(mem, st, lastTokens, rng);
+                            st0.c() == null ? null : gather(hyps, Hyp::c, layers, n, hidden),
+                            st0.feed() == null ? null : Tensor.of(gather(hyps, Hyp::feed, 1, n, hidden).data(), n, hidden));
+                    Seq2Seq.Step step = model.step(rows(enc.memory(), rows), st, lastTokens, rng);
                     float[] logProbs = new float[n * v];
                     Softmax.logSoftmax(n, v, step.logits().data(), 0, logProbs, 0, false);
                     List<Hyp> next = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        next.add(new Hyp(scatter(step.state().h(), i, layers, n, hidden),
+                        int len = sources.get(rows[i]).length;
+                        next.add(new Hyp(rows[i], scatter(step.state().h(), i, layers, n, hidden),
                                 step.state().c() == null ? null : scatter(step.state().c(), i, layers, n, hidden),
                                 step.state().feed() == null ? null : Arrays.copyOfRange(step.state().feed().data(), i * hidden, (i + 1) * hidden),
-                                step.weights() == null ? null : Arrays.copyOfRange(step.weights().data(), i * source.length, (i + 1) * source.length),
+                                step.weights() == null ? null : Arrays.copyOfRange(step.weights().data(), i * s, i * s + len),
                                 hyps.get(i)));
                     }
                     return new Step<>(logProbs, next);
@@ -122,17 +150,22 @@ public final class Translator {
                     return v;
                 }
             };
-            List<Translation> out = new ArrayList<>();
-            for (BeamSearch.Hypothesis<Hyp> h : BeamSearch.search(decoder, initial, Vocabulary.BOS, Vocabulary.EOS, width, maxLength, alpha)) {
-                float[][] att = null;
-                if (model.config().attention().attends()) {
-                    att = new float[h.tokens().length][];
-                    Hyp x = h.state();
-                    for (int t = att.length - 1; t >= 0; t--, x = x.parent()) {
-                        att[t] = x.weights();
+            List<List<Translation>> out = new ArrayList<>();
+            for (List<BeamSearch.Hypothesis<Hyp>> found
+                    : BeamSearch.search(decoder, initials, Vocabulary.BOS, Vocabulary.EOS, width, maxLength, alpha)) {
+                List<Translation> ts = new ArrayList<>();
+                for (BeamSearch.Hypothesis<Hyp> h : found) {
+                    float[][] att = null;
+                    if (model.config().attention().attends()) {
+                        att = new float[h.tokens().length][];
+                        Hyp x = h.state();
+                        for (int t = att.length - 1; t >= 0; t--, x = x.parent()) {
+                            att[t] = x.weights();
+                        }
                     }
+                    ts.add(new Translation(h.tokens(), att));
                 }
-                out.add(new Translation(h.tokens(), att));
+                out.add(ts);
             }
             return out;
         });
@@ -159,23 +192,26 @@ public final class Translator {
         return model.encode(ids, n, s, lengths, mask, new Rng(0));
     }
 
-    /** The memory of one source repeated for n hypotheses. */
-    private static Seq2Seq.Memory repeat(Seq2Seq.Memory m, int n) {
-        boolean[] mask = new boolean[n * m.mask().length];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(m.mask(), 0, mask, i * m.mask().length, m.mask().length);
+    /** The memory of the sources at the given batch rows (one per hypothesis). */
+    private static Seq2Seq.Memory rows(Seq2Seq.Memory m, int[] rows) {
+        int s = m.length();
+        boolean[] mask = new boolean[rows.length * s];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(m.mask(), rows[i] * s, mask, i * s, s);
         }
-        return new Seq2Seq.Memory(repeat(m.states(), n), m.prepared() == null ? null : repeat(m.prepared(), n), mask,
-                m.context() == null ? null : repeat(m.context(), n));
+        return new Seq2Seq.Memory(rows(m.states(), rows), m.prepared() == null ? null : rows(m.prepared(), rows), mask,
+                m.context() == null ? null : rows(m.context(), rows));
     }
 
-    private static Tensor repeat(Tensor t, int n) {
-        float[] d = new float[n * t.size()];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(t.data(), 0, d, i * t.size(), t.size());
+    /** Rows of t along its first dimension. */
+    private static Tensor rows(Tensor t, int[] rows) {
+        int row = t.size() / t.dim(0);
+        float[] d = new float[rows.length * row];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(t.data(), rows[i] * row, d, i * row, row);
         }
         int[] shape = t.shape().clone();
-        shape[0] = n * shape[0];
+        shape[0] = rows.length;
         return Tensor.of(d, shape);
     }
 
@@ -198,10 +234,6 @@ public final class Translator {
             System.arraycopy(t.data(), (l * n + i) * hidden, out, l * hidden, hidden);
         }
         return out;
-    }
-
-    private static float[] data(Tensor t) {
-        return t == null ? null : t.data();
     }
 
     private static boolean allTrue(boolean[] b) {

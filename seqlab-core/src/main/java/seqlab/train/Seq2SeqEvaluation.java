@@ -77,7 +77,7 @@ public final class Seq2SeqEvaluation {
      *
      * @param bucketWidth words per source-length bucket of the BLEU-by-length table
      * @param beam        1: greedy translations, decoded {@code batch} at a time; more: beam search of
-     *                    this width per sentence (length normalisation α = 1)
+     *                    this width, {@code batch} sentences searched together (length normalisation α = 1)
      */
     public static Report evaluate(Seq2Seq model, PairTokenizer tok, List<String> sources, List<String> references,
                                   int batch, int bucketWidth, int beam) {
@@ -98,8 +98,8 @@ public final class Seq2SeqEvaluation {
             }
             List<Translator.Translation> outs = new ArrayList<>();
             if (beam > 1) {
-                for (int[] src : chunk) {
-                    outs.add(translator.beam(src, beam, model.config().maxLength(), 1.0).get(0));
+                for (List<Translator.Translation> best : translator.beam(chunk, beam, model.config().maxLength(), 1.0)) {
+                    outs.add(best.get(0));
                 }
             } else {
                 outs = translator.decode(chunk, model.config().maxLength(), SamplingConfig.greedy(), new Rng(0));

@@ -66,6 +66,44 @@ class BeamSearchTest {
     }
 
     @Test
+    void manyInputsAtOnceGiveEachInputsOwnResult() {
+        List<List<BeamSearch.Hypothesis<Integer>>> all = BeamSearch.search(new Chain(), List.of(0, 100, 200), 0, 1, 3, 6, 0.5);
+        assertThat(all).hasSize(3);
+        for (List<BeamSearch.Hypothesis<Integer>> one : all) {
+            List<BeamSearch.Hypothesis<Integer>> alone = BeamSearch.search(new Chain(), 0, 0, 1, 3, 6, 0.5);
+            assertThat(one).hasSameSizeAs(alone);
+            for (int k = 0; k < one.size(); k++) {
+                assertThat(one.get(k).tokens()).isEqualTo(alone.get(k).tokens());
+                assertThat(one.get(k).score()).isEqualTo(alone.get(k).score());
+            }
+        }
+        assertThat(all.get(1).get(0).state()).isEqualTo(100 + all.get(1).get(0).tokens().length);   // each input's own states
+    }
+
+    @Test
+    void bestKeepsTheLargestFiniteValuesWithTiesToTheLowerIndex() {
+        double ninf = Double.NEGATIVE_INFINITY;
+        assertThat(BeamSearch.best(new double[] {1, 3, 3, ninf, 2, Double.NaN, 3}, 4)).containsExactly(1, 2, 6, 4);
+        assertThat(BeamSearch.best(new double[] {ninf, ninf}, 3)).isEmpty();
+        assertThat(BeamSearch.best(new double[] {0.5}, 3)).containsExactly(0);
+        java.util.Random r = new java.util.Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            double[] x = new double[1 + r.nextInt(40)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextInt(6);                                                        // many ties
+            }
+            int k = 1 + r.nextInt(8);
+            Integer[] order = new Integer[x.length];
+            for (int i = 0; i < x.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (p, q) -> x[p] != x[q] ? Double.compare(x[q], x[p]) : Integer.compare(p, q));
+            int[] expected = java.util.Arrays.stream(order).limit(k).mapToInt(Integer::intValue).toArray();
+            assertThat(BeamSearch.best(x, k)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> BeamSearch.search(new Chain(), 0, 0, 1, 0, 5, 0)).hasMessageContaining("beam width must be >= 1, got 0");
         assertThatThrownBy(() -> BeamSearch.search(new Chain(), 0, 0, 1, 2, 0, 0)).hasMessageContaining("maximum length");

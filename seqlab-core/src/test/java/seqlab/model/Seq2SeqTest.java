@@ -115,6 +115,34 @@ class Seq2SeqTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Attention.class)
+    void beamSearchOverManySourcesEqualsOneSourceAtATime(Attention a) {
+        Seq2Seq m = new Seq2Seq(config(a, a.ordinal() % 2 == 0 ? CellType.LSTM : CellType.GRU, a != Attention.LUONG_DOT), new Rng(8));
+        Translator tr = new Translator(m);
+        List<int[]> sources = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            sources.add(TOK.encodeSource(TRAIN.get(i).source()));                            // different lengths: padding in the batch
+        }
+        List<List<Translator.Translation>> together = tr.beam(sources, 3, 12, 1.0);
+        assertThat(together).hasSize(sources.size());
+        for (int i = 0; i < sources.size(); i++) {
+            List<Translator.Translation> alone = tr.beam(sources.get(i), 3, 12, 1.0);
+            assertThat(together.get(i)).as("sentence %d", i).hasSameSizeAs(alone);
+            for (int k = 0; k < alone.size(); k++) {
+                assertThat(together.get(i).get(k).tokens()).as("sentence %d, hypothesis %d", i, k).isEqualTo(alone.get(k).tokens());
+                if (a.attends()) {
+                    float[][] rows = together.get(i).get(k).attention();
+                    for (int t = 0; t < rows.length; t++) {
+                        assertThat(rows[t]).hasSize(sources.get(i).length);
+                        assertThat(rows[t]).containsExactly(alone.get(k).attention()[t], within(1e-6f));
+                    }
+                }
+            }
+        }
+        assertThat(tr.beam(List.of(), 3, 12, 1.0)).isEmpty();
+    }
+
     @Test
     void luongDotNeedsEqualSizes() {
         assertThatThrownBy(() -> config(Attention.LUONG_DOT, CellType.GRU, true)).hasMessageContaining("luong-general");
