@@ -62,8 +62,10 @@ final class LabCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, quick ? "quick" : "full", e.description());
         long t0 = System.nanoTime();
         LabResult r = e.run(quick, line -> {
-            err.println("  " + line);
-            err.flush();
+            synchronized (err) {                                          // runs report from several threads
+                err.println("  " + line);
+                err.flush();
+            }
         });
         List<Path> files = LabReport.write(r, dir);
         o.printf(Locale.ROOT, "%s (%.0f s)%n", r.title(), (System.nanoTime() - t0) / 1e9);

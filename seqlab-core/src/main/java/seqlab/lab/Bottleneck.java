@@ -50,15 +50,24 @@ public final class Bottleneck implements Experiment {
         TranslationRuns.Corpus c = TranslationRuns.corpus(z.data(), z.minFreq(), z.maxLength(), z.testPairs());
         TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adam", 1e-3f * (quick ? 5 : 1), "constant", 0, 0f, 0.9f, 1f,
                 z.evalEvery(), 1, 1);
+        List<java.util.function.Supplier<TranslationRuns.Evaluated>> jobs = new ArrayList<>();
+        for (Attention a : VARIANTS) {
+            jobs.add(() -> {
+                Seq2SeqConfig template = new Seq2SeqConfig(CellType.GRU, a, 5, 5, z.embed(), z.hidden(), 1, false, z.dropout(), z.maxLength());
+                log.accept(String.format(Locale.ROOT, "%s: %d steps on %s", a.id(), z.steps(), z.data()));
+                TranslationRuns.Evaluated e = TranslationRuns.trainAndEvaluate(c, template, 1.0, cfg, z.bucket());
+                log.accept(String.format(Locale.ROOT, "%s: BLEU %.2f overall", a.id(), 100 * e.report().bleu()));
+                return e;
+            });
+        }
+        List<TranslationRuns.Evaluated> outcomes = Jobs.run(jobs);
         List<Series> curves = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         List<double[]> ends = new ArrayList<>();                                           // {first bucket BLEU, last bucket BLEU, all}
         Figure.Heat heat = null;
-        for (Attention a : VARIANTS) {
-            Seq2SeqConfig template = new Seq2SeqConfig(CellType.GRU, a, 5, 5, z.embed(), z.hidden(), 1, false, z.dropout(), z.maxLength());
-            log.accept(String.format(Locale.ROOT, "%s: %d steps on %s", a.id(), z.steps(), z.data()));
-            TranslationRuns.Trained t = TranslationRuns.train(c, template, 1.0, cfg);
-            Seq2SeqEvaluation.Report rep = TranslationRuns.evaluate(t, c, z.bucket());
+        for (int k = 0; k < VARIANTS.length; k++) {
+            Attention a = VARIANTS[k];
+            Seq2SeqEvaluation.Report rep = outcomes.get(k).report();
             // BLEU-4 needs 4-grams: buckets of shorter sources are scored 0 whatever the output, so they are left out
             List<Seq2SeqEvaluation.Bucket> kept = rep.byLength().stream().filter(b -> b.pairs() >= 10 && b.from() >= 4).toList();
             double[] x = kept.stream().mapToDouble(b -> (b.from() + b.to()) / 2.0).toArray();
@@ -70,9 +79,9 @@ public final class Bottleneck implements Experiment {
             rows.add(List.of(a.id(), "all", "", c.test().size(), RnnVsLstmVsGru.round(100 * rep.bleu())));
             ends.add(new double[] {y.length > 0 ? y[0] : Double.NaN, y.length > 0 ? y[y.length - 1] : Double.NaN, 100 * rep.bleu()});
             log.accept(String.format(Locale.ROOT, "%s: BLEU %.2f overall, %.2f on the shortest and %.2f on the longest sources", a.id(),
-                    100 * rep.bleu(), ends.get(ends.size() - 1)[0], ends.get(ends.size() - 1)[1]));
+                    100 * rep.bleu(), ends.get(k)[0], ends.get(k)[1]));
             if (a == Attention.BAHDANAU) {
-                heat = longSentenceMap(t, c);
+                heat = longSentenceMap(outcomes.get(k).trained(), c);
             }
         }
         double[] none = ends.get(0);

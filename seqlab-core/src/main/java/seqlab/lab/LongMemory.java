@@ -104,16 +104,27 @@ public final class LongMemory implements Experiment {
         }
         double[][] copy = new double[CELLS.length][n];
         double[][] adding = new double[CELLS.length][n];
+        List<java.util.function.Supplier<Double>> jobs = new ArrayList<>();
+        for (int i = n - 1; i >= 0; i--) {                                              // longest T first
+            for (CellType cell : CELLS) {
+                int t = z.lengths()[i];
+                jobs.add(() -> log(log, cell, t, "copy loss", trainCopy(cell, t, z), copyBaseline(t)));
+                jobs.add(() -> log(log, cell, t, "adding MSE", trainAdding(cell, t, z), ADDING_BASELINE));
+            }
+        }
+        List<Double> done = Jobs.run(jobs);
         List<List<Object>> rows = new ArrayList<>();
+        for (int i = n - 1, j = 0; i >= 0; i--) {
+            for (int ci = 0; ci < CELLS.length; ci++) {
+                copy[ci][i] = done.get(j++);
+                adding[ci][i] = done.get(j++);
+            }
+        }
         for (int ci = 0; ci < CELLS.length; ci++) {
             for (int i = 0; i < n; i++) {
                 int t = z.lengths()[i];
-                copy[ci][i] = trainCopy(CELLS[ci], t, z);
-                adding[ci][i] = trainAdding(CELLS[ci], t, z);
                 rows.add(List.of("copy", CELLS[ci].id(), t, RnnVsLstmVsGru.round(copy[ci][i]), RnnVsLstmVsGru.round(copyBaseline(t))));
                 rows.add(List.of("adding", CELLS[ci].id(), t, RnnVsLstmVsGru.round(adding[ci][i]), RnnVsLstmVsGru.round(ADDING_BASELINE)));
-                log.accept(String.format(Locale.ROOT, "%s T=%d: copy loss %.4f (baseline %.4f), adding MSE %.4f (baseline %.3f)",
-                        CELLS[ci].id(), t, copy[ci][i], copyBaseline(t), adding[ci][i], ADDING_BASELINE));
             }
         }
         List<Series> copySeries = new ArrayList<>();
@@ -141,6 +152,11 @@ public final class LongMemory implements Experiment {
                                 "cross-entropy (nats/position)", true, true, copySeries),
                         new Figure.Lines("adding_mse_by_length", "Adding problem: final MSE by sequence length", "T", "MSE", true, true,
                                 addSeries)));
+    }
+
+    private static double log(Consumer<String> log, CellType cell, int t, String what, double loss, double baseline) {
+        log.accept(String.format(Locale.ROOT, "%s T=%d: %s %.4f (baseline %.4f)", cell.id(), t, what, loss, baseline));
+        return loss;
     }
 
     /** Which cells beat the baseline (by 10% or more) at which lengths. */

@@ -59,31 +59,42 @@ public final class RnnVsLstmVsGru implements Experiment {
         List<Series> byTime = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         Map<CellType, double[]> finals = new java.util.EnumMap<>(CellType.class);    // {val loss, seconds, params, hidden}
-        for (CellType cell : List.of(CellType.RNN_TANH, CellType.LSTM, CellType.GRU)) {
-            int h = hiddenFor(cell, v, z.embed(), z.layers(), target);
-            RnnLmConfig mc = new RnnLmConfig(cell, v, z.embed(), h, z.layers(), 0f, false);
-            RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(1));
-            log.accept(String.format(Locale.ROOT, "%s: hidden %d, %,d parameters, %d steps", cell.id(), h, model.parameterCount(), z.steps()));
-            TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), z.seq(), "adamw", z.lr(), "cosine", z.steps() / 20, 0.01f, 0.9f, 1f,
-                    z.evalEvery(), quick ? 5 : 20, 1);
-            Curve c = new Curve();
-            Scratch.use(dir -> Trainer.start(model, tok, data, Map.of("source", z.data()), cfg, dir, c).run());
-            bySteps.add(new Series(label(cell), c.column(0), c.column(2)));
-            byTime.add(new Series(label(cell), c.column(1), c.column(2)));
-            for (double[] p : c.points) {
-                rows.add(List.of(cell.id(), h, model.parameterCount(), (long) p[0], round(p[1]), round(p[2])));
+        List<CellType> cells = List.of(CellType.RNN_TANH, CellType.LSTM, CellType.GRU);
+        List<java.util.function.Supplier<Run>> jobs = new ArrayList<>();
+        for (CellType cell : cells) {
+            jobs.add(() -> {
+                int h = hiddenFor(cell, v, z.embed(), z.layers(), target);
+                RnnLmConfig mc = new RnnLmConfig(cell, v, z.embed(), h, z.layers(), 0f, false);
+                RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(1));
+                log.accept(String.format(Locale.ROOT, "%s: hidden %d, %,d parameters, %d steps", cell.id(), h, model.parameterCount(), z.steps()));
+                TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), z.seq(), "adamw", z.lr(), "cosine", z.steps() / 20, 0.01f, 0.9f, 1f,
+                        z.evalEvery(), quick ? 5 : 20, 1);
+                Curve c = new Curve();
+                Scratch.use(dir -> Trainer.start(model, tok, data, Map.of("source", z.data()), cfg, dir, c).run());
+                double exact = Evaluation.full(model, data.val(), z.seq()).mean();
+                log.accept(String.format(Locale.ROOT, "%s: validation loss %.4f (exact) after %.0f s", cell.id(), exact, c.last(1)));
+                return new Run(h, model.parameterCount(), c, exact);
+            });
+        }
+        List<Run> runs = Jobs.run(jobs);
+        for (int k = 0; k < cells.size(); k++) {
+            CellType cell = cells.get(k);
+            Run r = runs.get(k);
+            bySteps.add(new Series(label(cell), r.curve().column(0), r.curve().column(2)));
+            byTime.add(new Series(label(cell), r.curve().column(1), r.curve().column(2)));
+            for (double[] p : r.curve().points) {
+                rows.add(List.of(cell.id(), r.hidden(), r.parameters(), (long) p[0], round(p[1]), round(p[2])));
             }
-            double exact = Evaluation.full(model, data.val(), z.seq()).mean();
-            finals.put(cell, new double[] {exact, c.last(1), model.parameterCount(), h});
-            log.accept(String.format(Locale.ROOT, "%s: validation loss %.4f (exact) after %.0f s", cell.id(), exact, c.last(1)));
+            finals.put(cell, new double[] {r.exactValLoss(), r.curve().last(1), r.parameters(), r.hidden()});
         }
         double rnn = finals.get(CellType.RNN_TANH)[0];
         double lstm = finals.get(CellType.LSTM)[0];
         double gru = finals.get(CellType.GRU)[0];
         String setup = String.format(Locale.ROOT, "%s, char-level; %d layer(s); hidden RNN %d / LSTM %d / GRU %d (%,d / %,d / %,d parameters); "
-                        + "%d steps of %d×%d, AdamW lr %s, same seed", z.data(), z.layers(), (int) finals.get(CellType.RNN_TANH)[3],
+                        + "%d steps of %d×%d, AdamW lr %s, same seed; runs spread over %d thread(s), one core each", z.data(), z.layers(), (int) finals.get(CellType.RNN_TANH)[3],
                 (int) finals.get(CellType.LSTM)[3], (int) finals.get(CellType.GRU)[3], (long) finals.get(CellType.RNN_TANH)[2],
-                (long) finals.get(CellType.LSTM)[2], (long) finals.get(CellType.GRU)[2], z.steps(), z.batch(), z.seq(), z.lr());
+                (long) finals.get(CellType.LSTM)[2], (long) finals.get(CellType.GRU)[2], z.steps(), z.batch(), z.seq(), z.lr(),
+                Math.min(cells.size(), seqlab.kernel.Parallel.threads()));
         List<Finding> findings = List.of(
                 new Finding("Gated cells (LSTM, GRU) model text better than the vanilla RNN at the same parameter count", setup,
                         String.format(Locale.ROOT, "exact validation loss RNN %.4f, LSTM %.4f, GRU %.4f nats/char", rnn, lstm, gru),
@@ -101,6 +112,9 @@ public final class RnnVsLstmVsGru implements Experiment {
                         new Figure.Lines("val_loss_by_time", "Validation loss by training time", "training time (s)", "val loss (nats/char)",
                                 false, false, byTime)));
     }
+
+    /** One cell's run: its hidden size, parameter count, validation curve and exact final validation loss. */
+    private record Run(int hidden, long parameters, Curve curve, double exactValLoss) {}
 
     static String label(CellType cell) {
         return switch (cell) {

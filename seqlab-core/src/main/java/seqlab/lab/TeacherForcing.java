@@ -47,13 +47,20 @@ public final class TeacherForcing implements Experiment {
         List<Series> byTime = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         double[][] fin = new double[RATIOS.length][];                    // {tf val loss, seconds, BLEU, free-running ppl, exact}
+        TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adamw", 3e-3f, "cosine", z.steps() / 20, 0f, 0.9f, 1f,
+                z.evalEvery(), 1, 1);
+        List<java.util.function.Supplier<TranslationRuns.Evaluated>> jobs = new ArrayList<>();
+        for (double r : RATIOS) {
+            jobs.add(() -> {
+                log.accept(String.format(Locale.ROOT, "teacher forcing %.1f: %d steps on %s", r, z.steps(), z.data()));
+                return TranslationRuns.trainAndEvaluate(c, z.model(), r, cfg, z.bucket());
+            });
+        }
+        List<TranslationRuns.Evaluated> runs = Jobs.run(jobs);
         for (int i = 0; i < RATIOS.length; i++) {
             double r = RATIOS[i];
-            TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adamw", 3e-3f, "cosine", z.steps() / 20, 0f, 0.9f, 1f,
-                    z.evalEvery(), 1, 1);
-            log.accept(String.format(Locale.ROOT, "teacher forcing %.1f: %d steps on %s", r, z.steps(), z.data()));
-            TranslationRuns.Trained t = TranslationRuns.train(c, z.model(), r, cfg);
-            Seq2SeqEvaluation.Report rep = TranslationRuns.evaluate(t, c, z.bucket());
+            TranslationRuns.Trained t = runs.get(i).trained();
+            Seq2SeqEvaluation.Report rep = runs.get(i).report();
             String name = String.format(Locale.ROOT, "ratio %.1f", r);
             bySteps.add(new Series(name, t.curve().column(0), t.curve().column(2)));
             byTime.add(new Series(name, t.curve().column(1), t.curve().column(2)));

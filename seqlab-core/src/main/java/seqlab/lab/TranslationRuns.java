@@ -26,6 +26,9 @@ final class TranslationRuns {
     /** A trained model and its validation curve. */
     record Trained(Seq2Seq model, Curve curve) {}
 
+    /** A trained model and its report on the test pairs. */
+    record Evaluated(Trained trained, Seq2SeqEvaluation.Report report) {}
+
     private TranslationRuns() {}
 
     static Corpus corpus(String spec, int minFreq, int maxLength, int testPairs) {
@@ -60,8 +63,10 @@ final class TranslationRuns {
         return new Trained(model, curve);
     }
 
-    static Seq2SeqEvaluation.Report evaluate(Trained t, Corpus c, int bucket) {
-        return Seq2SeqEvaluation.evaluate(t.model(), c.tok(), c.test().stream().map(Pair::source).toList(),
-                c.test().stream().map(Pair::target).toList(), 128, bucket);
+    /** Trains a model and evaluates it on the test pairs (greedy decoding, BLEU by source length in buckets of {@code bucket}). */
+    static Evaluated trainAndEvaluate(Corpus c, Seq2SeqConfig template, double teacherForcing, TrainConfig cfg, int bucket) {
+        Trained t = train(c, template, teacherForcing, cfg);
+        return new Evaluated(t, Seq2SeqEvaluation.evaluate(t.model(), c.tok(), c.test().stream().map(Pair::source).toList(),
+                c.test().stream().map(Pair::target).toList(), 128, bucket));
     }
 }

@@ -97,20 +97,38 @@ public final class VanishingGradients implements Experiment {
         double[] finalLoss = new double[cells.length];
         int[] lengths = java.util.stream.IntStream.concat(java.util.Arrays.stream(z.shorter()), java.util.stream.IntStream.of(z.time())).toArray();
         double[][] lossByT = new double[cells.length][lengths.length];
+        // per cell: the run at the full T (gradient norms before and after training, loss), then the shorter T (loss only)
+        List<java.util.function.Supplier<double[][]>> jobs = new ArrayList<>();
         for (int ci = 0; ci < cells.length; ci++) {
-            RecurrentProbe m = model(ci, z);
-            double[] init = stateGradientNorms(m, probe, z);
-            log.accept(String.format(Locale.ROOT, "%s: training %d steps on T = %d", labels[ci], z.steps(), z.time()));
-            double loss = train(m, z.time(), z);
+            int cell = ci;
+            jobs.add(() -> {
+                RecurrentProbe m = model(cell, z);
+                double[] init = stateGradientNorms(m, probe, z);
+                log.accept(String.format(Locale.ROOT, "%s: training %d steps on T = %d", labels[cell], z.steps(), z.time()));
+                double loss = train(m, z.time(), z);
+                return new double[][] {init, stateGradientNorms(m, probe, z), {loss}};
+            });
+            for (int t : z.shorter()) {
+                jobs.add(() -> {
+                    double loss = train(model(cell, z), t, z);
+                    log.accept(String.format(Locale.ROOT, "%s: T = %d, final loss %.3f", labels[cell], t, loss));
+                    return new double[][] {{loss}};
+                });
+            }
+        }
+        List<double[][]> runs = Jobs.run(jobs);
+        for (int ci = 0, j = 0; ci < cells.length; ci++) {
+            double[][] full = runs.get(j++);
+            double[] init = full[0];
+            double[] trained = full[1];
+            double loss = full[2][0];
             finalLoss[ci] = loss;
             lossByT[ci][lengths.length - 1] = loss;
             for (int k = 0; k < z.shorter().length; k++) {
-                lossByT[ci][k] = train(model(ci, z), z.shorter()[k], z);
+                lossByT[ci][k] = runs.get(j++)[0][0];
                 rows.add(List.of(labels[ci], "T", z.shorter()[k], "final_loss", lossByT[ci][k]));
-                log.accept(String.format(Locale.ROOT, "%s: T = %d, final loss %.3f", labels[ci], z.shorter()[k], lossByT[ci][k]));
             }
             rows.add(List.of(labels[ci], "T", z.time(), "final_loss", loss));
-            double[] trained = stateGradientNorms(m, probe, z);
             double[] dist = new double[z.time()];
             for (int d = 0; d < z.time(); d++) {
                 dist[d] = d;

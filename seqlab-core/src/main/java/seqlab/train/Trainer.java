@@ -196,8 +196,9 @@ public final class Trainer {
         for (Map.Entry<String, float[]> e : opt.state().entrySet()) {
             optState.put(e.getKey(), Safetensors.Entry.f32(e.getValue(), e.getValue().length));
         }
-        Path dir = Checkpoint.write(out, step, StateDict.entries(task.model()), optState, trainer);
+        // the model directory first: once a checkpoint is complete, the config and tokenizer a resume reads exist
         task.save(out);
+        Path dir = Checkpoint.write(out, step, StateDict.entries(task.model()), optState, trainer);
         listener.onCheckpoint(step, dir);
     }
 
