@@ -59,6 +59,7 @@ final class LabCommand implements Callable<Integer> {
         threads.apply();
         Experiment e = Lab.named(name);
         Path dir = out != null ? out : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
+        LabReport.prepare(dir);
         err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, quick ? "quick" : "full", e.description());
         long t0 = System.nanoTime();
         LabResult r = e.run(quick, line -> {

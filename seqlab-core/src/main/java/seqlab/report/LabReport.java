@@ -22,13 +22,22 @@ public final class LabReport {
 
     private LabReport() {}
 
-    /** @return the files written */
-    public static List<Path> write(LabResult r, Path dir) {
+    /** Creates the output directory, or says why it cannot be used: before an experiment runs, not after. */
+    public static void prepare(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + AtomicFiles.message(e), e);
         }
+        if (!Files.isWritable(dir)) {
+            String m = dir + " is not writable; choose another --out";
+            throw new UncheckedIOException(m, new IOException(m));
+        }
+    }
+
+    /** @return the files written */
+    public static List<Path> write(LabResult r, Path dir) {
+        prepare(dir);
         List<Path> written = new ArrayList<>();
         for (Figure f : r.figures()) {
             Path p = dir.resolve(f.file() + ".svg");
