@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * Beam search: keep the {@code width} best partial hypotheses by total log-probability, extend
  * each by every token, keep the best {@code width} again; a hypothesis that emits {@code eos} is
- * finished. The search stops when {@code width} hypotheses have finished and no open one can
- * still beat the worst of them, or at {@code maxLength} tokens. Finished hypotheses are ranked by
- * log p / length^α (α = 0: raw log-probability, which favours short outputs; α = 1: per-token
- * average). Width 1 is greedy decoding. Ties break towards the lower token id, so the result is
- * deterministic.
+ * finished. An input's search ends when {@code width} hypotheses have finished (fairseq's rule:
+ * without it, length normalisation would keep every search going to {@code maxLength}) or at
+ * {@code maxLength} tokens. Finished hypotheses are ranked by log p / length^α (α = 0: raw
+ * log-probability, which favours short outputs; α = 1: per-token average). Width 1 is greedy
+ * decoding. Ties break towards the lower token id, so the result is deterministic.
  */
 public final class BeamSearch {
 
@@ -126,14 +126,7 @@ public final class BeamSearch {
                 next.add(new Open<>(toks, lp, state));
             }
         }
-        if (done.size() >= width && !next.isEmpty() && alpha == 0) {
-            // an open hypothesis only loses probability; with α = 0 it cannot beat a finished one it trails
-            double worstKept = done.stream().mapToDouble(Hypothesis<S>::score).sorted().skip(done.size() - width).findFirst().orElse(0);
-            if (next.get(0).logProb() <= worstKept) {
-                return List.of();
-            }
-        }
-        return next;
+        return done.size() >= width ? List.of() : next;                       // width hypotheses have ended: this input is done
     }
 
     /** Indices of the k largest finite values, largest first, ties to the lower index. */

@@ -65,25 +65,36 @@ public final class HeatMap {
     }
 
     public String toSvg() {
-        int w = LEFT + cols.length * CELL + 90;
-        int h = TOP + rows.length * CELL + 30;
+        // margins that fit the labels (about 7 px a character at 12 px; column labels run at 45°)
+        int left = Math.max(LEFT, 16 + 7 * longest(rows));
+        int top = Math.max(TOP, 40 + 5 * longest(cols));
+        int w = Math.max(left + cols.length * CELL + 90, 20 + 7 * title.length());
+        int h = top + rows.length * CELL + 30;
         Svg svg = new Svg(w, h);
-        svg.text(LEFT, 20, title, "start", 0);
+        svg.text(left, 20, title, "start", 0);
         for (int j = 0; j < cols.length; j++) {
-            svg.text(LEFT + j * CELL + CELL / 2.0, TOP - 8, cols[j], "start", -45);
+            svg.text(left + j * CELL + CELL / 2.0, top - 8, cols[j], "start", -45);
         }
         for (int i = 0; i < rows.length; i++) {
-            svg.text(LEFT - 8, TOP + i * CELL + CELL / 2.0 + 4, rows[i], "end", 0);
+            svg.text(left - 8, top + i * CELL + CELL / 2.0 + 4, rows[i], "end", 0);
             for (int j = 0; j < cols.length; j++) {
-                svg.rect(LEFT + j * CELL, TOP + i * CELL, CELL - 1, CELL - 1, shade(values[i * cols.length + j]));
+                svg.rect(left + j * CELL, top + i * CELL, CELL - 1, CELL - 1, shade(values[i * cols.length + j]));
             }
         }
-        int bx = LEFT + cols.length * CELL + 30;
+        int bx = left + cols.length * CELL + 30;
         for (int k = 0; k < 10; k++) {
-            svg.rect(bx, TOP + k * 12, 16, 12, shade(1 - k / 9.0));
+            svg.rect(bx, top + k * 12, 16, 12, shade(1 - k / 9.0));
         }
-        svg.text(bx + 22, TOP + 10, "1", "start", 0).text(bx + 22, TOP + 120, "0", "start", 0);
+        svg.text(bx + 22, top + 10, "1", "start", 0).text(bx + 22, top + 120, "0", "start", 0);
         return svg.finish();
+    }
+
+    private static int longest(String[] labels) {
+        int n = 0;
+        for (String l : labels) {
+            n = Math.max(n, l.length());
+        }
+        return n;
     }
 
     public void write(Path file) {

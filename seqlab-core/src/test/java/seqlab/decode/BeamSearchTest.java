@@ -66,6 +66,28 @@ class BeamSearchTest {
     }
 
     @Test
+    void anInputsSearchEndsOnceWidthHypothesesHaveFinished() {
+        int[] calls = new int[1];
+        StepDecoder<Integer> counting = new StepDecoder<>() {
+            @Override
+            public Step<Integer> step(List<Integer> states, int[] last) {
+                calls[0]++;
+                return new Chain().step(states, last);
+            }
+
+            @Override
+            public int vocabSize() {
+                return 4;
+            }
+        };
+        List<BeamSearch.Hypothesis<Integer>> two = BeamSearch.search(counting, 0, 0, 1, 2, 50, 1.0);
+        assertThat(two).hasSize(2);
+        assertThat(two.get(0).tokens()).containsExactly(3, 1);                               // "b </s>" finishes at step 2
+        assertThat(two).allSatisfy(h -> assertThat(h.tokens()[h.tokens().length - 1]).isEqualTo(1));
+        assertThat(calls[0]).as("steps run, of at most 50").isLessThanOrEqualTo(4);
+    }
+
+    @Test
     void manyInputsAtOnceGiveEachInputsOwnResult() {
         List<List<BeamSearch.Hypothesis<Integer>>> all = BeamSearch.search(new Chain(), List.of(0, 100, 200), 0, 1, 3, 6, 0.5);
         assertThat(all).hasSize(3);

@@ -78,4 +78,19 @@ class SvgTest {
         assertThat(HeatMap.shade(1)).isEqualTo("#08306b");
         assertThatThrownBy(() -> new HeatMap("x", tgt, src, new float[3])).hasMessageContaining("3 values for 4 rows");
     }
+
+    @Test
+    void heatMapGrowsToFitALongTitleAndLongLabels() throws Exception {
+        String title = "bahdanau attention: " + "Ein Boston Terrier läuft über saftig-grünes Gras vor einem weißen Zaun.".repeat(2);
+        String[] tgt = {"a", "very-long-target-label-indeed"};
+        String[] src = {"x", "y"};
+        Document d = parse(new HeatMap(title, tgt, src, new float[4]).toSvg());
+        int width = Integer.parseInt(d.getDocumentElement().getAttribute("width"));
+        assertThat(width).isGreaterThanOrEqualTo(7 * title.length());
+        NodeList rects = d.getElementsByTagName("rect");
+        double firstCellX = Double.parseDouble(((org.w3c.dom.Element) rects.item(1)).getAttribute("x"));
+        assertThat(firstCellX).isGreaterThanOrEqualTo(7 * tgt[1].length());                 // the row label fits left of the cells
+        Document small = parse(new HeatMap("t", new String[] {"a"}, new String[] {"b"}, new float[1]).toSvg());
+        assertThat(Integer.parseInt(small.getDocumentElement().getAttribute("width"))).isEqualTo(110 + 26 + 90);   // unchanged for short labels
+    }
 }
