@@ -68,7 +68,7 @@ public final class HeatMap {
         // margins that fit the labels (about 7 px a character at 12 px; column labels run at 45°)
         int left = Math.max(LEFT, 16 + 7 * longest(rows));
         int top = Math.max(TOP, 40 + 5 * longest(cols));
-        int w = Math.max(left + cols.length * CELL + 90, 20 + 7 * title.length());
+        int w = Math.max(left + cols.length * CELL + 90, left + 7 * title.length() + 30);   // the title starts at the grid's left edge
         int h = top + rows.length * CELL + 30;
         Svg svg = new Svg(w, h);
         svg.text(left, 20, title, "start", 0);

@@ -86,9 +86,9 @@ class SvgTest {
         String[] src = {"x", "y"};
         Document d = parse(new HeatMap(title, tgt, src, new float[4]).toSvg());
         int width = Integer.parseInt(d.getDocumentElement().getAttribute("width"));
-        assertThat(width).isGreaterThanOrEqualTo(7 * title.length());
         NodeList rects = d.getElementsByTagName("rect");
         double firstCellX = Double.parseDouble(((org.w3c.dom.Element) rects.item(1)).getAttribute("x"));
+        assertThat(width).isGreaterThanOrEqualTo((int) firstCellX + 7 * title.length());          // the title starts above the first cell
         assertThat(firstCellX).isGreaterThanOrEqualTo(7 * tgt[1].length());                 // the row label fits left of the cells
         Document small = parse(new HeatMap("t", new String[] {"a"}, new String[] {"b"}, new float[1]).toSvg());
         assertThat(Integer.parseInt(small.getDocumentElement().getAttribute("width"))).isEqualTo(110 + 26 + 90);   // unchanged for short labels
