@@ -25,6 +25,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWrittenFileHasThePermissionsOfAPlainlyCreatedOne() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(dir.resolve("plain.txt"));                                 // 0666 minus the umask
+        Path written = dir.resolve("written.txt");
+        AtomicFiles.writeString(written, "x");
+        assertThat(Files.getPosixFilePermissions(written)).isEqualTo(Files.getPosixFilePermissions(plain));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("plain.txt", "written.txt");
+        }
+    }
+
+    @Test
     void aFailureMidWriteLeavesTheOldFileAndNoTemporary() throws IOException {                                       // C3
         Path p = dir.resolve("b.bin");
         AtomicFiles.writeString(p, "previous");
