@@ -63,18 +63,19 @@ public final class BeamSearch {
             done.add(new ArrayList<>());
         }
         for (int len = 1; len <= maxLength; len++) {
-            List<S> states = new ArrayList<>();
-            List<Integer> last = new ArrayList<>();
-            for (List<Open<S>> beam : beams) {
-                for (Open<S> h : beam) {
-                    states.add(h.state());
-                    last.add(h.tokens().length == 0 ? bos : h.tokens()[h.tokens().length - 1]);
-                }
-            }
-            if (states.isEmpty()) {
+            int open = beams.stream().mapToInt(List::size).sum();
+            if (open == 0) {
                 break;
             }
-            StepDecoder.Step<S> step = decoder.step(states, last.stream().mapToInt(Integer::intValue).toArray());
+            List<S> states = new ArrayList<>(open);
+            int[] last = new int[open];
+            for (List<Open<S>> beam : beams) {
+                for (Open<S> h : beam) {
+                    last[states.size()] = h.tokens().length == 0 ? bos : h.tokens()[h.tokens().length - 1];
+                    states.add(h.state());
+                }
+            }
+            StepDecoder.Step<S> step = decoder.step(states, last);
             if (step.logProbs().length != states.size() * v || step.states().size() != states.size()) {
                 throw new IllegalStateException("decoder returned " + step.logProbs().length + " log-probs and "
                         + step.states().size() + " states for " + states.size() + " hypotheses of vocabulary " + v);

@@ -119,6 +119,9 @@ public final class Translator {
                         st0.feed() == null ? null : Arrays.copyOfRange(st0.feed().data(), r * hidden, (r + 1) * hidden), null, null));
             }
             StepDecoder<Hyp> decoder = new StepDecoder<>() {
+                private int[] memoryRows;                  // the sources of the last step's hypotheses, and their memory:
+                private Seq2Seq.Memory memory;             // reused while the beams keep their sizes (most steps)
+
                 @Override
                 public Step<Hyp> step(List<Hyp> hyps, int[] lastTokens) {
                     int n = hyps.size();
@@ -126,11 +129,15 @@ public final class Translator {
                     for (int i = 0; i < n; i++) {
                         rows[i] = hyps.get(i).source();
                     }
+                    if (!Arrays.equals(rows, memoryRows)) {
+                        memoryRows = rows;
+                        memory = rows(enc.memory(), rows);
+                    }
                     Seq2Seq.State st = new Seq2Seq.State(
                             gather(hyps, Hyp::h, layers, n, hidden),
                             st0.c() == null ? null : gather(hyps, Hyp::c, layers, n, hidden),
                             st0.feed() == null ? null : Tensor.of(gather(hyps, Hyp::feed, 1, n, hidden).data(), n, hidden));
-                    Seq2Seq.Step step = model.step(rows(enc.memory(), rows), st, lastTokens, rng);
+                    Seq2Seq.Step step = model.step(memory, st, lastTokens, rng);
                     float[] logProbs = new float[n * v];
                     Softmax.logSoftmax(n, v, step.logits().data(), 0, logProbs, 0, false);
                     List<Hyp> next = new ArrayList<>();
