@@ -9,8 +9,10 @@ import seqlab.io.AtomicFiles;
 /**
  * A line plot as SVG, written by hand (the core depends on the JDK alone): several series,
  * axes with ticks and labels, a title, a legend, and linear or logarithmic axes. Points that
- * are not finite, or ≤ 0 on a log axis, are left out (the line breaks there); a point with no
- * neighbour on its line is drawn as a dot.
+ * are not finite, or ≤ 0 on a log axis, are left out (the line breaks there). A series of at most
+ * {@value #MARKED} points marks each point with its own hollow shape (also in the legend), so
+ * series that coincide stay distinguishable; in a longer series a point with no neighbour on its
+ * line is drawn as a dot.
  */
 public final class LinePlot {
 
@@ -24,6 +26,7 @@ public final class LinePlot {
     }
 
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+    private static final int MARKED = 40;
     private static final int W = 720;
     private static final int H = 440;
     private static final int LEFT = 70;
@@ -78,16 +81,22 @@ public final class LinePlot {
         }
         svg.text(LEFT + pw / 2.0, H - 12, xLabel + (logX ? " (log scale)" : ""), "middle", 0);
         svg.text(18, TOP + ph / 2.0, yLabel + (logY ? " (log scale)" : ""), "middle", -90);
+        List<List<double[]>> marks = new ArrayList<>();                   // per series; drawn after every line, on top
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             String color = COLORS[k % COLORS.length];
+            boolean marked = s.x().length <= MARKED;
+            marks.add(new ArrayList<>());
             List<double[]> run = new ArrayList<>();                       // the current unbroken run of points
             for (int i = 0; i <= s.x().length; i++) {
                 if (i < s.x().length && usable(s.x()[i], logX) && usable(s.y()[i], logY)) {
                     run.add(new double[] {LEFT + pw * frac(s.x()[i], xr, logX), TOP + ph * (1 - frac(s.y()[i], yr, logY))});
                     continue;
                 }
-                if (run.size() == 1) {
+                if (marked) {
+                    marks.get(k).addAll(run);
+                }
+                if (run.size() == 1 && !marked) {
                     svg.circle(run.get(0)[0], run.get(0)[1], 3, color);               // an isolated point still shows
                 } else if (run.size() > 1) {
                     StringBuilder pts = new StringBuilder();
@@ -100,6 +109,14 @@ public final class LinePlot {
             }
             double ly = TOP + 10 + 20 * k;
             svg.line(LEFT + pw + 15, ly, LEFT + pw + 40, ly, color, 2).text(LEFT + pw + 46, ly + 4, s.name(), "start", 0);
+            if (marked) {
+                svg.marker(k, LEFT + pw + 27.5, ly, color);
+            }
+        }
+        for (int k = 0; k < marks.size(); k++) {
+            for (double[] p : marks.get(k)) {
+                svg.marker(k, p[0], p[1], COLORS[k % COLORS.length]);
+            }
         }
         return svg.finish();
     }

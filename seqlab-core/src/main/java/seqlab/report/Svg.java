@@ -75,6 +75,34 @@ final class Svg {
         return this;
     }
 
+    /**
+     * A hollow marker of one of eight shapes (circle, square, triangles, diamond, plus, cross, asterisk)
+     * centred on (x, y): hollow, so markers of series that coincide stay visible one inside the other.
+     */
+    Svg marker(int shape, double x, double y, String stroke) {
+        double r = 4;
+        String d = switch (shape % 8) {
+            case 0 -> "M" + num(x - r) + "," + num(y) + " a" + num(r) + "," + num(r) + " 0 1,0 " + num(2 * r) + ",0 a" + num(r) + ","
+                    + num(r) + " 0 1,0 " + num(-2 * r) + ",0";
+            case 1 -> "M" + num(x - r) + "," + num(y - r) + " h" + num(2 * r) + " v" + num(2 * r) + " h" + num(-2 * r) + " Z";
+            case 2 -> "M" + num(x) + "," + num(y - 1.3 * r) + " L" + num(x + 1.2 * r) + "," + num(y + 0.8 * r) + " L" + num(x - 1.2 * r)
+                    + "," + num(y + 0.8 * r) + " Z";
+            case 3 -> "M" + num(x) + "," + num(y - 1.4 * r) + " L" + num(x + 1.4 * r) + "," + num(y) + " L" + num(x) + ","
+                    + num(y + 1.4 * r) + " L" + num(x - 1.4 * r) + "," + num(y) + " Z";
+            case 4 -> "M" + num(x) + "," + num(y + 1.3 * r) + " L" + num(x + 1.2 * r) + "," + num(y - 0.8 * r) + " L" + num(x - 1.2 * r)
+                    + "," + num(y - 0.8 * r) + " Z";
+            case 5 -> "M" + num(x - 1.3 * r) + "," + num(y) + " H" + num(x + 1.3 * r) + " M" + num(x) + "," + num(y - 1.3 * r) + " V"
+                    + num(y + 1.3 * r);
+            case 6 -> "M" + num(x - r) + "," + num(y - r) + " L" + num(x + r) + "," + num(y + r) + " M" + num(x - r) + "," + num(y + r)
+                    + " L" + num(x + r) + "," + num(y - r);
+            default -> "M" + num(x - 1.3 * r) + "," + num(y) + " H" + num(x + 1.3 * r) + " M" + num(x - r) + "," + num(y - r) + " L"
+                    + num(x + r) + "," + num(y + r) + " M" + num(x - r) + "," + num(y + r) + " L" + num(x + r) + "," + num(y - r);
+        };
+        b.append("<path class=\"marker\" d=\"").append(d).append("\" fill=\"none\" stroke=\"").append(stroke)
+                .append("\" stroke-width=\"1.5\"/>\n");
+        return this;
+    }
+
     String finish() {
         return b.append("</svg>\n").toString();
     }

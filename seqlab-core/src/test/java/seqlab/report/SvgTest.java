@@ -45,11 +45,48 @@ class SvgTest {
         assertThat(d.getDocumentElement().getTagName()).isEqualTo("svg");
         List<String> t = texts(d);
         assertThat(t).contains("Loss <by> step & cell", "step", "loss (log scale)", "LSTM", "RNN", "2", "3", "4", "0", "100", "300");
-        // RNN's NaN breaks its line: two points joined, then a lone point drawn as a dot
+        // RNN's NaN breaks its line: two points joined, then a lone point, which keeps its marker
         assertThat(d.getElementsByTagName("polyline").getLength()).isEqualTo(2);
-        assertThat(d.getElementsByTagName("circle").getLength()).isEqualTo(1);
+        assertThat(d.getElementsByTagName("path").getLength()).isEqualTo(4 + 3 + 2);     // points + legend
         p.write(dir.resolve("plot.svg"));
         assertThat(Files.readString(dir.resolve("plot.svg"))).startsWith("<svg").endsWith("</svg>\n");
+    }
+
+    @Test
+    void coincidingSeriesStayVisibleThroughTheirOwnMarkerShapes() throws Exception {
+        double[] x = {20, 40, 60};
+        double[] y = {0, 2.08, 2.08};
+        LinePlot p = new LinePlot("final loss", "T", "loss", false, false);
+        for (String name : List.of("A", "B", "C", "D", "E", "F", "G", "H", "I")) {
+            p.add(new LinePlot.Series(name, x, y));
+        }
+        NodeList marks = parse(p.toSvg()).getElementsByTagName("path");
+        assertThat(marks.getLength()).isEqualTo(9 * 4);
+        List<String> shapes = new ArrayList<>();                  // each series' marker at (20, 0), relative to its centre
+        for (int i = 0; i < marks.getLength(); i++) {
+            shapes.add(marks.item(i).getAttributes().getNamedItem("d").getNodeValue());
+        }
+        List<String> atFirstPoint = new ArrayList<>();
+        for (int k = 0; k < 9; k++) {
+            atFirstPoint.add(shapes.get(9 + 3 * k));              // after the 9 legend markers, 3 points per series
+        }
+        assertThat(atFirstPoint.subList(0, 8)).doesNotHaveDuplicates();
+        assertThat(atFirstPoint.get(8)).isEqualTo(atFirstPoint.get(0));   // eight shapes, then they repeat (with a new colour)
+        assertThat(marks.item(9).getAttributes().getNamedItem("fill").getNodeValue()).isEqualTo("none");
+    }
+
+    @Test
+    void aLongSeriesHasNoMarkersAndDrawsALonePointAsADot() throws Exception {
+        double[] x = new double[100];
+        double[] y = new double[100];
+        for (int i = 0; i < 100; i++) {
+            x[i] = i;
+            y[i] = i == 50 || i == 52 ? Double.NaN : 1.0 / (i + 1);
+        }
+        Document d = parse(new LinePlot("loss", "step", "loss", false, true).add(new LinePlot.Series("curve", x, y)).toSvg());
+        assertThat(d.getElementsByTagName("path").getLength()).isZero();
+        assertThat(d.getElementsByTagName("polyline").getLength()).isEqualTo(2);
+        assertThat(d.getElementsByTagName("circle").getLength()).isEqualTo(1);   // point 51, alone between two gaps
     }
 
     @Test
