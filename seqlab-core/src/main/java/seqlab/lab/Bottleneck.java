@@ -41,7 +41,7 @@ public final class Bottleneck implements Experiment {
 
     static Size size(boolean quick) {
         return quick ? new Size("builtin:reverse", 1, 16, 32, 0f, 20, 300, 64, 100, 600, 2)
-                : new Size("multi30k:../shared/data/multi30k", 2, 256, 256, 0.3f, 100, 1135, 128, 227, 1000, 5);
+                : new Size("multi30k:../shared/data/multi30k", 2, 256, 256, 0.3f, 100, 454, 128, 227, 1000, 5);
     }
 
     @Override
