@@ -8,7 +8,10 @@ import java.util.function.Function;
 
 import seqlab.io.Directories;
 
-/** A temporary directory for an experiment's training runs (checkpoints, logs), deleted afterwards. */
+/**
+ * A temporary directory for an experiment's training runs (checkpoints, logs), deleted afterwards,
+ * also when the JVM is stopped in the middle (Ctrl-C, kill): a shutdown hook removes it then.
+ */
 final class Scratch {
 
     private Scratch() {}
@@ -20,10 +23,28 @@ final class Scratch {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
         }
+        Thread onExit = new Thread(() -> deleteQuietly(dir), "seqlab-scratch-cleanup");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             return body.apply(dir);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to; it deletes the directory
+            }
             Directories.deleteTree(dir);
+        }
+    }
+
+    /** Best effort while the JVM exits: a run still writing there may recreate a file, so try twice. */
+    private static void deleteQuietly(Path dir) {
+        for (int attempt = 0; attempt < 2 && Files.exists(dir); attempt++) {
+            try {
+                Directories.deleteTree(dir);
+            } catch (UncheckedIOException e) {
+                // a file went away or appeared meanwhile; try again
+            }
         }
     }
 }
