@@ -55,7 +55,7 @@ public final class Bottleneck implements Experiment {
             jobs.add(() -> {
                 Seq2SeqConfig template = new Seq2SeqConfig(CellType.GRU, a, 5, 5, z.embed(), z.hidden(), 1, false, z.dropout(), z.maxLength());
                 log.accept(String.format(Locale.ROOT, "%s: %d steps on %s", a.id(), z.steps(), z.data()));
-                TranslationRuns.Evaluated e = TranslationRuns.trainAndEvaluate(c, template, 1.0, cfg, z.bucket());
+                TranslationRuns.Evaluated e = TranslationRuns.trainAndEvaluate(c, template, 1.0, cfg, z.bucket(), a.id(), log);
                 log.accept(String.format(Locale.ROOT, "%s: BLEU %.2f overall", a.id(), 100 * e.report().bleu()));
                 return e;
             });

@@ -69,7 +69,7 @@ public final class RnnVsLstmVsGru implements Experiment {
                 log.accept(String.format(Locale.ROOT, "%s: hidden %d, %,d parameters, %d steps", cell.id(), h, model.parameterCount(), z.steps()));
                 TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), z.seq(), "adamw", z.lr(), "cosine", z.steps() / 20, 0.01f, 0.9f, 1f,
                         z.evalEvery(), quick ? 5 : 20, 1);
-                Curve c = new Curve();
+                Curve c = new Curve(cell.id(), log);
                 Scratch.use(dir -> Trainer.start(model, tok, data, Map.of("source", z.data()), cfg, dir, c).run());
                 double exact = Evaluation.full(model, data.val(), z.seq()).mean();
                 log.accept(String.format(Locale.ROOT, "%s: validation loss %.4f (exact) after %.0f s", cell.id(), exact, c.last(1)));

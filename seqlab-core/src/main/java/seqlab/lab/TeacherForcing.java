@@ -53,7 +53,8 @@ public final class TeacherForcing implements Experiment {
         for (double r : RATIOS) {
             jobs.add(() -> {
                 log.accept(String.format(Locale.ROOT, "teacher forcing %.1f: %d steps on %s", r, z.steps(), z.data()));
-                return TranslationRuns.trainAndEvaluate(c, z.model(), r, cfg, z.bucket());
+                return TranslationRuns.trainAndEvaluate(c, z.model(), r, cfg, z.bucket(),
+                        String.format(Locale.ROOT, "teacher forcing %.1f", r), log);
             });
         }
         List<TranslationRuns.Evaluated> runs = Jobs.run(jobs);

@@ -3,6 +3,7 @@ package seqlab.lab;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import seqlab.data.Pair;
 import seqlab.data.PairBatcher;
@@ -55,17 +56,19 @@ final class TranslationRuns {
                 t.hiddenSize(), t.numLayers(), t.bidirectional(), t.dropout(), t.maxLength(), t.deepOutput());
     }
 
-    static Trained train(Corpus c, Seq2SeqConfig template, double teacherForcing, TrainConfig cfg) {
+    /** Trains a model; {@code name} labels its progress lines on {@code log}. */
+    static Trained train(Corpus c, Seq2SeqConfig template, double teacherForcing, TrainConfig cfg, String name, Consumer<String> log) {
         Seq2Seq model = new Seq2Seq(sized(template, c), new Rng(cfg.seed()));
         Seq2SeqTask task = new Seq2SeqTask(model, c.tok(), c.train(), c.val(), cfg.batch(), teacherForcing, cfg.seed());
-        Curve curve = new Curve();
+        Curve curve = new Curve(name, log);
         Scratch.use(dir -> Trainer.start(task, Map.of("source", c.data().spec()), cfg, dir, curve).run());
         return new Trained(model, curve);
     }
 
     /** Trains a model and evaluates it on the test pairs (greedy decoding, BLEU by source length in buckets of {@code bucket}). */
-    static Evaluated trainAndEvaluate(Corpus c, Seq2SeqConfig template, double teacherForcing, TrainConfig cfg, int bucket) {
-        Trained t = train(c, template, teacherForcing, cfg);
+    static Evaluated trainAndEvaluate(Corpus c, Seq2SeqConfig template, double teacherForcing, TrainConfig cfg, int bucket,
+                                      String name, Consumer<String> log) {
+        Trained t = train(c, template, teacherForcing, cfg, name, log);
         return new Evaluated(t, Seq2SeqEvaluation.evaluate(t.model(), c.tok(), c.test().stream().map(Pair::source).toList(),
                 c.test().stream().map(Pair::target).toList(), 128, bucket));
     }

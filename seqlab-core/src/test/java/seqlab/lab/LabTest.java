@@ -32,9 +32,12 @@ class LabTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru"})
     void quickSizeWritesItsFiguresAndFindings(String name) throws Exception {
-        List<String> log = new ArrayList<>();
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());     // runs log from several threads
         LabResult r = Lab.named(name).run(true, log::add);
         assertThat(log).isNotEmpty();
+        if (List.of("bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru").contains(name)) {      // trainings report progress
+            assertThat(log).anyMatch(l -> l.matches(".+: step \\d+/\\d+, validation loss \\d+\\.\\d{4}, \\d+ s"));
+        }
         assertThat(r.findings()).isNotEmpty();
         for (Finding f : r.findings()) {
             assertThat(f.claim()).isNotBlank();
