@@ -279,14 +279,19 @@ public final class Gemm {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = bpOff + jr * kc;
-            if (!transB) {
+            if (!transB && nr == NR) {
+                for (int p = 0; p < kc; p++) {                     // a row of the sliver is two vectors
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    FloatVector.fromArray(F, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
+                }
+            } else if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + jc + jr;
                     int dst = base + p * NR;
                     System.arraycopy(b, src, bp, dst, nr);
-                    if (nr < NR) {
-                        java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
-                    }
+                    java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
