@@ -80,6 +80,17 @@ class LabTest {
     }
 
     @Test
+    void attentionCountsAsFlatterOnlyWithAClearMargin() {
+        // {short-source BLEU, long-source BLEU}: fixed vector, then attention
+        assertThat(Bottleneck.attentionVerdict(new double[] {62.6, 16.3}, new double[] {97.3, 70.2})).startsWith("confirmed");
+        assertThat(Bottleneck.attentionVerdict(new double[] {6.42, 3.39}, new double[] {24.81, 13.60}))
+                .isEqualTo("partly: attention is higher on the longest sources but falls about as steeply "
+                        + "(55% of its short-source BLEU kept, the fixed vector 53%)");
+        assertThat(Bottleneck.attentionVerdict(new double[] {20, 10}, new double[] {30, 9})).isEqualTo("not confirmed at this size");
+        assertThat(Bottleneck.attentionVerdict(new double[] {20, 10}, new double[] {30, 18})).startsWith("confirmed");   // 60% vs 50%
+    }
+
+    @Test
     void baselinesAreTheTextbookFormulas() {
         assertThat(LongMemory.copyBaseline(100)).isEqualTo(10 * Math.log(8) / 120);
         int[][] b = LongMemory.copyBatch(3, 25, new seqlab.tensor.Rng(1));
