@@ -27,6 +27,7 @@ public final class LinePlot {
 
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
     private static final int MARKED = 40;
+    private static final int MARKED_X = 12;
     private static final int W = 720;
     private static final int H = 440;
     private static final int LEFT = 70;
@@ -69,7 +70,7 @@ public final class LinePlot {
         int ph = H - TOP - BOTTOM;
         svg.text(LEFT + pw / 2.0, 22, title, "middle", 0);
         svg.line(LEFT, TOP + ph, LEFT + pw, TOP + ph, "black", 1).line(LEFT, TOP, LEFT, TOP + ph, "black", 1);
-        for (double t : Ticks.of(xr[0], xr[1], logX)) {
+        for (double t : xTicks(xr)) {
             double px = LEFT + pw * frac(t, xr, logX);
             svg.line(px, TOP + ph, px, TOP + ph + 5, "black", 1).line(px, TOP, px, TOP + ph, "#e0e0e0", 0.5)
                     .text(px, TOP + ph + 18, Ticks.label(t), "middle", 0);
@@ -123,6 +124,22 @@ public final class LinePlot {
 
     public void write(Path file) {
         AtomicFiles.writeString(file, toSvg());
+    }
+
+    /**
+     * The x ticks: on a log axis where the series share at most {@value #MARKED_X} x values (a sweep
+     * such as T = 25 … 400), those values, so every point has its label; else the nice ticks.
+     */
+    private List<Double> xTicks(double[] xr) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (usable(s.x()[i], logX) && usable(s.y()[i], logY)) {
+                    xs.add(s.x()[i]);
+                }
+            }
+        }
+        return logX && !xs.isEmpty() && xs.size() <= MARKED_X ? List.copyOf(xs) : Ticks.of(xr[0], xr[1], logX);
     }
 
     private double[] range(boolean x) {

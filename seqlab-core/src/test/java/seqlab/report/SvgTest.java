@@ -76,6 +76,21 @@ class SvgTest {
     }
 
     @Test
+    void aSweepOnALogAxisLabelsEveryValueItWasRunAt() throws Exception {
+        double[] t = {25, 50, 100, 200, 400};
+        LinePlot sweep = new LinePlot("loss by T", "T", "loss", true, true)
+                .add(new LinePlot.Series("GRU", t, new double[] {0.003, 0.002, 0.01, 0.14, 0.17}))
+                .add(new LinePlot.Series("baseline", t, new double[] {1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0}));
+        assertThat(texts(parse(sweep.toSvg()))).contains("25", "50", "100", "200", "400");
+        double[] many = new double[20];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = 10 + 7 * i;
+        }
+        List<String> nice = texts(parse(new LinePlot("", "x", "y", true, false).add(new LinePlot.Series("s", many, many)).toSvg()));
+        assertThat(nice).contains("100").doesNotContain("17", "24");          // more values than that: the nice ticks
+    }
+
+    @Test
     void aLongSeriesHasNoMarkersAndDrawsALonePointAsADot() throws Exception {
         double[] x = new double[100];
         double[] y = new double[100];
