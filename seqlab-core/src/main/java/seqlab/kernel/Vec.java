@@ -58,14 +58,21 @@ public final class Vec {
         }
     }
 
-    /** Σ x[i]·y[i]: lane-wise fused multiply-adds, then the lanes summed, then the tail in order. */
+    /**
+     * Σ x[i]·y[i]: lane-wise fused multiply-adds, then the lanes summed in lane order, then the tail
+     * in order. Not {@code reduceLanes(ADD)}: its order is left to the implementation, and the
+     * JIT-compiled and the interpreted code sum differently, so a result would depend on timing.
+     */
     public static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         FloatVector acc = FloatVector.zero(F);
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             acc = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), acc);
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = 0f;
+        for (int l = 0; l < F.length(); l++) {
+            s += acc.lane(l);
+        }
         for (; i < n; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
         }

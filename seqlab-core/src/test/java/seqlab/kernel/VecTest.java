@@ -27,6 +27,32 @@ class VecTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 15, 16, 17, 33, 256, 1000})
+    void dotSumsInOneFixedOrder(int n) {
+        // lane l accumulates x[i]·y[i] for i ≡ l (mod L) by fused multiply-adds; the lanes are added
+        // in lane order; the tail follows in index order. The same bits however the code runs.
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        SplittableRandom rnd = new SplittableRandom(100 + n);
+        float[] x = KernelTesting.random(rnd, n, 3f);
+        float[] y = KernelTesting.random(rnd, n, 3f);
+        int body = n / lanes * lanes;
+        float[] acc = new float[lanes];
+        for (int i = 0; i < body; i++) {
+            acc[i % lanes] = Math.fma(x[i], y[i], acc[i % lanes]);
+        }
+        float want = 0f;
+        for (float a : acc) {
+            want += a;
+        }
+        for (int i = body; i < n; i++) {
+            want = Math.fma(x[i], y[i], want);
+        }
+        for (int rep = 0; rep < 3000; rep++) {                 // before and after the JIT compiles it
+            assertThat(Vec.dot(n, x, 0, y, 0)).isEqualTo(want);
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, 1, 7, 17, 33, 257})
     void axpyAddAndScaleMatchPlainLoops(int n) {
         SplittableRandom rnd = new SplittableRandom(n + 100);
