@@ -75,30 +75,25 @@ final class Svg {
         return this;
     }
 
+    /** The marker shapes as paths around (0, 0): circle, square, triangle, diamond, triangle down, plus, cross, asterisk. */
+    private static final String[] MARKERS = {
+        "M-4,0 a4,4 0 1,0 8,0 a4,4 0 1,0 -8,0",
+        "M-4,-4 h8 v8 h-8 Z",
+        "M0,-5.2 L4.8,3.2 L-4.8,3.2 Z",
+        "M0,-5.6 L5.6,0 L0,5.6 L-5.6,0 Z",
+        "M0,5.2 L4.8,-3.2 L-4.8,-3.2 Z",
+        "M-5.2,0 H5.2 M0,-5.2 V5.2",
+        "M-4,-4 L4,4 M-4,4 L4,-4",
+        "M-5.2,0 H5.2 M-4,-4 L4,4 M-4,4 L4,-4",
+    };
+
     /**
-     * A hollow marker of one of eight shapes (circle, square, triangles, diamond, plus, cross, asterisk)
-     * centred on (x, y): hollow, so markers of series that coincide stay visible one inside the other.
+     * Marker {@code shape} (modulo eight) centred on (x, y), hollow, so markers of series that
+     * coincide stay visible one inside the other.
      */
     Svg marker(int shape, double x, double y, String stroke) {
-        double r = 4;
-        String d = switch (shape % 8) {
-            case 0 -> "M" + num(x - r) + "," + num(y) + " a" + num(r) + "," + num(r) + " 0 1,0 " + num(2 * r) + ",0 a" + num(r) + ","
-                    + num(r) + " 0 1,0 " + num(-2 * r) + ",0";
-            case 1 -> "M" + num(x - r) + "," + num(y - r) + " h" + num(2 * r) + " v" + num(2 * r) + " h" + num(-2 * r) + " Z";
-            case 2 -> "M" + num(x) + "," + num(y - 1.3 * r) + " L" + num(x + 1.2 * r) + "," + num(y + 0.8 * r) + " L" + num(x - 1.2 * r)
-                    + "," + num(y + 0.8 * r) + " Z";
-            case 3 -> "M" + num(x) + "," + num(y - 1.4 * r) + " L" + num(x + 1.4 * r) + "," + num(y) + " L" + num(x) + ","
-                    + num(y + 1.4 * r) + " L" + num(x - 1.4 * r) + "," + num(y) + " Z";
-            case 4 -> "M" + num(x) + "," + num(y + 1.3 * r) + " L" + num(x + 1.2 * r) + "," + num(y - 0.8 * r) + " L" + num(x - 1.2 * r)
-                    + "," + num(y - 0.8 * r) + " Z";
-            case 5 -> "M" + num(x - 1.3 * r) + "," + num(y) + " H" + num(x + 1.3 * r) + " M" + num(x) + "," + num(y - 1.3 * r) + " V"
-                    + num(y + 1.3 * r);
-            case 6 -> "M" + num(x - r) + "," + num(y - r) + " L" + num(x + r) + "," + num(y + r) + " M" + num(x - r) + "," + num(y + r)
-                    + " L" + num(x + r) + "," + num(y - r);
-            default -> "M" + num(x - 1.3 * r) + "," + num(y) + " H" + num(x + 1.3 * r) + " M" + num(x - r) + "," + num(y - r) + " L"
-                    + num(x + r) + "," + num(y + r) + " M" + num(x - r) + "," + num(y + r) + " L" + num(x + r) + "," + num(y - r);
-        };
-        b.append("<path class=\"marker\" d=\"").append(d).append("\" fill=\"none\" stroke=\"").append(stroke)
+        b.append("<path class=\"marker\" transform=\"translate(").append(num(x)).append(' ').append(num(y)).append(")\" d=\"")
+                .append(MARKERS[shape % MARKERS.length]).append("\" fill=\"none\" stroke=\"").append(stroke)
                 .append("\" stroke-width=\"1.5\"/>\n");
         return this;
     }
