@@ -154,6 +154,26 @@ class Seq2SeqCliTest {
     }
 
     @Test
+    void trainsOnTwoAlignedFiles() throws IOException {
+        StringBuilder de = new StringBuilder();
+        StringBuilder en = new StringBuilder();
+        String[] words = {"hund", "katze", "maus", "haus"};
+        String[] english = {"dog", "cat", "mouse", "house"};
+        for (int i = 0; i < 40; i++) {
+            de.append("ein ").append(words[i % 4]).append(' ').append(words[(i / 4) % 4]).append('\n');
+            en.append("a ").append(english[i % 4]).append(' ').append(english[(i / 4) % 4]).append('\n');
+        }
+        Path src = Files.writeString(dir.resolve("tiny.de"), de);
+        Path tgt = Files.writeString(dir.resolve("tiny.en"), en);
+        Path out = dir.resolve("aligned");
+        CliTest.Run r = run(tiny(out, "bahdanau", "--data", "aligned:" + src + "," + tgt));
+        assertThat(r.code()).as(r.err()).isZero();
+        CliTest.Run t = run("translate", "--model", out.toString(), "--text", "ein hund katze");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out().strip()).isNotEmpty();
+    }
+
+    @Test
     void badTranslations() {
         String m = model.toString();
         assertUserError(run("translate", "--model", m, "--text", ""), "--text is empty");
@@ -180,6 +200,10 @@ class Seq2SeqCliTest {
         Files.writeString(m.resolve("train.en"), "a dog\n");
         assertUserError(run(tiny(dir.resolve("x6"), "none", "--data", "multi30k:" + m)), "train.de has 2 lines");
         assertThat(dir.resolve("x6")).doesNotExist();
+        assertUserError(run(tiny(dir.resolve("x7"), "none", "--data", "aligned:" + m.resolve("train.de") + "," + m.resolve("train.en"))),
+                "train.de has 2 lines, " + m.resolve("train.en") + " has 1");
+        assertUserError(run(tiny(dir.resolve("x8"), "none", "--data", "aligned:" + m.resolve("train.de"))),
+                "expected aligned:SOURCE,TARGET");
         assertUserError(run("generate", "--model", model.toString(), "--prompt", "a"), "expected \"rnn-lm\"");
         Path lm = dir.resolve("lm");
         assertThat(run(CliTest.tinyTrain(lm)).code()).isZero();

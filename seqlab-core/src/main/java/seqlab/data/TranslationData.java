@@ -16,13 +16,16 @@ import seqlab.text.PairTokenizer;
  *   <li>{@code eng-fra:FILE} (or the directory holding eng-fra.txt): the PyTorch tutorial's French→English
  *       pairs (normalised, filtered), split 90/5/5 by a seeded shuffle, words;
  *   <li>{@code pairs:FILE}: tab-separated source/target lines, split 90/5/5 likewise, words;
+ *   <li>{@code aligned:SOURCE,TARGET}: two files whose line i translate each other, split 90/5/5
+ *       likewise, words;
  *   <li>{@code builtin:TASK}: a generated task (dates, copy, reverse, sort, addition): 20,000 / 1,000 /
  *       1,000 pairs from three seeds, characters.
  * </ul>
  */
 public record TranslationData(String spec, PairTokenizer.Split split, List<Pair> train, List<Pair> val, List<Pair> test) {
 
-    public static final String SPECS = "multi30k:DIR, eng-fra:FILE, pairs:FILE or builtin:dates|copy|reverse|sort|addition";
+    public static final String SPECS =
+            "multi30k:DIR, eng-fra:FILE, pairs:FILE, aligned:SOURCE,TARGET or builtin:dates|copy|reverse|sort|addition";
     static final int BUILTIN_TRAIN = 20_000;
     static final int BUILTIN_HELD_OUT = 1_000;
 
@@ -47,6 +50,14 @@ public record TranslationData(String spec, PairTokenizer.Split split, List<Pair>
                 yield heldOut(spec, ParallelCorpus.engFraTutorial(Files.isDirectory(p) ? p.resolve("eng-fra.txt") : p));
             }
             case "pairs" -> heldOut(spec, ParallelCorpus.tabSeparated(Path.of(arg), false));
+            case "aligned" -> {
+                String[] files = arg.split(",", -1);
+                if (files.length != 2 || files[0].isEmpty() || files[1].isEmpty()) {
+                    throw new IllegalArgumentException("--data " + spec + ": expected aligned:SOURCE,TARGET, two file names "
+                            + "joined by one comma (a name may not contain a comma)");
+                }
+                yield heldOut(spec, ParallelCorpus.alignedFiles(Path.of(files[0]), Path.of(files[1])));
+            }
             case "builtin" -> {
                 if (!BuiltinTask.NAMES.contains(arg)) {
                     throw new IllegalArgumentException("--data " + spec + ": unknown built-in task; expected one of "

@@ -53,6 +53,39 @@ class TranslationDataTest {
     }
 
     @Test
+    void alignedFilesAreSplitLikePairs() throws IOException {
+        StringBuilder src = new StringBuilder();
+        StringBuilder tgt = new StringBuilder();
+        StringBuilder tsv = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            src.append("quelle ").append(i).append('\n');
+            tgt.append("source ").append(i).append('\n');
+            tsv.append("quelle ").append(i).append('\t').append("source ").append(i).append('\n');
+        }
+        Path s = Files.writeString(dir.resolve("a.de"), src);
+        Path t = Files.writeString(dir.resolve("a.en"), tgt);
+        Path p = Files.writeString(dir.resolve("a.tsv"), tsv);
+        TranslationData aligned = TranslationData.read("aligned:" + s + "," + t);
+        TranslationData pairs = TranslationData.read("pairs:" + p);
+        assertThat(aligned.split()).isEqualTo(PairTokenizer.Split.WORDS);
+        assertThat(aligned.train()).hasSize(54).isEqualTo(pairs.train());
+        assertThat(aligned.val()).isEqualTo(pairs.val());
+        assertThat(aligned.test()).isEqualTo(pairs.test());
+        assertThat(aligned.test().get(0).source()).startsWith("quelle ");
+    }
+
+    @Test
+    void alignedFilesMustMatchLineForLine() throws IOException {
+        Path s = Files.writeString(dir.resolve("m.de"), "a\nb\nc\n");
+        Path t = Files.writeString(dir.resolve("m.en"), "a\nb\n");
+        assertThatThrownBy(() -> TranslationData.read("aligned:" + s + "," + t)).hasMessageContaining("misaligned")
+                .hasMessageContaining("m.de has 3 lines").hasMessageContaining("m.en has 2");
+        for (String bad : new String[] {"aligned:" + s, "aligned:" + s + ",", "aligned:," + t, "aligned:" + s + "," + t + "," + t}) {
+            assertThatThrownBy(() -> TranslationData.read(bad)).as(bad).hasMessageContaining("expected aligned:SOURCE,TARGET");
+        }
+    }
+
+    @Test
     void badSpecsSayWhatIsExpected() throws IOException {
         assertThatThrownBy(() -> TranslationData.read("builtin:poems")).hasMessageContaining("unknown built-in task");
         assertThatThrownBy(() -> TranslationData.read("europarl:x")).hasMessageContaining("expected multi30k:DIR");

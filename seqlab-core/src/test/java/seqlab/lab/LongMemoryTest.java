@@ -1,0 +1,64 @@
+package seqlab.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The long-memory verdict rule, on the full-size run's published losses and on made-up cases. */
+class LongMemoryTest {
+
+    private static final int[] T = {25, 50, 100, 200, 400};
+
+    private static int[][] levels(double[][] loss, double[] base) {
+        int[][] out = new int[2][loss.length];
+        for (int c = 0; c < loss.length; c++) {
+            out[0][c] = LongMemory.longest(loss[c], base, T, LongMemory.SOLVED);
+            out[1][c] = LongMemory.longest(loss[c], base, T, LongMemory.BEATEN);
+        }
+        return out;
+    }
+
+    @Test
+    void addingFromThePublishedRunIsConfirmed() {
+        double[] base = {1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0};
+        double[][] loss = {
+            {0.1707, 0.1705, 0.1732, 0.1503, 0.1732},   // RNN: at the baseline (0.1503 is 9.8% under)
+            {0.0123, 0.1633, 0.1719, 0.15, 0.1718},     // LSTM
+            {0.0031, 0.0024, 0.0102, 0.1395, 0.1727}};  // GRU
+        int[][] l = levels(loss, base);
+        assertThat(l[0]).containsExactly(0, 25, 100);
+        assertThat(l[1]).containsExactly(0, 25, 200);
+        assertThat(LongMemory.verdict(l[0], l[1], 400)).startsWith("confirmed");
+    }
+
+    @Test
+    void copyFromThePublishedRunIsOnlyPartly() {
+        double[] base = new double[T.length];
+        for (int i = 0; i < T.length; i++) {
+            base[i] = LongMemory.copyBaseline(T[i]);
+        }
+        double[][] loss = {
+            {0.4637, 0.2982, 0.174, 0.0949, 0.0497},
+            {0.4526, 0.2851, 0.1697, 0.0923, 0.0502},
+            {0.4256, 0.2576, 0.1487, 0.0831, 0.0477}};   // GRU 8–14% under the baseline
+        int[][] l = levels(loss, base);
+        assertThat(l[0]).containsExactly(0, 0, 0);
+        assertThat(l[1]).containsExactly(0, 0, 200);
+        assertThat(LongMemory.verdict(l[0], l[1], 400)).startsWith("partly");
+    }
+
+    @Test
+    void sameSpansForEveryCell() {
+        assertThat(LongMemory.verdict(new int[] {400, 400, 400}, new int[] {400, 400, 400}, 400)).startsWith("not separated");
+        assertThat(LongMemory.verdict(new int[] {50, 50, 25}, new int[] {100, 100, 100}, 400)).startsWith("not confirmed");
+        assertThat(LongMemory.verdict(new int[] {0, 0, 0}, new int[] {0, 0, 0}, 400)).startsWith("not confirmed");
+    }
+
+    @Test
+    void longestCountsAnyLengthNotOnlyAPrefix() {
+        double[] base = {1, 1, 1, 1, 1};
+        assertThat(LongMemory.longest(new double[] {0.9, 0.2, 0.9, 0.4, 1}, base, T, 0.5)).isEqualTo(200);
+        assertThat(LongMemory.longest(new double[] {1, 1, 1, 1, 1}, base, T, 0.5)).isZero();
+        assertThat(LongMemory.longest(new double[] {0.5, 0.5, 0.5, 0.5, 0.5}, base, T, 0.5)).as("strictly below").isZero();
+    }
+}
