@@ -36,7 +36,7 @@ class KillDuringSaveTest {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                     "seqlab.cli.Main", "train", "--steps", "100000", "--threads", "1"));
-            cmd.addAll(!saved                                           // on a slow machine the first save may not have finished
+            cmd.addAll(!saved                                           // the first round, or a kill before the first save
                     ? List.of("--out", out.toString(), "--force", "--arch", "lstm", "--data", "builtin:arithmetic", "--layers", "1",
                             "--hidden", "32", "--embed", "8", "--seq", "16", "--batch", "4", "--eval-every", "1", "--eval-batches", "1")
                     : List.of("--resume", out.toString()));
@@ -44,6 +44,9 @@ class KillDuringSaveTest {
             Path log = dir.resolve("log" + round);
             for (int wait = 0; wait < 600 && p.isAlive() && !(Files.exists(log) && Files.readString(log).contains("training ")); wait++) {
                 Thread.sleep(100);                                      // until the JVM is up and the loop has begun
+            }
+            for (int wait = 0; wait < 600 && p.isAlive() && !saved && !complete(out); wait++) {
+                Thread.sleep(100);                                      // a loaded machine may take seconds to the first save
             }
             Thread.sleep(300 + rng.nextInt(2500));                      // then a random moment in the step/save loop
             assertThat(p.isAlive()).as("training still running in round %d: %s", round,

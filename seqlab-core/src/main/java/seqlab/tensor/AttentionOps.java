@@ -3,6 +3,7 @@ package seqlab.tensor;
 import java.util.Arrays;
 
 import seqlab.kernel.FastMath;
+import seqlab.kernel.Parallel;
 import seqlab.kernel.Softmax;
 
 /**
@@ -10,10 +11,29 @@ import seqlab.kernel.Softmax;
  * scores by dot product, a softmax that gives padding exactly zero weight, the weighted sum of
  * values, tanh, and the broadcast of a per-row vector over a sequence.
  * Shapes: q (B, H), keys/values (B, S, H), scores and weights (B, S), mask (B, S) true = attend.
+ *
+ * <p>The batch rows of an op are independent, so the larger ops split them over the thread pool;
+ * each row is computed in the same order either way, and the results are the same bits for any
+ * thread count. A gradient summed over rows (v in {@link #additiveScores}) is summed afterwards
+ * on the calling thread, in row order.
  */
 public final class AttentionOps {
 
+    /** Below this many multiply-adds an op runs on the calling thread: the hand-off would cost more. */
+    private static final long PARALLEL_WORK = 1 << 15;
+
     private AttentionOps() {}
+
+    /** Runs {@code row(r)} for every batch row r, on the thread pool when {@code work} is large enough. */
+    private static void eachRow(int b, long work, Parallel.Task row) {
+        if (work < PARALLEL_WORK) {
+            for (int r = 0; r < b; r++) {
+                row.run(r);
+            }
+        } else {
+            Parallel.forEach(b, row);
+        }
+    }
 
     /** e[b, i] = q[b, :] · k[b, i, :]. */
     public static Tensor dotScores(Tensor q, Tensor k) {
@@ -28,7 +48,8 @@ public final class AttentionOps {
         float[] qd = q.data();
         float[] kd = k.data();
         float[] ed = e.data();
-        for (int r = 0; r < b; r++) {
+        long work = (long) b * s * h;
+        eachRow(b, work, r -> {
             for (int i = 0; i < s; i++) {
                 double acc = 0;
                 int ko = (r * s + i) * h;
@@ -37,7 +58,7 @@ public final class AttentionOps {
                 }
                 ed[r * s + i] = (float) acc;
             }
-        }
+        });
         Node.record(new Tensor[] {e}, new Tensor[] {q, k}, () -> {
             float[] de = e.gradOrNull();
             if (de == null) {
@@ -45,7 +66,7 @@ public final class AttentionOps {
             }
             float[] dq = q.requiresGrad() ? q.grad() : null;
             float[] dk = k.requiresGrad() ? k.grad() : null;
-            for (int r = 0; r < b; r++) {
+            eachRow(b, work, r -> {
                 for (int i = 0; i < s; i++) {
                     float g = de[r * s + i];
                     int ko = (r * s + i) * h;
@@ -58,7 +79,7 @@ public final class AttentionOps {
                         }
                     }
                 }
-            }
+            });
         });
         return e;
     }
@@ -117,7 +138,8 @@ public final class AttentionOps {
         float[] ad = alpha.data();
         float[] vd = v.data();
         float[] cd = c.data();
-        for (int r = 0; r < b; r++) {
+        long work = (long) b * s * h;
+        eachRow(b, work, r -> {
             for (int i = 0; i < s; i++) {
                 float w = ad[r * s + i];
                 int vo = (r * s + i) * h;
@@ -125,7 +147,7 @@ public final class AttentionOps {
                     cd[r * h + j] += w * vd[vo + j];
                 }
             }
-        }
+        });
         Node.record(new Tensor[] {c}, new Tensor[] {alpha, v}, () -> {
             float[] dc = c.gradOrNull();
             if (dc == null) {
@@ -133,7 +155,7 @@ public final class AttentionOps {
             }
             float[] da = alpha.requiresGrad() ? alpha.grad() : null;
             float[] dv = v.requiresGrad() ? v.grad() : null;
-            for (int r = 0; r < b; r++) {
+            eachRow(b, work, r -> {
                 for (int i = 0; i < s; i++) {
                     int vo = (r * s + i) * h;
                     double acc = 0;
@@ -147,7 +169,7 @@ public final class AttentionOps {
                         da[r * s + i] += (float) acc;
                     }
                 }
-            }
+            });
         });
         return c;
     }
@@ -225,40 +247,46 @@ public final class AttentionOps {
         float[] vd = v.data();
         Tensor e = Tensor.zeros(b, s);
         float[] ed = e.data();
-        float[] u = new float[a];                                                             // k + q of one position
-        for (int r = 0; r < b; r++) {
+        float[] u = new float[b * a];                                                         // k + q of one position, per row
+        long work = (long) b * s * a;
+        eachRow(b, work, r -> {
             for (int i = 0; i < s; i++) {
                 int o = (r * s + i) * a;
-                System.arraycopy(kd, o, u, 0, a);
-                seqlab.kernel.Vec.add(a, qd, r * a, u, 0);                                    // k + q
-                FastMath.tanh(a, u, 0, t, o);
+                System.arraycopy(kd, o, u, r * a, a);
+                seqlab.kernel.Vec.add(a, qd, r * a, u, r * a);                                // k + q
+                FastMath.tanh(a, u, r * a, t, o);
                 ed[r * s + i] = seqlab.kernel.Vec.dot(a, vd, 0, t, o);                        // vᵀ tanh(k + q)
             }
-        }
+        });
         Node.record(new Tensor[] {e}, new Tensor[] {keys, query, v}, () -> {
             float[] de = e.gradOrNull();
             if (de == null) {
                 return;
             }
-            float[] dt = new float[a];
-            for (int r = 0; r < b; r++) {
-                for (int i = 0; i < s; i++) {
-                    int row = r * s + i;
-                    int o = row * a;
-                    float g = de[row];
-                    for (int j = 0; j < a; j++) {
-                        float tj = t[o + j];
-                        dt[j] = g * vd[j] * (1f - tj * tj);                                   // ∂(k + q)
+            if (keys.requiresGrad() || query.requiresGrad()) {
+                float[] dk = keys.requiresGrad() ? keys.grad() : null;                        // allocated here, not by the workers
+                float[] dq = query.requiresGrad() ? query.grad() : null;
+                float[] dt = new float[b * a];                                                // ∂(k + q) of one position, per row
+                eachRow(b, work, r -> {
+                    for (int i = 0; i < s; i++) {
+                        int o = (r * s + i) * a;
+                        float g = de[r * s + i];
+                        for (int j = 0; j < a; j++) {
+                            float tj = t[o + j];
+                            dt[r * a + j] = g * vd[j] * (1f - tj * tj);                       // ∂t ⊙ (1 − t²)
+                        }
+                        if (dk != null) {
+                            seqlab.kernel.Vec.add(a, dt, r * a, dk, o);
+                        }
+                        if (dq != null) {
+                            seqlab.kernel.Vec.add(a, dt, r * a, dq, r * a);
+                        }
                     }
-                    if (keys.requiresGrad()) {
-                        seqlab.kernel.Vec.add(a, dt, 0, keys.grad(), o);
-                    }
-                    if (query.requiresGrad()) {
-                        seqlab.kernel.Vec.add(a, dt, 0, query.grad(), r * a);
-                    }
-                    if (v.requiresGrad()) {
-                        seqlab.kernel.Vec.axpy(a, g, t, o, v.grad(), 0);
-                    }
+                });
+            }
+            if (v.requiresGrad()) {
+                for (int row = 0; row < b * s; row++) {                                       // ∂v = Σ_{b,i} ∂e·t, in row order
+                    seqlab.kernel.Vec.axpy(a, de[row], t, row * a, v.grad(), 0);
                 }
             }
         });
