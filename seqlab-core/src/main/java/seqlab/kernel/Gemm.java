@@ -75,10 +75,15 @@ public final class Gemm {
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         int npad = (n + NR - 1) / NR * NR;
         float[] data = new float[Math.multiplyExact(k, npad)];
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
-            packB(transB, b, bOff, ldb, pc, kc, 0, n, data, pc * npad);
-        }
+        int slivers = npad / NR;
+        Parallel.forRanges(slivers, (long) k * n, (s0, s1) -> {                  // each range packs its own columns
+            int jc = s0 * NR;
+            int nc = Math.min(n, s1 * NR) - jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, data, pc * npad + jc * kc);
+            }
+        });
         return new PackedB(data, k, n, npad, transB, b, bOff, ldb);
     }
 

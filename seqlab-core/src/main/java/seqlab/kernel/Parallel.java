@@ -55,6 +55,29 @@ public final class Parallel {
         return pool;
     }
 
+    /** A contiguous range [from, to) of a split loop. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /** Below this many operations (a rough count) a loop stays on the calling thread: the hand-off would cost more. */
+    static final long MIN_WORK = 1 << 15;
+
+    /**
+     * Runs {@code task} over [0, n) split into one contiguous range per thread, or as the single
+     * range [0, n) on the calling thread when {@code work} is below {@link #MIN_WORK}. For loops whose
+     * iterations are independent: the result is then the same whatever the split.
+     */
+    public static void forRanges(int n, long work, Range task) {
+        int parts = work < MIN_WORK ? 1 : Math.min(threads(), n);
+        if (parts <= 1) {
+            task.run(0, n);
+            return;
+        }
+        forEach(parts, i -> task.run((int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts)));
+    }
+
     /** Runs {@code task(i)} for i in [0, n); the caller's thread takes the first block. */
     public static void forEach(int n, Task task) {
         int t = threads();

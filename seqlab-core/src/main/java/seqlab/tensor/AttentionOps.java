@@ -19,20 +19,15 @@ import seqlab.kernel.Softmax;
  */
 public final class AttentionOps {
 
-    /** Below this many multiply-adds an op runs on the calling thread: the hand-off would cost more. */
-    private static final long PARALLEL_WORK = 1 << 15;
-
     private AttentionOps() {}
 
     /** Runs {@code row(r)} for every batch row r, on the thread pool when {@code work} is large enough. */
     private static void eachRow(int b, long work, Parallel.Task row) {
-        if (work < PARALLEL_WORK) {
-            for (int r = 0; r < b; r++) {
+        Parallel.forRanges(b, work, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
                 row.run(r);
             }
-        } else {
-            Parallel.forEach(b, row);
-        }
+        });
     }
 
     /** e[b, i] = q[b, :] · k[b, i, :]. */

@@ -3,6 +3,7 @@ package seqlab.tensor;
 import java.util.Arrays;
 
 import seqlab.kernel.FastMath;
+import seqlab.kernel.Parallel;
 import seqlab.kernel.Softmax;
 
 /**
@@ -36,7 +37,10 @@ public final class CrossEntropy {
             kept++;
         }
         float[] logp = new float[n * v];
-        Softmax.logSoftmax(n, v, logits.data(), 0, logp, 0, seqlab.kernel.Kernels.reference());
+        boolean ref = seqlab.kernel.Kernels.reference();
+        long work = 16L * n * v;
+        Parallel.forRanges(n, work, (r0, r1) ->                          // rows are independent
+                Softmax.logSoftmax(r1 - r0, v, logits.data(), r0 * v, logp, r0 * v, ref));
         double sum = 0;
         for (int i = 0; i < n; i++) {
             if (targets[i] != ignoreIndex) {
@@ -53,16 +57,20 @@ public final class CrossEntropy {
             }
             float scale = dl[0] / count;
             float[] dz = logits.grad();
-            for (int i = 0; i < n; i++) {
-                if (tg[i] == ignoreIndex) {
-                    continue;
+            Parallel.forRanges(n, work, (r0, r1) -> {
+                float[] p = new float[v];                               // softmax(z_i) of one row
+                for (int i = r0; i < r1; i++) {
+                    if (tg[i] == ignoreIndex) {
+                        continue;
+                    }
+                    int row = i * v;
+                    FastMath.exp(v, logp, row, p, 0);                   // softmax = exp(log_softmax)
+                    for (int j = 0; j < v; j++) {
+                        dz[row + j] += scale * p[j];
+                    }
+                    dz[row + tg[i]] -= scale;
                 }
-                int row = i * v;
-                for (int j = 0; j < v; j++) {                       // softmax = exp(log_softmax)
-                    dz[row + j] += scale * FastMath.exp(logp[row + j]);
-                }
-                dz[row + tg[i]] -= scale;
-            }
+            });
         });
         return loss;
     }

@@ -1,0 +1,48 @@
+package seqlab.tensor;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A recurrent scan's GEMMs split their tiles, and its W_hh packing its columns, over the thread
+ * pool: the outputs and every gradient are the same bits for any thread count, with and without
+ * padding, in both directions. (Values against PyTorch are checked by the layer tests.)
+ */
+class RecurrentScanTest {
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> out = Stream.builder();
+        for (CellType cell : new CellType[] {CellType.RNN_TANH, CellType.RNN_RELU, CellType.LSTM, CellType.GRU}) {
+            out.add(Arguments.of(cell, 2, 3, 5, false, false));       // small: one thread
+            out.add(Arguments.of(cell, 4, 37, 67, false, false));     // large, odd sizes
+            out.add(Arguments.of(cell, 4, 37, 67, true, true));       // reversed and padded
+            out.add(Arguments.of(cell, 3, 1, 300, false, false));     // one row
+        }
+        return out.build();
+    }
+
+    @ParameterizedTest(name = "{0} T={1} B={2} H={3} reverse={4} padded={5}")
+    @MethodSource("cases")
+    void sameBitsForAnyThreadCount(CellType cell, int steps, int batch, int hidden, boolean reverse, boolean padded) {
+        int in = 9;
+        int gh = cell.gates() * hidden;
+        int[] lengths = null;
+        if (padded) {
+            lengths = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                lengths[b] = 1 + b % steps;
+            }
+        }
+        int[] lens = lengths;
+        SameBits.assertForAnyThreadCount(new int[][] {{steps, batch, in}, {batch, hidden}, {batch, hidden}, {gh, in}, {gh, hidden}, {gh}, {gh}},
+                t -> {
+                    RecurrentScan.Result r = RecurrentScan.apply(cell, t[0], t[1], cell == CellType.LSTM ? t[2] : null,
+                            t[3], t[4], t[5], t[6], reverse, lens);
+                    Tensor all = Ops.concatLast(Ops.reshape(r.y(), 1, steps * batch * hidden), Ops.reshape(r.h(), 1, batch * hidden));
+                    return cell == CellType.LSTM ? Ops.concatLast(all, Ops.reshape(r.c(), 1, batch * hidden)) : all;   // y, h_T, c_T
+                });
+    }
+}
