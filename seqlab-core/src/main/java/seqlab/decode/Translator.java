@@ -207,7 +207,7 @@ public final class Translator {
             System.arraycopy(m.mask(), rows[i] * s, mask, i * s, s);
         }
         return new Seq2Seq.Memory(rows(m.states(), rows), m.prepared() == null ? null : rows(m.prepared(), rows), mask,
-                m.context() == null ? null : rows(m.context(), rows));
+                m.context() == null ? null : rows(m.context(), rows), m.decoderWeights());
     }
 
     /** Rows of t along its first dimension. */

@@ -22,6 +22,7 @@ import seqlab.nn.recurrent.RecurrentLayers;
 import seqlab.tensor.AttentionOps;
 import seqlab.tensor.CrossEntropy;
 import seqlab.tensor.Ops;
+import seqlab.tensor.PackedWeights;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 
@@ -53,10 +54,12 @@ public final class Seq2Seq extends Module {
 
     /**
      * The encoded source, what every decoder step reads: encoder states (B, S, D·H), the attention's
-     * prepared keys (null without attention), the mask (B, S) true at real tokens, and the context
-     * vector z (B, H) for the {@code context} variant (else null).
+     * prepared keys (null without attention), the mask (B, S) true at real tokens, the context
+     * vector z (B, H) for the {@code context} variant (else null), and the decoder's recurrent
+     * weights packed once for all its steps. A memory is valid while the model's weights do not
+     * change: encode again after an optimizer step.
      */
-    public record Memory(Tensor states, Tensor prepared, boolean[] mask, Tensor context) {
+    public record Memory(Tensor states, Tensor prepared, boolean[] mask, Tensor context, PackedWeights decoderWeights) {
         public int batch() {
             return states.dim(0);
         }
@@ -163,7 +166,7 @@ public final class Seq2Seq extends Module {
         Tensor prepared = attention == null ? null : attention.prepare(r.output());
         Tensor z = kind == Attention.CONTEXT ? Ops.select(h0, config.numLayers() - 1) : null;   // (B, H)
         Tensor feed = kind.luong() ? Tensor.zeros(batch, config.hiddenSize()) : null;           // h̃_0 = 0
-        return new Encoded(new Memory(r.output(), prepared, mask, z), new State(h0, c0, feed));
+        return new Encoded(new Memory(r.output(), prepared, mask, z, new PackedWeights()), new State(h0, c0, feed));
     }
 
     /** What one step passes to the output layer, before W_o. */
@@ -187,7 +190,7 @@ public final class Seq2Seq extends Module {
             }
             default -> Ops.concatLast(e, s.feed());                                             // [e_t; h̃_{t−1}]
         };
-        Recurrent.Output r = decoder.forward(Ops.reshape(x, b, 1, x.dim(1)), s.h(), s.c(), rng);
+        Recurrent.Output r = decoder.forward(Ops.reshape(x, b, 1, x.dim(1)), s.h(), s.c(), null, rng, m.decoderWeights());
         Tensor top = Ops.reshape(r.output(), b, h);                                             // s_t (B, H)
         Tensor feed = null;
         Tensor features = switch (config.attention()) {

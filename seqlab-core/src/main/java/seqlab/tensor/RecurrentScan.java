@@ -43,6 +43,15 @@ public final class RecurrentScan {
     /** As above; {@code lengths} (B) gives each row's real steps, or null when every row has T. */
     public static Result apply(CellType cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
                                Tensor bIh, Tensor bHh, boolean reverse, int[] lengths) {
+        return apply(cell, x, h0, c0, wIh, wHh, bIh, bHh, reverse, lengths, null);
+    }
+
+    /**
+     * As above, taking W_ih and W_hh (and their transposes) from {@code packs} when it is not null:
+     * for a decoder that calls the scan once per step with the same weights. Same bits either way.
+     */
+    public static Result apply(CellType cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
+                               Tensor bIh, Tensor bHh, boolean reverse, int[] lengths, PackedWeights packs) {
         if (x.rank() != 3) {
             throw new IllegalArgumentException("recurrent layer: input must be (T, B, I), got " + Arrays.toString(x.shape()));
         }
@@ -71,8 +80,12 @@ public final class RecurrentScan {
 
         // X_g = X·W_ihᵀ + b_ih                                             (T·B, G·H)
         float[] xg = new float[steps * rowsG];
-        Gemm.sgemm(false, true, steps * batch, gh, in, 1f, x.data(), 0, Math.max(in, 1), wIh.data(), 0, Math.max(in, 1),
-                0f, xg, 0, Math.max(gh, 1));
+        if (packs != null) {
+            Gemm.sgemm(false, steps * batch, 1f, x.data(), 0, Math.max(in, 1), packs.transposed(wIh), 0f, xg, 0, Math.max(gh, 1));
+        } else {
+            Gemm.sgemm(false, true, steps * batch, gh, in, 1f, x.data(), 0, Math.max(in, 1), wIh.data(), 0, Math.max(in, 1),
+                    0f, xg, 0, Math.max(gh, 1));
+        }
         Vec.addBias(steps * batch, gh, bih, 0, xg, 0);
 
         float[] y = new float[steps * rowsH];                                // (T, B, H)
@@ -83,7 +96,8 @@ public final class RecurrentScan {
         float[] hT = new float[rowsH];
         float[] cT = lstm ? new float[rowsH] : null;
         boolean ref = Kernels.reference();
-        Gemm.PackedB whhT = Gemm.pack(true, hidden, gh, wHh.data(), 0, Math.max(hidden, 1));    // W_hhᵀ, packed once for all steps
+        Gemm.PackedB whhT = packs != null ? packs.transposed(wHh)                                   // W_hhᵀ, packed once for all steps
+                : Gemm.pack(true, hidden, gh, wHh.data(), 0, Math.max(hidden, 1));
         for (int p = 0; p < steps; p++) {
             int t = reverse ? steps - 1 - p : p;
             int tPrev = reverse ? t + 1 : t - 1;
@@ -141,7 +155,8 @@ public final class RecurrentScan {
             float[] direct = gru ? new float[rowsH] : null;
             float[] keepH = lengths == null ? null : new float[rowsH];       // ∂h, ∂c of padded rows pass through
             float[] keepC = lengths != null && lstm ? new float[rowsH] : null;
-            Gemm.PackedB whh = Gemm.pack(false, gh, hidden, wHh.data(), 0, Math.max(hidden, 1));  // W_hh, packed once
+            Gemm.PackedB whh = packs != null ? packs.plain(wHh)                                   // W_hh, packed once
+                    : Gemm.pack(false, gh, hidden, wHh.data(), 0, Math.max(hidden, 1));
             for (int p = steps - 1; p >= 0; p--) {
                 int t = reverse ? steps - 1 - p : p;
                 int tPrev = reverse ? t + 1 : t - 1;
@@ -204,7 +219,9 @@ public final class RecurrentScan {
             if (bHh != null && bHh.requiresGrad()) {
                 Vec.addRows(rows, gh, dgh, 0, bHh.grad(), 0);
             }
-            if (x.requiresGrad()) {                                          // ∂X = ∂G·W_ih
+            if (x.requiresGrad() && packs != null) {                         // ∂X = ∂G·W_ih
+                Gemm.sgemm(false, rows, 1f, dgi, 0, Math.max(gh, 1), packs.plain(wIh), 1f, x.grad(), 0, Math.max(in, 1));
+            } else if (x.requiresGrad()) {
                 Gemm.sgemm(false, false, rows, in, gh, 1f, dgi, 0, Math.max(gh, 1), wIh.data(), 0, Math.max(in, 1),
                         1f, x.grad(), 0, Math.max(in, 1));
             }

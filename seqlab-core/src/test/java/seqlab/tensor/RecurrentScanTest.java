@@ -1,5 +1,9 @@
 package seqlab.tensor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,5 +48,60 @@ class RecurrentScanTest {
                     Tensor all = Ops.concatLast(Ops.reshape(r.y(), 1, steps * batch * hidden), Ops.reshape(r.h(), 1, batch * hidden));
                     return cell == CellType.LSTM ? Ops.concatLast(all, Ops.reshape(r.c(), 1, batch * hidden)) : all;   // y, h_T, c_T
                 });
+    }
+
+    /**
+     * A decoder runs the scan one step at a time with the same weights: with its weights packed
+     * once in a {@link PackedWeights}, every output and gradient is the same bits as packing them
+     * at every step.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cells")
+    void packedWeightsGiveTheSameBitsAsPackingPerStep(CellType cell) {
+        List<float[]> perStep = stepByStep(cell, null);
+        List<float[]> packed = stepByStep(cell, new PackedWeights());
+        for (int i = 0; i < perStep.size(); i++) {
+            assertThat(packed.get(i)).as("result %d", i).isEqualTo(perStep.get(i));
+        }
+    }
+
+    static Stream<CellType> cells() {
+        return Stream.of(CellType.RNN_TANH, CellType.LSTM, CellType.GRU);
+    }
+
+    private static List<float[]> stepByStep(CellType cell, PackedWeights packs) {
+        int batch = 7;
+        int in = 19;
+        int hidden = 37;
+        int gh = cell.gates() * hidden;
+        Rng rng = new Rng(3);
+        Tensor wIh = GradcheckTest.param(rng, 0.3f, gh, in);
+        Tensor wHh = GradcheckTest.param(rng, 0.3f, gh, hidden);
+        Tensor bIh = GradcheckTest.param(rng, 0.3f, gh);
+        Tensor bHh = GradcheckTest.param(rng, 0.3f, gh);
+        Tensor h = GradcheckTest.param(rng, 1f, batch, hidden);
+        Tensor c = cell == CellType.LSTM ? GradcheckTest.param(rng, 1f, batch, hidden) : null;
+        List<Tensor> xs = new ArrayList<>();
+        Tensor loss = null;
+        for (int t = 0; t < 4; t++) {
+            Tensor x = GradcheckTest.param(rng, 1f, 1, batch, in);
+            xs.add(x);
+            RecurrentScan.Result r = RecurrentScan.apply(cell, x, h, c, wIh, wHh, bIh, bHh, false, null, packs);
+            h = r.h();
+            c = r.c();
+            float[] w = new float[batch * hidden];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rng.uniform(-1f, 1f);
+            }
+            Tensor term = Ops.dot(Ops.reshape(r.y(), batch, hidden), w);
+            loss = loss == null ? term : Ops.add(loss, term);
+        }
+        loss.backward();
+        List<float[]> out = new ArrayList<>(List.of(h.data().clone(), wIh.grad().clone(), wHh.grad().clone(), bIh.grad().clone(),
+                bHh.grad().clone()));
+        for (Tensor x : xs) {
+            out.add(x.grad().clone());
+        }
+        return out;
     }
 }

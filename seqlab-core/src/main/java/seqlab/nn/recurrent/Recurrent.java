@@ -9,6 +9,7 @@ import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.CellType;
 import seqlab.tensor.Ops;
+import seqlab.tensor.PackedWeights;
 import seqlab.tensor.RecurrentScan;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
@@ -84,6 +85,14 @@ public class Recurrent extends Module {
      * positions is not PyTorch's zeros (see {@link RecurrentScan}) and must be masked.
      */
     public Output forward(Tensor x, Tensor h0, Tensor c0, int[] lengths, Rng dropoutRng) {
+        return forward(x, h0, c0, lengths, dropoutRng, null);
+    }
+
+    /**
+     * As above, with the weight matrices taken from {@code packs} (packed on first use): for a
+     * decoder that calls this once per step within one pass, while the weights do not change.
+     */
+    public Output forward(Tensor x, Tensor h0, Tensor c0, int[] lengths, Rng dropoutRng, PackedWeights packs) {
         CellType cell = config.cell();
         int d = config.directions();
         int layers = config.numLayers();
@@ -112,7 +121,7 @@ public class Recurrent extends Module {
                         h0 == null ? null : Ops.select(h0, slot),
                         c0 == null ? null : Ops.select(c0, slot),
                         w[0].tensor(), w[1].tensor(),
-                        w[2] == null ? null : w[2].tensor(), w[3] == null ? null : w[3].tensor(), dir == 1, lengths);
+                        w[2] == null ? null : w[2].tensor(), w[3] == null ? null : w[3].tensor(), dir == 1, lengths, packs);
                 ys[dir] = r.y();
                 hs.add(r.h());
                 if (r.c() != null) {
