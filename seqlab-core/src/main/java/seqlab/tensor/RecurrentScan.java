@@ -96,8 +96,8 @@ public final class RecurrentScan {
         float[] hT = new float[rowsH];
         float[] cT = lstm ? new float[rowsH] : null;
         boolean ref = Kernels.reference();
-        Gemm.PackedB whhT = packs != null ? packs.transposed(wHh)                                   // W_hhᵀ, packed once for all steps
-                : Gemm.pack(true, hidden, gh, wHh.data(), 0, Math.max(hidden, 1));
+        PackedWeights whhPacks = packs != null ? packs : new PackedWeights();   // W_hh is packed once for all steps either way
+        Gemm.PackedB whhT = whhPacks.transposed(wHh);                                              // W_hhᵀ
         for (int p = 0; p < steps; p++) {
             int t = reverse ? steps - 1 - p : p;
             int tPrev = reverse ? t + 1 : t - 1;
@@ -155,8 +155,7 @@ public final class RecurrentScan {
             float[] direct = gru ? new float[rowsH] : null;
             float[] keepH = lengths == null ? null : new float[rowsH];       // ∂h, ∂c of padded rows pass through
             float[] keepC = lengths != null && lstm ? new float[rowsH] : null;
-            Gemm.PackedB whh = packs != null ? packs.plain(wHh)                                   // W_hh, packed once
-                    : Gemm.pack(false, gh, hidden, wHh.data(), 0, Math.max(hidden, 1));
+            Gemm.PackedB whh = whhPacks.plain(wHh);                                               // W_hh
             for (int p = steps - 1; p >= 0; p--) {
                 int t = reverse ? steps - 1 - p : p;
                 int tPrev = reverse ? t + 1 : t - 1;
