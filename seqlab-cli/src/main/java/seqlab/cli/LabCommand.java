@@ -1,6 +1,10 @@
 package seqlab.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +19,11 @@ import picocli.CommandLine.Spec;
 
 import seqlab.lab.Experiment;
 import seqlab.lab.Finding;
+import seqlab.lab.LabData;
 import seqlab.lab.Lab;
 import seqlab.lab.LabResult;
 import seqlab.report.LabReport;
+import seqlab.report.Table;
 
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Run an experiment that measures a classic claim about sequence models; writes its figures (SVG), "
@@ -36,8 +42,12 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "the small size (a few minutes on 2 cores) instead of the full one")
     boolean quick;
 
-    @Option(names = "--out", description = "output directory (default: runs/lab/NAME, or runs/lab/NAME-quick)")
+    @Option(names = "--out", description = "output directory (default: runs/lab/NAME, or runs/lab/NAME-quick; with --from, DIR)")
     Path out;
+
+    @Option(names = "--from", paramLabel = "DIR", description = "measure nothing: compute the findings and figures again from the "
+            + "data.csv an earlier run of this size wrote in DIR (long-memory, teacher-forcing)")
+    Path from;
 
     @Mixin
     ThreadsOption threads;
@@ -58,16 +68,26 @@ final class LabCommand implements Callable<Integer> {
         }
         threads.apply();
         Experiment e = Lab.named(name);
-        Path dir = out != null ? out : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
-        LabReport.prepare(dir);
-        err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, quick ? "quick" : "full", e.description());
+        Path dir = out != null ? out : from != null ? from : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
         long t0 = System.nanoTime();
-        LabResult r = e.run(quick, line -> {
-            synchronized (err) {                                          // runs report from several threads
-                err.println("  " + line);
-                err.flush();
-            }
-        });
+        LabResult r;
+        if (from != null) {
+            LabData data = readData(from.resolve("data.csv"));
+            r = e.fromData(quick, data).orElseThrow(() -> new UserException("lab " + name + " cannot be computed again from its data.csv: "
+                    + "its findings need more than the table holds; run it without --from (experiments that can: long-memory, teacher-forcing)"));
+            LabReport.prepare(dir);
+            err.printf(Locale.ROOT, "seqlab lab %s (%s size): findings and figures from %s, nothing measured%n", name,
+                    quick ? "quick" : "full", from.resolve("data.csv"));
+        } else {
+            LabReport.prepare(dir);
+            err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, quick ? "quick" : "full", e.description());
+            r = e.run(quick, line -> {
+                synchronized (err) {                                      // runs report from several threads
+                    err.println("  " + line);
+                    err.flush();
+                }
+            });
+        }
         List<Path> files = LabReport.write(r, dir);
         o.printf(Locale.ROOT, "%s (%.0f s)%n", r.title(), (System.nanoTime() - t0) / 1e9);
         for (Finding f : r.findings()) {
@@ -79,5 +99,20 @@ final class LabCommand implements Callable<Integer> {
         o.println();
         o.println("  written: " + String.join(", ", files.stream().map(p -> p.getFileName().toString()).toList()) + " in " + dir);
         return 0;
+    }
+
+    private static LabData readData(Path csv) {
+        String text;
+        try {
+            text = Files.readString(csv);
+        } catch (NoSuchFileException ex) {
+            throw new UserException("no data.csv in " + csv.getParent() + "; --from takes the directory an earlier 'seqlab lab' run wrote");
+        } catch (CharacterCodingException ex) {
+            throw new UserException(csv + " is not UTF-8 text; --from takes the directory an earlier 'seqlab lab' run wrote");
+        } catch (IOException ex) {
+            throw new UserException("cannot read " + csv + ": " + ex.getMessage());
+        }
+        Table t = Table.parseCsv(text, csv.toString());
+        return new LabData(csv.toString(), t.header(), t.rows());
     }
 }

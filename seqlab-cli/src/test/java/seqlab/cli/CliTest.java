@@ -176,6 +176,32 @@ class CliTest {
                 .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru");
     }
 
+    /** long-memory's published data.csv gives its published results again; bad --from directories say why in one line. */
+    @Test
+    void labFromDataComputesFindingsAgainWithoutMeasuring() throws IOException {
+        Path again = dir.resolve("lab-again");
+        Files.createDirectories(again);
+        Files.copy(Path.of("../docs/lab/long-memory/data.csv"), again.resolve("data.csv"));
+        Run r = run("lab", "long-memory", "--from", again.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("nothing measured");
+        assertThat(r.out()).contains("verdict:  confirmed: a gated cell solves longer spans than the RNN");
+        assertThat(Files.readString(again.resolve("data.csv"))).isEqualTo(Files.readString(Path.of("../docs/lab/long-memory/data.csv")));
+        assertThat(again.resolve("copy_loss_by_length.svg")).exists();
+        assertThat(Files.readString(again.resolve("results.md"))).contains("GRU: solves (below half the baseline) at T = 25, 50, 100");
+
+        assertUserError(run("lab", "long-memory", "--from", again.toString(), "--quick"), "is not part of the quick size");
+        assertUserError(run("lab", "teacher-forcing", "--from", again.toString()), "is it the data.csv of a 'teacher-forcing' run?");
+        assertUserError(run("lab", "bottleneck", "--from", again.toString()), "lab bottleneck cannot be computed again from its data.csv");
+        assertUserError(run("lab", "long-memory", "--from", dir.resolve("nowhere").toString()), "no data.csv in");
+        Path broken = dir.resolve("lab-broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("data.csv"), "task,cell,T,final_loss,baseline\ncopy,gru,\"25\n");
+        assertUserError(run("lab", "long-memory", "--from", broken.toString()), "a quoted cell is never closed");
+        Files.write(broken.resolve("data.csv"), new byte[] {(byte) 0xff, 'a', '\n'});
+        assertUserError(run("lab", "long-memory", "--from", broken.toString()), "is not UTF-8 text");
+    }
+
     @Test
     void badDataFiles() throws IOException {
         Path empty = Files.write(dir.resolve("empty.txt"), new byte[0]);

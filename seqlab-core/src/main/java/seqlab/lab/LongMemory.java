@@ -3,6 +3,7 @@ package seqlab.lab;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import seqlab.tensor.CellType;
@@ -94,16 +95,12 @@ public final class LongMemory implements Experiment {
         return new Adding(x, y);
     }
 
+    static final List<String> COLUMNS = List.of("task", "cell", "T", "final_loss", "baseline");
+
     @Override
     public LabResult run(boolean quick, Consumer<String> log) {
         Size z = size(quick);
         int n = z.lengths().length;
-        double[] ts = new double[n];
-        for (int i = 0; i < n; i++) {
-            ts[i] = z.lengths()[i];
-        }
-        double[][] copy = new double[CELLS.length][n];
-        double[][] adding = new double[CELLS.length][n];
         List<java.util.function.Supplier<Double>> jobs = new ArrayList<>();
         for (int i = n - 1; i >= 0; i--) {                                              // longest T first
             for (CellType cell : CELLS) {
@@ -113,13 +110,15 @@ public final class LongMemory implements Experiment {
             }
         }
         List<Double> done = Jobs.run(jobs);
-        List<List<Object>> rows = new ArrayList<>();
+        double[][] copy = new double[CELLS.length][n];
+        double[][] adding = new double[CELLS.length][n];
         for (int i = n - 1, j = 0; i >= 0; i--) {
             for (int ci = 0; ci < CELLS.length; ci++) {
                 copy[ci][i] = done.get(j++);
                 adding[ci][i] = done.get(j++);
             }
         }
+        List<List<Object>> rows = new ArrayList<>();
         for (int ci = 0; ci < CELLS.length; ci++) {
             for (int i = 0; i < n; i++) {
                 int t = z.lengths()[i];
@@ -127,14 +126,30 @@ public final class LongMemory implements Experiment {
                 rows.add(List.of("adding", CELLS[ci].id(), t, RnnVsLstmVsGru.round(adding[ci][i]), RnnVsLstmVsGru.round(ADDING_BASELINE)));
             }
         }
-        List<Series> copySeries = new ArrayList<>();
-        List<Series> addSeries = new ArrayList<>();
+        return result(quick, LabData.of(COLUMNS, rows));
+    }
+
+    @Override
+    public Optional<LabResult> fromData(boolean quick, LabData data) {
+        return Optional.of(result(quick, data.expect(name(), COLUMNS)));
+    }
+
+    /** Findings and figures from the data table: one row per (task, cell, T) with its final loss. */
+    private LabResult result(boolean quick, LabData data) {
+        Size z = size(quick);
+        int n = z.lengths().length;
+        double[] ts = new double[n];
         double[] copyBase = new double[n];
         double[] addBase = new double[n];
         for (int i = 0; i < n; i++) {
+            ts[i] = z.lengths()[i];
             copyBase[i] = copyBaseline(z.lengths()[i]);
             addBase[i] = ADDING_BASELINE;
         }
+        double[][] copy = losses(data, "copy", z, quick);
+        double[][] adding = losses(data, "adding", z, quick);
+        List<Series> copySeries = new ArrayList<>();
+        List<Series> addSeries = new ArrayList<>();
         for (int ci = 0; ci < CELLS.length; ci++) {
             copySeries.add(new Series(RnnVsLstmVsGru.label(CELLS[ci]), ts, copy[ci]));
             addSeries.add(new Series(RnnVsLstmVsGru.label(CELLS[ci]), ts, adding[ci]));
@@ -146,12 +161,48 @@ public final class LongMemory implements Experiment {
         List<Finding> findings = List.of(
                 finding("copy memory", copy, copyBase, z, setup),
                 finding("adding problem", adding, addBase, z, setup));
-        return new LabResult(name(), "Long-range memory: copy and adding problems", findings,
-                List.of("task", "cell", "T", "final_loss", "baseline"), rows,
+        return new LabResult(name(), "Long-range memory: copy and adding problems", findings, COLUMNS, data.cells(),
                 List.of(new Figure.Lines("copy_loss_by_length", "Copy memory: final loss by sequence length", "T (blank steps)",
                                 "cross-entropy (nats/position)", true, true, copySeries),
                         new Figure.Lines("adding_mse_by_length", "Adding problem: final MSE by sequence length", "T", "MSE", true, true,
                                 addSeries)));
+    }
+
+    /** The final loss of {@code task} for each cell (rows) at each of the size's T (columns), from the data table. */
+    private static double[][] losses(LabData data, String task, Size z, boolean quick) {
+        double[][] loss = new double[CELLS.length][z.lengths().length];
+        boolean[][] seen = new boolean[CELLS.length][z.lengths().length];
+        for (int j = 0; j < data.rows().size(); j++) {
+            if (!data.text(j, "task").equals(task)) {
+                continue;
+            }
+            int ci = 0;
+            while (ci < CELLS.length && !CELLS[ci].id().equals(data.text(j, "cell"))) {
+                ci++;
+            }
+            int t = (int) data.number(j, "T");
+            int i = 0;
+            while (i < z.lengths().length && z.lengths()[i] != t) {
+                i++;
+            }
+            if (ci == CELLS.length || i == z.lengths().length) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s row %d: %s %s at T = %d is not part of the %s size "
+                        + "(cells %s, T = %s)%s", data.where(), j + 1, task, data.text(j, "cell"), t, quick ? "quick" : "full",
+                        java.util.Arrays.stream(CELLS).map(CellType::id).toList(), java.util.Arrays.toString(z.lengths()),
+                        quick ? "; drop --quick for a full run's data" : "; add --quick for a quick run's data"));
+            }
+            loss[ci][i] = data.number(j, "final_loss");
+            seen[ci][i] = true;
+        }
+        for (int ci = 0; ci < CELLS.length; ci++) {
+            for (int i = 0; i < z.lengths().length; i++) {
+                if (!seen[ci][i]) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "%s has no %s loss for %s at T = %d; a run writes one "
+                            + "row per (task, cell, T)", data.where(), task, CELLS[ci].id(), z.lengths()[i]));
+                }
+            }
+        }
+        return loss;
     }
 
     private static double log(Consumer<String> log, CellType cell, int t, String what, double loss, double baseline) {
@@ -164,7 +215,7 @@ public final class LongMemory implements Experiment {
     /** A loss below this share of the baseline beats it: the cell has learnt some of the task. */
     static final double BEATEN = 0.9;
 
-    /** For each cell: the longest T it solves and the longest T at which it beats the baseline. */
+    /** For each cell: the T at which it solves the task and those at which it beats the baseline. */
     private static Finding finding(String task, double[][] loss, double[] base, Size z, String setup) {
         StringBuilder measured = new StringBuilder();
         int[] solved = new int[CELLS.length];
@@ -172,22 +223,33 @@ public final class LongMemory implements Experiment {
         for (int ci = 0; ci < CELLS.length; ci++) {
             solved[ci] = longest(loss[ci], base, z.lengths(), SOLVED);
             beaten[ci] = longest(loss[ci], base, z.lengths(), BEATEN);
-            measured.append(String.format(Locale.ROOT, "%s%s: solves (below half the baseline) up to T = %s, beats it by 10%% up to T = %s",
-                    ci == 0 ? "" : "; ", RnnVsLstmVsGru.label(CELLS[ci]), orNone(solved[ci]), orNone(beaten[ci])));
+            measured.append(String.format(Locale.ROOT, "%s%s: solves (below half the baseline) %s, beats it by 10%% %s",
+                    ci == 0 ? "" : "; ", RnnVsLstmVsGru.label(CELLS[ci]), at(under(loss[ci], base, z.lengths(), SOLVED)),
+                    at(under(loss[ci], base, z.lengths(), BEATEN))));
         }
         return new Finding("On the " + task + ", gated cells (LSTM, GRU) bridge longer time lags than the vanilla RNN", setup,
                 measured.toString(), verdict(solved, beaten, z.lengths()[z.lengths().length - 1]));
     }
 
-    /** The longest of {@code lengths} at which {@code loss < share · baseline}, or 0 if none. */
-    static int longest(double[] loss, double[] base, int[] lengths, double share) {
-        int t = 0;
+    /** The {@code lengths} at which {@code loss < share · baseline}, in order. */
+    static List<Integer> under(double[] loss, double[] base, int[] lengths, double share) {
+        List<Integer> out = new ArrayList<>();
         for (int i = 0; i < lengths.length; i++) {
             if (loss[i] < share * base[i]) {
-                t = Math.max(t, lengths[i]);
+                out.add(lengths[i]);
             }
         }
-        return t;
+        return out;
+    }
+
+    /** The longest of {@code lengths} at which {@code loss < share · baseline}, or 0 if none. */
+    static int longest(double[] loss, double[] base, int[] lengths, double share) {
+        return under(loss, base, lengths, share).stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** "at T = 25, 50" or "at no T". */
+    static String at(List<Integer> ts) {
+        return ts.isEmpty() ? "at no T" : "at T = " + String.join(", ", ts.stream().map(String::valueOf).toList());
     }
 
     /**
@@ -197,7 +259,7 @@ public final class LongMemory implements Experiment {
      */
     static String verdict(int[] solved, int[] beaten, int longestT) {
         if (solved[0] == longestT && solved[1] == longestT && solved[2] == longestT) {
-            return "not separated: all cells solve every T at this size";
+            return "not separated: every cell solves even the longest T at this size";
         }
         if (Math.max(solved[1], solved[2]) > solved[0]) {
             return "confirmed: a gated cell solves longer spans than the RNN";
@@ -206,10 +268,6 @@ public final class LongMemory implements Experiment {
             return "partly: a gated cell beats the baseline at longer spans than the RNN, but no cell solves them";
         }
         return "not confirmed at this size";
-    }
-
-    private static String orNone(int t) {
-        return t == 0 ? "none" : Integer.toString(t);
     }
 
     private static double trainCopy(CellType cell, int t, Size z) {

@@ -70,6 +70,24 @@ class LabTest {
         for (Figure f : r.figures()) {
             assertThat(md).contains("(" + f.file() + ".svg)");
         }
+        java.util.Optional<LabResult> again = Lab.named(name).fromData(true, new LabData("data.csv", r.columns(),
+                seqlab.report.Table.parseCsv(Files.readString(dir.resolve(name).resolve("data.csv")), "data.csv").rows()));
+        assertThat(again.isPresent()).as("computed again from data.csv").isEqualTo(List.of("long-memory", "teacher-forcing").contains(name));
+        if (again.isPresent()) {
+            assertThat(again.get().findings()).isEqualTo(r.findings());
+            assertThat(again.get().rows()).isEqualTo(r.rows());
+            assertThat(again.get().figures()).hasSameSizeAs(r.figures());
+            for (int i = 0; i < r.figures().size(); i++) {
+                List<Series> a = ((Figure.Lines) again.get().figures().get(i)).series();
+                List<Series> b = ((Figure.Lines) r.figures().get(i)).series();
+                assertThat(a).hasSameSizeAs(b);
+                for (int k = 0; k < a.size(); k++) {
+                    assertThat(a.get(k).name()).isEqualTo(b.get(k).name());
+                    assertThat(a.get(k).x()).containsExactly(b.get(k).x());
+                    assertThat(a.get(k).y()).containsExactly(b.get(k).y());
+                }
+            }
+        }
     }
 
     @Test

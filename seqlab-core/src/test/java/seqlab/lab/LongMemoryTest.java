@@ -1,6 +1,7 @@
 package seqlab.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +61,48 @@ class LongMemoryTest {
         assertThat(LongMemory.longest(new double[] {0.9, 0.2, 0.9, 0.4, 1}, base, T, 0.5)).isEqualTo(200);
         assertThat(LongMemory.longest(new double[] {1, 1, 1, 1, 1}, base, T, 0.5)).isZero();
         assertThat(LongMemory.longest(new double[] {0.5, 0.5, 0.5, 0.5, 0.5}, base, T, 0.5)).as("strictly below").isZero();
+    }
+
+    @Test
+    void measuredTextListsTheLengthsAndSaysWhenThereAreNone() {
+        double[] base = {1, 1, 1, 1, 1};
+        double[] loss = {0.3, 0.6, 0.4, 0.95, 0.85};
+        assertThat(LongMemory.under(loss, base, T, LongMemory.SOLVED)).containsExactly(25, 100);
+        assertThat(LongMemory.at(LongMemory.under(loss, base, T, LongMemory.SOLVED))).isEqualTo("at T = 25, 100");
+        assertThat(LongMemory.at(LongMemory.under(loss, base, T, LongMemory.BEATEN))).isEqualTo("at T = 25, 50, 100, 400");
+        assertThat(LongMemory.at(LongMemory.under(new double[] {1, 1, 1, 1, 1}, base, T, LongMemory.BEATEN))).isEqualTo("at no T");
+    }
+
+    /** The published full-size result is what the current rules make of its own data.csv. */
+    @Test
+    void publishedResultsFollowFromPublishedData() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("../docs/lab/long-memory");
+        seqlab.report.Table t = seqlab.report.Table.parseCsv(java.nio.file.Files.readString(dir.resolve("data.csv")), "data.csv");
+        LabResult r = new LongMemory().fromData(false, new LabData("data.csv", t.header(), t.rows())).orElseThrow();
+        java.util.List<java.util.List<String>> results = seqlab.report.Table.parseCsv(
+                java.nio.file.Files.readString(dir.resolve("results.csv")), "results.csv").rows();
+        assertThat(results).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            Finding f = r.findings().get(i);
+            assertThat(results.get(i)).containsExactly(f.claim(), f.setup(), f.result(), f.verdict());
+        }
+        assertThat(r.findings().get(0).result()).startsWith("RNN (tanh): solves (below half the baseline) at no T, beats it by 10% at no T;");
+        assertThat(r.findings().get(1).verdict()).startsWith("confirmed");
+    }
+
+    @Test
+    void dataOfAnotherSizeOrExperimentIsRefusedInOneLine() {
+        LabData quickData = new LabData("q/data.csv", LongMemory.COLUMNS, java.util.List.of(java.util.List.of("copy", "rnn_tanh", "25", "0.5", "0.46")));
+        assertThatThrownBy(() -> new LongMemory().fromData(false, quickData))
+                .hasMessage("q/data.csv has no copy loss for rnn_tanh at T = 50; a run writes one row per (task, cell, T)");
+        LabData other = new LabData("x/data.csv", java.util.List.of("ratio", "step"), java.util.List.of());
+        assertThatThrownBy(() -> new LongMemory().fromData(false, other))
+                .hasMessage("x/data.csv has columns [ratio, step], expected [task, cell, T, final_loss, baseline]; is it the data.csv of a 'long-memory' run?");
+        LabData longer = new LabData("f/data.csv", LongMemory.COLUMNS, java.util.List.of(java.util.List.of("copy", "gru", "400", "0.05", "0.04")));
+        assertThatThrownBy(() -> new LongMemory().fromData(true, longer))
+                .hasMessage("f/data.csv row 1: copy gru at T = 400 is not part of the quick size (cells [rnn_tanh, lstm, gru], T = [25, 50]); "
+                        + "drop --quick for a full run's data");
+        LabData bad = new LabData("b/data.csv", LongMemory.COLUMNS, java.util.List.of(java.util.List.of("copy", "gru", "25", "lots", "0.04")));
+        assertThatThrownBy(() -> new LongMemory().fromData(true, bad)).hasMessage("b/data.csv row 1, column final_loss: 'lots' is not a number");
     }
 }
