@@ -69,18 +69,18 @@ final class LabCommand implements Callable<Integer> {
         threads.apply();
         Experiment e = Lab.named(name);
         Path dir = out != null ? out : from != null ? from : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
+        String size = quick ? "quick" : "full";
         long t0 = System.nanoTime();
         LabResult r;
         if (from != null) {
             LabData data = readData(from.resolve("data.csv"));
             r = e.fromData(quick, data).orElseThrow(() -> new UserException("lab " + name + " cannot be computed again from its data.csv: "
                     + "its findings need more than the table holds; run it without --from (experiments that can: long-memory, teacher-forcing)"));
-            LabReport.prepare(dir);
-            err.printf(Locale.ROOT, "seqlab lab %s (%s size): findings and figures from %s, nothing measured%n", name,
-                    quick ? "quick" : "full", from.resolve("data.csv"));
+            err.printf(Locale.ROOT, "seqlab lab %s (%s size): findings and figures from %s, nothing measured%n", name, size,
+                    from.resolve("data.csv"));
         } else {
-            LabReport.prepare(dir);
-            err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, quick ? "quick" : "full", e.description());
+            LabReport.prepare(dir);                                       // before hours of measuring, not after
+            err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, size, e.description());
             r = e.run(quick, line -> {
                 synchronized (err) {                                      // runs report from several threads
                     err.println("  " + line);

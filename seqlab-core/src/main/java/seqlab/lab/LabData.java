@@ -27,6 +27,16 @@ public record LabData(String where, List<String> columns, List<List<String>> row
         return new LabData("data", columns, rows.stream().map(r -> r.stream().map(String::valueOf).toList()).toList());
     }
 
+    /** The name of a size in messages. */
+    static String size(boolean quick) {
+        return quick ? "quick" : "full";
+    }
+
+    /** What to do about data of the other size. */
+    static String otherSize(boolean quick) {
+        return quick ? "drop --quick for a full run's data" : "add --quick for a quick run's data";
+    }
+
     /** The rows as a {@link LabResult} carries them. */
     List<List<Object>> cells() {
         return rows.stream().map(r -> List.<Object>copyOf(r)).toList();

@@ -187,9 +187,9 @@ public final class LongMemory implements Experiment {
             }
             if (ci == CELLS.length || i == z.lengths().length) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s row %d: %s %s at T = %d is not part of the %s size "
-                        + "(cells %s, T = %s)%s", data.where(), j + 1, task, data.text(j, "cell"), t, quick ? "quick" : "full",
+                        + "(cells %s, T = %s); %s", data.where(), j + 1, task, data.text(j, "cell"), t, LabData.size(quick),
                         java.util.Arrays.stream(CELLS).map(CellType::id).toList(), java.util.Arrays.toString(z.lengths()),
-                        quick ? "; drop --quick for a full run's data" : "; add --quick for a quick run's data"));
+                        LabData.otherSize(quick)));
             }
             loss[ci][i] = data.number(j, "final_loss");
             seen[ci][i] = true;
@@ -221,11 +221,12 @@ public final class LongMemory implements Experiment {
         int[] solved = new int[CELLS.length];
         int[] beaten = new int[CELLS.length];
         for (int ci = 0; ci < CELLS.length; ci++) {
-            solved[ci] = longest(loss[ci], base, z.lengths(), SOLVED);
-            beaten[ci] = longest(loss[ci], base, z.lengths(), BEATEN);
+            List<Integer> solves = under(loss[ci], base, z.lengths(), SOLVED);
+            List<Integer> beats = under(loss[ci], base, z.lengths(), BEATEN);
+            solved[ci] = max(solves);
+            beaten[ci] = max(beats);
             measured.append(String.format(Locale.ROOT, "%s%s: solves (below half the baseline) %s, beats it by 10%% %s",
-                    ci == 0 ? "" : "; ", RnnVsLstmVsGru.label(CELLS[ci]), at(under(loss[ci], base, z.lengths(), SOLVED)),
-                    at(under(loss[ci], base, z.lengths(), BEATEN))));
+                    ci == 0 ? "" : "; ", RnnVsLstmVsGru.label(CELLS[ci]), at(solves), at(beats)));
         }
         return new Finding("On the " + task + ", gated cells (LSTM, GRU) bridge longer time lags than the vanilla RNN", setup,
                 measured.toString(), verdict(solved, beaten, z.lengths()[z.lengths().length - 1]));
@@ -244,7 +245,11 @@ public final class LongMemory implements Experiment {
 
     /** The longest of {@code lengths} at which {@code loss < share · baseline}, or 0 if none. */
     static int longest(double[] loss, double[] base, int[] lengths, double share) {
-        return under(loss, base, lengths, share).stream().mapToInt(Integer::intValue).max().orElse(0);
+        return max(under(loss, base, lengths, share));
+    }
+
+    private static int max(List<Integer> ts) {
+        return ts.stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** "at T = 25, 50" or "at no T". */

@@ -118,8 +118,7 @@ public final class TeacherForcing implements Experiment {
             long last = (long) points.getLast()[0];
             if (last != z.steps()) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: ratio %.1f ends at step %d, but the %s size trains %d; %s",
-                        data.where(), RATIOS[i], last, quick ? "quick" : "full", z.steps(),
-                        quick ? "drop --quick for a full run's data" : "add --quick for a quick run's data"));
+                        data.where(), RATIOS[i], last, LabData.size(quick), z.steps(), LabData.otherSize(quick)));
             }
             String name = String.format(Locale.ROOT, "ratio %.1f", RATIOS[i]);
             bySteps.add(new Series(name, column(points, 0), column(points, 2)));
