@@ -69,7 +69,7 @@ final class LabCommand implements Callable<Integer> {
         threads.apply();
         Experiment e = Lab.named(name);
         Path dir = out != null ? out : from != null ? from : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
-        String size = quick ? "quick" : "full";
+        String size = LabData.size(quick);
         long t0 = System.nanoTime();
         LabResult r;
         if (from != null) {

@@ -28,7 +28,7 @@ public record LabData(String where, List<String> columns, List<List<String>> row
     }
 
     /** The name of a size in messages. */
-    static String size(boolean quick) {
+    public static String size(boolean quick) {
         return quick ? "quick" : "full";
     }
 
