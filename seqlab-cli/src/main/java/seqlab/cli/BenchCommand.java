@@ -55,8 +55,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the results to this JSON file")
     Path json;
 
+    @Option(names = "--force", description = "overwrite an existing --json file")
+    boolean force;
+
     @Option(names = "--torch", description = "a JSON file from torch_bench.py --json, run on this machine: adds the ratio seqlab / PyTorch")
     Path torch;
+
+    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W8");
 
     record Result(String id, String name, String unit, double work, double[] seconds) {
         double median() {
@@ -75,9 +80,21 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) {
             throw new UserException("--steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
         }
-        Parallel.setThreads(Options.threads(threads));
+        if (json == null) {
+            Options.onlyFor(spec, "--json", "--force");
+        } else {
+            OutputFile.check("--json", json, force);
+        }
+        for (String w : workloads.split(",")) {
+            if (!AVAILABLE.contains(w.strip().toUpperCase(Locale.ROOT))) {
+                throw new UserException("--workload " + w.strip() + " is not available in seqlab bench yet (available: "
+                        + String.join(", ", AVAILABLE) + ")");
+            }
+        }
+        Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
+        Parallel.setThreads(Options.threads(threads, spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("seqlab bench: %d threads, %d warm-up, %d timed steps; %s, %s%n", threads, warmup, steps,
+        out.printf("seqlab bench: %d threads, %d warm-up, %d timed steps; %s, %s%n", Parallel.threads(), warmup, steps,
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
         out.flush();
         List<Result> results = new ArrayList<>();
@@ -89,12 +106,11 @@ final class BenchCommand implements Callable<Integer> {
                 case "W3" -> results.add(charRnn(id, CellType.RNN_TANH));
                 case "W4" -> results.add(seq2seq(id));
                 case "W8" -> results.addAll(sgemm());
-                default -> throw new UserException("--workload " + id + " is not available in seqlab bench yet (available: W1, W2, W3, W4, W8)");
+                default -> throw new IllegalStateException("workload " + id + " was checked above");
             }
             out.printf("[%s done]%n", id);
             out.flush();
         }
-        Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
         out.printf("%n%-3s %-34s %12s %-9s %20s %9s %8s%n", "id", "workload", "median", "unit", "best..worst", "median s",
                 ref.isEmpty() ? "" : "vs torch");
         for (Result r : results) {
@@ -122,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(m);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("threads", threads);
+            doc.put("threads", Parallel.threads());
             doc.put("steps", steps);
             doc.put("results", rows);
             AtomicFiles.writeString(json, Json.writePretty(doc));

@@ -31,10 +31,15 @@ record DataSource(String spec, String text) {
     /** What a checkpoint records about the data: where from, and a hash to detect a changed file. */
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", spec);
+        m.put("source", absolute(spec));
         m.put("sha256", sha256(text));
         m.put("chars", (long) text.length());
         return m;
+    }
+
+    /** A file's spec as an absolute path (builtin: specs as they are), so that a run can be resumed from anywhere. */
+    static String absolute(String spec) {
+        return spec.startsWith("builtin:") ? spec : Path.of(spec).toAbsolutePath().normalize().toString();
     }
 
     static String sha256(String s) {

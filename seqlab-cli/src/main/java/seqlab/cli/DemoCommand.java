@@ -19,12 +19,14 @@ import seqlab.data.TranslationData;
 import seqlab.decode.SamplingConfig;
 import seqlab.decode.Translator;
 import seqlab.io.Directories;
+import seqlab.model.ModelDirectory;
 import seqlab.model.Seq2Seq;
 import seqlab.model.Seq2SeqConfig;
 import seqlab.report.HeatMap;
 import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
 import seqlab.train.Checkpoint;
+import seqlab.train.RunLock;
 import seqlab.train.Seq2SeqEvaluation;
 import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
@@ -46,24 +48,41 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "300", description = "training steps (default: ${DEFAULT-VALUE})")
     int steps;
 
+    @Option(names = "--force", description = "overwrite a run already in --out (such as an earlier demo's)")
+    boolean force;
+
     @Mixin
     ThreadsOption threads;
 
     @Override
     public Integer call() {
-        threads.apply();
-        PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TranslationData data = TranslationData.read("builtin:dates");
-        o.println("seqlab demo: a GRU encoder-decoder with Bahdanau attention learns to rewrite dates as ISO 8601, character by character");
-        o.printf(Locale.ROOT, "  %,d generated training pairs, e.g. \"%s\" -> %s%n", data.train().size(), data.train().get(0).source(),
-                data.train().get(0).target());
-        o.flush();
-        if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
-            Directories.deleteTree(out.resolve(Checkpoint.DIR));                        // the demo always starts afresh
+        threads.apply(err);
+        RunDirectory.check("--out", out);
+        if (steps < 1) {
+            throw new UserException("--steps must be >= 1, got " + steps);
         }
+        PrintWriter o = spec.commandLine().getOut();
+        try (RunLock lock = RunLock.acquire(out)) {
+            if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+                throw new UserException("--out " + out + " already holds a run; use --force to overwrite it (an earlier demo's too), "
+                        + "or another --out");
+            }
+            if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
+                Directories.deleteTree(out.resolve(Checkpoint.DIR));
+            }
+            TranslationData data = TranslationData.read("builtin:dates");
+            o.println("seqlab demo: a GRU encoder-decoder with Bahdanau attention learns to rewrite dates as ISO 8601, character by character");
+            o.printf(Locale.ROOT, "  %,d generated training pairs, e.g. \"%s\" -> %s%n", data.train().size(), data.train().get(0).source(),
+                    data.train().get(0).target());
+            o.flush();
+            return demo(data, o, err);
+        }
+    }
+
+    private int demo(TranslationData data, PrintWriter o, PrintWriter err) {
         Seq2SeqConfig template = new Seq2SeqConfig(CellType.GRU, Seq2SeqConfig.Attention.BAHDANAU, 5, 5, 32, 128, 1, true, 0f, 64);
-        TrainConfig cfg = new TrainConfig(steps, 64, 1, "adamw", 3e-3f, "cosine", 30, 0.01f, 0.9f, 1f,
+        TrainConfig cfg = new TrainConfig(steps, 64, 1, "adamw", 3e-3f, "cosine", 30, 0.01f, 0f, 1f,
                 Math.max(1, steps / 5), 1, 1337);
         long t0 = System.nanoTime();
         Trainer t = Seq2SeqTraining.start(template, data, 1, cfg, 1.0, out, err, new Progress(err, Options.live()));

@@ -27,7 +27,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model directory")
     Path model;
 
-    @Option(names = "--data", description = "a UTF-8 text file or builtin:NAME; its last 10% is evaluated. Seq2seq: "
+    @Option(names = "--data", description = "a UTF-8 text file or builtin:NAME; its last 10%% is evaluated. Seq2seq: "
             + seqlab.data.TranslationData.SPECS + " (default: the data the model was trained on)")
     String data;
 
@@ -43,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "1", description = "seq2seq: translate by beam search of this width (length-normalised); 1 = greedy (default: ${DEFAULT-VALUE})")
     int beam;
 
-    @Option(names = "--seq", defaultValue = "256", description = "window length; the state carries across windows (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seq", defaultValue = "256", description = "language models: window length; the state carries across windows (default: ${DEFAULT-VALUE})")
     int seq;
 
     @Mixin
@@ -51,13 +51,15 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply();
+        threads.apply(spec.commandLine().getErr());
         if (seq <= 0) {
             throw new UserException("--seq must be > 0, got " + seq);
         }
         if (ModelDirectory.architecture(model).equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
+            Options.onlyFor(spec, TrainCommand.LM, "--seq");
             return Seq2SeqEval.run(model, data, split, bucket, batch, beam, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
+        Options.onlyFor(spec, TrainCommand.SEQ2SEQ, "--split", "--bucket", "--batch", "--beam");
         if (data == null) {
             throw new UserException("--data is required for a language model: the text whose last 10% is evaluated");
         }

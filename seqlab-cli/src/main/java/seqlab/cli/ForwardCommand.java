@@ -1,6 +1,5 @@
 package seqlab.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -47,13 +46,8 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply();
-        if (Files.exists(output) && !force) {
-            throw new UserException("--output " + output + " exists; use --force to overwrite it");
-        }
-        if (Files.isDirectory(output)) {
-            throw new UserException("--output " + output + " is a directory, expected a file name");
-        }
+        threads.apply(spec.commandLine().getErr());
+        OutputFile.check("--output", output, force);
         Safetensors.File in = Safetensors.open(input);
         Tensor logits;
         if (ModelDirectory.architecture(model).equals(Seq2SeqConfig.ARCHITECTURE)) {

@@ -2,7 +2,7 @@ package seqlab.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -55,14 +55,17 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        threads.apply(err);
         if (tokens < 0) {
             throw new UserException("--tokens must be >= 0, got " + tokens);
         }
+        if (temperature == 0) {
+            Options.onlyFor(spec, "sampling (--temperature > 0)", "--top-k", "--top-p", "--seed");
+        }
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP);
         ModelDirectory.Loaded loaded = ModelDirectory.load(model);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         Tokenizer tok = loaded.tokenizer();
         int[] ids;
@@ -83,19 +86,27 @@ final class GenerateCommand implements Callable<Integer> {
             if (ids.length == 0) {
                 throw new UserException("--prompt \"" + Text.escape(p) + "\" has no tokens; give at least one word");
             }
+            List<String> unknown = tok.unknownWords(p);
+            if (!unknown.isEmpty()) {
+                err.println("seqlab: " + unknown.size() + " prompt " + (unknown.size() == 1 ? "word is" : "words are")
+                        + " not in the model's vocabulary and will be read as <unk>: " + Text.forTerminal(String.join(" ", unknown)));
+                err.flush();
+            }
             out.print(Text.forTerminal(p));
         }
-        Rng rng = new Rng(seed);
-        int[] outIds = RnnGenerator.generate(loaded.model(), ids, tokens, sampling, rng, id -> {
-            if (tok != null && promptIds == null) {
+        boolean asIds = tok == null || promptIds != null;
+        long[] written = {0};
+        // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
+        RnnGenerator.stream(loaded.model(), ids, tokens, sampling, new Rng(seed), id -> {
+            if (asIds) {
+                out.print((written[0]++ > 0 ? "," : "") + id);
+            } else {
                 String piece = tok.decode(new int[] {id});
                 out.print(Text.forTerminal(tok.type().equals("word") && !piece.equals("\n") ? " " + piece : piece));
-                out.flush();
             }
+            out.flush();
+            return !out.checkError();
         });
-        if (tok == null || promptIds != null) {
-            out.print(Arrays.toString(outIds).replaceAll("[\\[\\] ]", ""));
-        }
         out.println();
         out.flush();
         return 0;

@@ -34,36 +34,31 @@ final class InfoCommand implements Callable<Integer> {
             throw new UserException(path + ": no such file or directory");
         }
         Path file = path;
+        ModelDirectory.Described model = null;
         if (Files.isDirectory(path)) {
             Path cfg = path.resolve(ModelDirectory.CONFIG);
             if (!Files.exists(cfg)) {
                 throw new UserException(path + " has no config.json; give a model directory or a .safetensors file");
             }
+            // loading the whole model checks names and shapes against the config
+            model = ModelDirectory.describe(path);
             out.println("config.json:");
-            out.print(Json.writePretty(ModelDirectory.readJson(cfg).map()).indent(2));
-            Path tok = path.resolve(ModelDirectory.TOKENIZER);
-            if (Files.exists(tok)) {
-                var t = ModelDirectory.readJson(tok);
-                out.printf("tokenizer.json: %s, %d tokens%n", t.string("type"), t.list("vocab").size());
-            } else {
-                out.println("tokenizer.json: none (the model runs on token ids)");
-            }
+            out.print(Json.writePretty(model.config().map()).indent(2));
+            out.println("tokenizer.json: " + (model.tokenizer() != null ? model.tokenizer() : "none (the model runs on token ids)"));
+            model.warnings().forEach(w -> out.println("warning: " + w));
             file = path.resolve(ModelDirectory.WEIGHTS);
-            // load the whole model too: this checks names and shapes against the config
-            ModelDirectory.Loaded loaded = ModelDirectory.load(path);
-            loaded.warnings().forEach(w -> out.println("warning: " + w));
         }
         Safetensors.File f = Safetensors.open(file);
         out.printf("%s: %d tensors%n", file, f.tensors().size());
         if (!f.metadata().isEmpty()) {
             out.println("metadata: " + Json.write(f.metadata()));
         }
-        long params = 0;
+        long values = 0;
         int nonFinite = 0;
         for (Map.Entry<String, Safetensors.Info> e : f.tensors().entrySet()) {
             Safetensors.Info i = e.getValue();
             out.printf(Locale.ROOT, "  %-32s %-5s %s%n", e.getKey(), i.dtype(), Arrays.toString(i.shape()));
-            params += i.numel();
+            values += i.numel();
             if (i.dtype().isFloat()) {
                 for (float v : f.floats(e.getKey())) {
                     if (!Float.isFinite(v)) {
@@ -72,7 +67,13 @@ final class InfoCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf(Locale.ROOT, "parameters: %,d%n", params);
+        if (model != null) {
+            out.printf(Locale.ROOT, "parameters: %,d%s%n", model.model().parameterCount(),
+                    model.model().parameterCount() != values ? String.format(Locale.ROOT, " (%,d values in the file: tied weights are "
+                            + "stored under both names)", values) : "");
+        } else {
+            out.printf(Locale.ROOT, "values: %,d%n", values);
+        }
         if (nonFinite > 0) {
             out.printf("warning: %d non-finite values (NaN or infinity)%n", nonFinite);
         }

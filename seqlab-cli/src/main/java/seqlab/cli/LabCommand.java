@@ -66,7 +66,7 @@ final class LabCommand implements Callable<Integer> {
             }
             return 0;
         }
-        threads.apply();
+        threads.apply(spec.commandLine().getErr());
         Experiment e = Lab.named(name);
         Path dir = out != null ? out : from != null ? from : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
         String size = LabData.size(quick);

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import seqlab.train.RunLock;
 import seqlab.train.TrainingDivergedException;
 
 /**
@@ -39,7 +40,7 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandName();
             String help = cmd.equals("seqlab") ? "seqlab --help" : "seqlab " + cmd + " --help";
-            errWriter.println("seqlab: " + oneLine(ex.getMessage()) + "; see '" + help + "'");
+            errWriter.println("seqlab: " + oneLine(repeated(ex.getMessage())) + "; see '" + help + "'");
             return USER_ERROR;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -50,13 +51,30 @@ public final class Main implements Runnable {
             ex.printStackTrace(err);
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // sizes the up-front checks let through (they estimate); the stack unwound, so the heap is free again
+            errWriter.printf(java.util.Locale.ROOT, "seqlab: out of memory: the Java heap's limit is %.1f GB; use smaller sizes (--hidden, "
+                    + "--layers, --batch, --seq) or a larger heap (SEQLAB_JAVA_OPTS=-Xmx%dg)%n", Runtime.getRuntime().maxMemory() / (double) (1L << 30),
+                    Math.max(2, 2 * Math.round(Runtime.getRuntime().maxMemory() / (double) (1L << 30))));
+            return USER_ERROR;
+        }
     }
 
     /** Errors caused by input (files, flags, data) rather than by a bug in seqlab. */
     static boolean isUserError(Throwable t) {
         return t instanceof IllegalArgumentException || t instanceof UncheckedIOException
-                || t instanceof TrainingDivergedException || t instanceof UserException;
+                || t instanceof TrainingDivergedException || t instanceof UserException || t instanceof RunLock.BusyException;
+    }
+
+    /** picocli's words for an option of a group given twice, said as a user would. */
+    static String repeated(String message) {
+        if (message == null || !message.startsWith("Error: expected only one match but got")) {
+            return message;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("=\\{(--[a-z-]+)").matcher(message.substring(message.lastIndexOf(" and ")));
+        return (m.find() ? "option '" + m.group(1) + "'" : "an option") + " should be specified only once";
     }
 
     static String oneLine(String s) {

@@ -1,5 +1,8 @@
 package seqlab.cli;
 
+import java.io.PrintWriter;
+import java.util.Locale;
+
 import picocli.CommandLine.Model.CommandSpec;
 
 import seqlab.tensor.CellType;
@@ -9,12 +12,22 @@ final class Options {
 
     private Options() {}
 
-    static int threads(Integer requested) {
+    /** More worker threads than this many per core only add switching; more are capped, with a warning. */
+    static final int MAX_THREADS_PER_CORE = 4;
+
+    static int threads(Integer requested, PrintWriter err) {
+        int cores = Runtime.getRuntime().availableProcessors();
         if (requested == null) {
-            return Runtime.getRuntime().availableProcessors();
+            return cores;
         }
         if (requested < 1) {
             throw new UserException("--threads must be >= 1, got " + requested);
+        }
+        int most = MAX_THREADS_PER_CORE * cores;
+        if (requested > most) {
+            err.printf(Locale.ROOT, "seqlab: warning: --threads %d is more than %d× this machine's %d core%s; using %d%n", requested,
+                    MAX_THREADS_PER_CORE, cores, cores == 1 ? "" : "s", most);
+            return most;
         }
         return requested;
     }
@@ -33,6 +46,18 @@ final class Options {
             default -> throw new UserException(flag + " must be rnn, rnn_relu, lstm or gru" + (flag.equals("--arch") ? " (or seq2seq)" : "")
                     + ", got " + arch);
         };
+    }
+
+    /**
+     * Refuses the first of {@code flags} the user gave: they have no effect here. {@code belongs}
+     * says where they do, e.g. "seq2seq models (--arch seq2seq)".
+     */
+    static void onlyFor(CommandSpec spec, String belongs, String... flags) {
+        for (String f : flags) {
+            if (given(spec, f)) {
+                throw new UserException(f + " applies to " + belongs + " only; drop it");
+            }
+        }
     }
 
     /** Whether the user typed the option (rather than getting its default). */

@@ -46,12 +46,24 @@ final class Progress implements TrainListener {
         if (live) {
             err.print("\r\033[K");
         }
-        err.printf(Locale.ROOT, "step %d/%d: train loss %.4f, val loss %.4f%n", step, total, trainLoss, valLoss);
+        if (Double.isNaN(trainLoss)) {                                    // nothing trained since the checkpoint: only the evaluation
+            err.printf(Locale.ROOT, "step %d/%d: val loss %.4f%n", step, total, valLoss);
+        } else {
+            err.printf(Locale.ROOT, "step %d/%d: train loss %.4f, val loss %.4f%n", step, total, trainLoss, valLoss);
+        }
     }
 
     @Override
     public void onCheckpoint(long step, Path dir) {
         // the checkpoint is reported in the final summary; nothing to draw per save
+    }
+
+    /** A positive figure to three significant digits, without trailing zeros: 0.0958, 1.5, 227. */
+    static String significant(double x) {
+        if (!(x > 0) || !Double.isFinite(x)) {
+            return String.valueOf(x);
+        }
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     static String compact(double x) {

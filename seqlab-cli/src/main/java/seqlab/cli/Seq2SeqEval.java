@@ -23,6 +23,7 @@ final class Seq2SeqEval {
         }
         ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+        TranslateCommand.requireBeam(beam, loaded.model());
         String spec = data != null ? data : trainedOn(dir);
         List<Pair> pairs = Seq2SeqTraining.read(spec).split(split);
         if (pairs.isEmpty()) {

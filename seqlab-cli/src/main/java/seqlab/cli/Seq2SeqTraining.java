@@ -11,6 +11,7 @@ import java.util.Map;
 import seqlab.data.Pair;
 import seqlab.data.PairBatcher;
 import seqlab.data.TranslationData;
+import seqlab.model.Footprint;
 import seqlab.model.ModelDirectory;
 import seqlab.model.Seq2Seq;
 import seqlab.model.Seq2SeqConfig;
@@ -60,7 +61,7 @@ final class Seq2SeqTraining {
             val.add(new PairBatcher.Encoded(tok.encodeSource(p.source()), tok.encodeTarget(p.target())));
         }
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("source", data.spec());
+        d.put("source", TranslationData.absolute(data.spec()));
         d.put("sha256", DataSource.sha256(all.toString()));
         d.put("train_pairs", (long) data.train().size());
         return new Prepared(data, tok, train, val, d, dropped);
@@ -89,26 +90,54 @@ final class Seq2SeqTraining {
                 mcTemplate.embeddingSize(), mcTemplate.hiddenSize(), mcTemplate.numLayers(), mcTemplate.bidirectional(),
                 mcTemplate.dropout(), mcTemplate.maxLength());
         Prepared p = prepare(data, tok, mc.maxLength());
+        requireFits(mc, p, cfg);
         Seq2Seq model = new Seq2Seq(mc, new Rng(cfg.seed()));
         describe(err, p, model);
         Seq2SeqTask task = task(model, p, cfg, teacherForcing);
-        err.printf(Locale.ROOT, "%d batches of up to %d pairs per epoch; %d steps = %.1f epochs; teacher forcing %.2f%n",
-                task.batchesPerEpoch(), cfg.batch(), cfg.steps(), cfg.steps() / (double) task.batchesPerEpoch(), teacherForcing);
+        err.printf(Locale.ROOT, "%d batches of up to %d pairs per epoch; %d steps = %s epochs; teacher forcing %.2f%n",
+                task.batchesPerEpoch(), cfg.batch(), cfg.steps(), Progress.significant(cfg.steps() / (double) task.batchesPerEpoch()),
+                teacherForcing);
+        err.println("optimizer: " + cfg.describe());
         return Trainer.start(task, p.describe(), cfg, out, listener);
     }
 
-    /** Continues the run saved in {@code dir}. */
-    static Trainer resume(Trainer.Saved saved, TrainConfig cfg, String dataSpec, Path dir, PrintWriter err, TrainListener listener) {
+    /** Parameters, gradients, optimizer state and the largest batch's activations against the heap, before the model is built. */
+    static void requireFits(Seq2SeqConfig mc, Prepared p, TrainConfig cfg) {
+        int source = 1;
+        int target = 1;
+        for (PairBatcher.Encoded e : p.train()) {
+            source = Math.max(source, e.source().length);
+            target = Math.max(target, e.target().length + 1);
+        }
+        try {
+            Seq2Seq.footprint(mc, Math.min(cfg.batch(), Math.max(1, p.train().size())), source, target).requireFits(TrainCommand.copies(cfg),
+                    TrainCommand.copiesWhat(cfg), true, Footprint.freeHeap(), "--hidden, --embed, --layers, --batch or --max-length");
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** Continues the run saved in {@code dir}; {@code where} names where {@code dataSpec} came from, for errors. */
+    static Trainer resume(Trainer.Saved saved, TrainConfig cfg, String dataSpec, String where, Path dir, Runnable announce,
+                          TrainListener listener) {
         Seq2SeqConfig mc = Seq2SeqConfig.fromJson(saved.model());
         PairTokenizer tok = PairTokenizer.fromJson(ModelDirectory.readJson(dir.resolve(ModelDirectory.TOKENIZER)));
-        Prepared p = prepare(read(dataSpec), tok, mc.maxLength());
+        TranslationData data;
+        try {
+            data = TranslationData.read(dataSpec);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(where.startsWith("--data") ? e.getMessage() : e.getMessage() + "; " + where);
+        }
+        Prepared p = prepare(data, tok, mc.maxLength());
+        requireFits(mc, p, cfg);
         if (!p.describe().get("sha256").equals(saved.data().get("sha256"))) {
             throw new UserException("--resume " + dir + ": the data " + dataSpec + " differs from the run's data (SHA-256 changed); resume with the same data");
         }
         Seq2Seq model = new Seq2Seq(mc, new Rng(cfg.seed()));
         double tf = saved.task().number("teacher_forcing", 0, 1);
-        err.printf(Locale.ROOT, "resuming %s from step %d%n", dir, saved.step());
-        return Trainer.resume(saved, task(model, p, cfg, tf), cfg, dir, listener);
+        Trainer t = Trainer.resume(saved, task(model, p, cfg, tf), cfg, dir, listener);
+        announce.run();
+        return t;
     }
 
     private static Seq2SeqTask task(Seq2Seq model, Prepared p, TrainConfig cfg, double teacherForcing) {

@@ -1,5 +1,7 @@
 package seqlab.cli;
 
+import java.io.PrintWriter;
+
 import picocli.CommandLine.Option;
 
 import seqlab.kernel.Parallel;
@@ -10,8 +12,8 @@ final class ThreadsOption {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     Integer threads;
 
-    /** Sizes the thread pool as asked (all cores by default). */
-    void apply() {
-        Parallel.setThreads(Options.threads(threads));
+    /** Sizes the thread pool as asked (all cores by default; at most a few threads per core, with a warning on {@code err}). */
+    void apply(PrintWriter err) {
+        Parallel.setThreads(Options.threads(threads, err));
     }
 }

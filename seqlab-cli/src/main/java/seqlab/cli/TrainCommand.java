@@ -4,31 +4,42 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.data.LmDataset;
+import seqlab.data.TranslationData;
+import seqlab.io.Directories;
+import seqlab.model.Footprint;
+import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.model.Seq2SeqConfig;
-import seqlab.data.TranslationData;
 import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Tokenizer;
 import seqlab.text.WordTokenizer;
 import seqlab.train.Checkpoint;
+import seqlab.train.RunLock;
 import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a recurrent language model (RNN, LSTM, GRU) on a text file or a built-in corpus, "
-                + "or (--arch seq2seq) an encoder-decoder translation model on a parallel corpus.")
+                + "or (--arch seq2seq) an encoder-decoder translation model on a parallel corpus. A flag that has no effect "
+                + "on the chosen architecture or settings is refused.")
 final class TrainCommand implements Callable<Integer> {
+
+    static final String LM = "language models (--arch rnn, rnn_relu, lstm or gru)";
+    static final String SEQ2SEQ = "seq2seq models (--arch seq2seq)";
 
     @Spec
     CommandSpec spec;
@@ -40,86 +51,18 @@ final class TrainCommand implements Callable<Integer> {
             + TranslationData.SPECS + " (default: builtin:sentences, for seq2seq builtin:dates)")
     String data;
 
-    @Option(names = "--cell", defaultValue = "gru", description = "seq2seq: rnn, lstm or gru (default: ${DEFAULT-VALUE})")
-    String cell;
-
-    @Option(names = "--attention", defaultValue = "bahdanau", description = "seq2seq: " + Seq2SeqConfig.Attention.IDS + " (default: ${DEFAULT-VALUE})")
-    String attention;
-
-    @Option(names = "--bidirectional", description = "seq2seq: the encoder reads both ways")
-    boolean bidirectional;
-
-    @Option(names = "--teacher-forcing", defaultValue = "0.5", description = "seq2seq: probability that a decoder step reads the true previous token, in [0, 1] (default: ${DEFAULT-VALUE})")
-    double teacherForcing;
-
-    @Option(names = "--max-length", defaultValue = "100", description = "seq2seq: longest source (and output) in tokens (default: ${DEFAULT-VALUE})")
-    int maxLength;
-
-    @Option(names = "--tokenizer", description = "char or word (default: ${DEFAULT-VALUE})", defaultValue = "char")
-    String tokenizer;
-
-    @Option(names = "--min-freq", description = "word tokenizer: keep words seen at least this often (default: ${DEFAULT-VALUE})", defaultValue = "1")
-    int minFreq;
-
     @Option(names = "--out", description = "output directory: the model, log.csv and checkpoints (default: ${DEFAULT-VALUE})", defaultValue = "runs/lm")
     Path out;
 
     @Option(names = "--force", description = "overwrite an existing run in --out")
     boolean force;
 
-    @Option(names = "--resume", description = "continue the run in this directory from its newest checkpoint, up to --steps")
+    @Option(names = "--resume", description = "continue the run in this directory from its newest checkpoint, up to --steps "
+            + "(only --steps, --data and --threads may be given with it)")
     Path resume;
-
-    @Option(names = "--layers", defaultValue = "2", description = "recurrent layers (default: ${DEFAULT-VALUE})")
-    int layers;
-
-    @Option(names = "--hidden", defaultValue = "256", description = "hidden size H (default: ${DEFAULT-VALUE})")
-    int hidden;
-
-    @Option(names = "--embed", defaultValue = "128", description = "embedding size E (default: ${DEFAULT-VALUE})")
-    int embed;
-
-    @Option(names = "--tie", description = "tie the decoder to the embedding (needs --hidden == --embed)")
-    boolean tie;
-
-    @Option(names = "--dropout", defaultValue = "0.0", description = "dropout on embeddings, between layers and before the decoder (default: ${DEFAULT-VALUE})")
-    float dropout;
-
-    @Option(names = "--seq", defaultValue = "128", description = "tokens per sequence, T (default: ${DEFAULT-VALUE})")
-    int seq;
-
-    @Option(names = "--batch", defaultValue = "32", description = "sequences per step, B (default: ${DEFAULT-VALUE})")
-    int batch;
 
     @Option(names = "--steps", defaultValue = "2000", description = "optimizer steps in all (default: ${DEFAULT-VALUE})")
     int steps;
-
-    @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    float lr;
-
-    @Option(names = "--schedule", defaultValue = "cosine", description = "constant or cosine (warm-up, then decay to lr/10) (default: ${DEFAULT-VALUE})")
-    String schedule;
-
-    @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps of the cosine schedule (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw, adam or sgd (default: ${DEFAULT-VALUE})")
-    String optimizer;
-
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "weight decay on matrices (default: ${DEFAULT-VALUE})")
-    float weightDecay;
-
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
-    float momentum;
-
-    @Option(names = "--clip", defaultValue = "1.0", description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
-    float clip;
-
-    @Option(names = "--eval-every", defaultValue = "200", description = "evaluate and checkpoint every N steps (default: ${DEFAULT-VALUE})")
-    int evalEvery;
-
-    @Option(names = "--eval-batches", defaultValue = "20", description = "validation batches per evaluation (default: ${DEFAULT-VALUE})")
-    int evalBatches;
 
     @Option(names = "--seed", defaultValue = "1337", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -127,89 +70,311 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Override
-    public Integer call() {
-        return run(spec.commandLine().getErr(), resume != null);
+    @ArgGroup(exclusive = false, heading = "%nThe model (every architecture):%n")
+    ModelFlags model = new ModelFlags();
+
+    @ArgGroup(exclusive = false, heading = "%nLanguage models only (--arch rnn, rnn_relu, lstm, gru):%n")
+    LmFlags lm = new LmFlags();
+
+    @ArgGroup(exclusive = false, heading = "%nSeq2seq only (--arch seq2seq):%n")
+    Seq2SeqFlags s2s = new Seq2SeqFlags();
+
+    @ArgGroup(exclusive = false, heading = "%nOptimization (defaults as PyTorch's torch.optim where it has one):%n")
+    OptimFlags opt = new OptimFlags();
+
+    static final class ModelFlags {
+        @Option(names = "--layers", defaultValue = "2", description = "recurrent layers (default: ${DEFAULT-VALUE})")
+        int layers = 2;
+
+        @Option(names = "--hidden", defaultValue = "256", description = "hidden size H (default: ${DEFAULT-VALUE})")
+        int hidden = 256;
+
+        @Option(names = "--embed", defaultValue = "128", description = "embedding size E (default: ${DEFAULT-VALUE})")
+        int embed = 128;
+
+        @Option(names = "--dropout", defaultValue = "0.0", description = "dropout on embeddings, between layers and before the output "
+                + "(default: ${DEFAULT-VALUE})")
+        float dropout;
+
+        @Option(names = "--min-freq", defaultValue = "1", description = "word vocabularies (--tokenizer word, and seq2seq): keep words "
+                + "seen at least this often (default: ${DEFAULT-VALUE})")
+        int minFreq = 1;
     }
 
-    int run(PrintWriter err, boolean resuming) {
-        threads.apply();
-        Path dir = resuming ? resume : out;
-        if (resuming) {
+    static final class LmFlags {
+        @Option(names = "--tokenizer", description = "char or word (default: ${DEFAULT-VALUE})", defaultValue = "char")
+        String tokenizer = "char";
+
+        @Option(names = "--tie", description = "tie the decoder to the embedding (needs --hidden == --embed)")
+        boolean tie;
+
+        @Option(names = "--seq", defaultValue = "128", description = "tokens per sequence, T (default: ${DEFAULT-VALUE})")
+        int seq = 128;
+
+        @Option(names = "--eval-batches", defaultValue = "20", description = "validation batches per evaluation (seq2seq evaluates "
+                + "the whole validation split) (default: ${DEFAULT-VALUE})")
+        int evalBatches = 20;
+    }
+
+    static final class Seq2SeqFlags {
+        @Option(names = "--cell", defaultValue = "gru", description = "rnn, lstm or gru (default: ${DEFAULT-VALUE})")
+        String cell = "gru";
+
+        @Option(names = "--attention", defaultValue = "bahdanau", description = Seq2SeqConfig.Attention.IDS + " (default: ${DEFAULT-VALUE})")
+        String attention = "bahdanau";
+
+        @Option(names = "--bidirectional", description = "the encoder reads both ways")
+        boolean bidirectional;
+
+        @Option(names = "--teacher-forcing", defaultValue = "0.5", description = "probability that a decoder step reads the true "
+                + "previous token, in [0, 1] (default: ${DEFAULT-VALUE})")
+        double teacherForcing = 0.5;
+
+        @Option(names = "--max-length", defaultValue = "100", description = "longest source (and output) in tokens (default: ${DEFAULT-VALUE})")
+        int maxLength = 100;
+    }
+
+    static final class OptimFlags {
+        @Option(names = "--batch", defaultValue = "32", description = "sequences (seq2seq: pairs) per step, B (default: ${DEFAULT-VALUE})")
+        int batch = 32;
+
+        @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw, adam or sgd (default: ${DEFAULT-VALUE}); Adam's "
+                + "betas (0.9, 0.999) and eps 1e-8")
+        String optimizer = "adamw";
+
+        @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+        float lr = 2e-3f;
+
+        @Option(names = "--weight-decay", description = "weight decay on matrices and embeddings: decoupled for adamw, L2 added to the "
+                + "gradient for adam and sgd (default: PyTorch's, 0.01 for adamw, 0 for adam and sgd)")
+        Float weightDecay;
+
+        @Option(names = "--momentum", description = "sgd only: momentum (default: 0, as PyTorch's)")
+        Float momentum;
+
+        @Option(names = "--schedule", defaultValue = "cosine", description = "constant or cosine (warm-up, then decay to lr/10 at the "
+                + "last step) (default: ${DEFAULT-VALUE})")
+        String schedule = "cosine";
+
+        @Option(names = "--warmup", description = "cosine only: warm-up steps (default: a tenth of --steps, at most "
+                + TrainConfig.MAX_DEFAULT_WARMUP + ")")
+        Integer warmup;
+
+        @Option(names = "--clip", defaultValue = "1.0", description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
+        float clip = 1f;
+
+        @Option(names = "--eval-every", defaultValue = "200", description = "evaluate and checkpoint every N steps (default: ${DEFAULT-VALUE})")
+        int evalEvery = 200;
+    }
+
+    /** What --resume may be given with: the run keeps every other setting of its checkpoint. */
+    private static final Set<String> RESUME_FLAGS = Set.of("--resume", "--steps", "--data", "--threads");
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        threads.apply(err);
+        return resume != null ? resume(err) : start(err);
+    }
+
+    private int start(PrintWriter err) {
+        RunDirectory.check("--out", out);
+        boolean seq2seq = arch.equals("seq2seq");
+        if (!seq2seq) {
+            Options.cell(arch);                                   // an unknown --arch, before anything else
+        }
+        rejectMisplaced(seq2seq);
+        TrainConfig cfg = trainConfig(seq2seq, err);
+        try (RunLock lock = RunLock.acquire(out)) {
+            if (lock.staleHolder() != null) {
+                err.println("seqlab: took over the stale lock of " + out + " (" + lock.staleHolder() + ", no longer running)");
+            }
+            if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+                throw new UserException("--out " + out + " already holds a run; use --resume " + out + " to continue it, --force to overwrite, "
+                        + "or another --out");
+            }
+            if (seq2seq) {
+                Seq2SeqConfig template;
+                try {
+                    // vocabulary sizes are placeholders until the tokenizer is fitted
+                    template = new Seq2SeqConfig(Options.cell("--cell", s2s.cell), Seq2SeqConfig.Attention.fromId(s2s.attention), 5, 5,
+                            model.embed, model.hidden, model.layers, s2s.bidirectional, model.dropout, s2s.maxLength);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage().startsWith("unknown attention") ? "--attention: " + e.getMessage() : e.getMessage());
+                }
+                if (!(s2s.teacherForcing >= 0 && s2s.teacherForcing <= 1)) {
+                    throw new UserException("--teacher-forcing must be in [0, 1], got " + s2s.teacherForcing);
+                }
+                TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
+                clearForce();
+                return finish(err, Seq2SeqTraining.start(template, td, model.minFreq, cfg, s2s.teacherForcing, out, err,
+                        new Progress(err, Options.live())), out);
+            }
+            RnnLmConfig placeholder = new RnnLmConfig(Options.cell(arch), 1, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
+            requireFits(placeholder, cfg, 1);                          // sizes that cannot work, before the data is read
+            DataSource ds = DataSource.read(data == null ? "builtin:sentences" : data);
+            Tokenizer tok = switch (lm.tokenizer) {
+                case "char" -> CharTokenizer.fit(ds.text());
+                case "word" -> WordTokenizer.fit(ds.text(), model.minFreq, Integer.MAX_VALUE, false);
+                default -> throw new UserException("--tokenizer must be char or word, got " + lm.tokenizer);
+            };
+            RnnLmConfig mc = new RnnLmConfig(placeholder.cell(), tok.vocabSize(), model.embed, model.hidden, model.layers, model.dropout, lm.tie);
+            requireFits(mc, cfg, tok.vocabSize());
+            LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
+            dataset.requireWindow(cfg.seq(), ds.spec());
+            clearForce();
+            RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
+            Trainer t = Trainer.start(m, tok, dataset, ds.describe(), cfg, out, new Progress(err, Options.live()));
+            err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
+                    dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
+            err.println("optimizer: " + cfg.describe());
+            return finish(err, t, out);
+        }
+    }
+
+    /** --force: the old run's checkpoints go once the new run is known to be startable. */
+    private void clearForce() {
+        if (force && Files.exists(out.resolve(Checkpoint.DIR))) {
+            Directories.deleteTree(out.resolve(Checkpoint.DIR));
+        }
+    }
+
+    /** The optimizer, schedule and evaluation settings, with PyTorch's defaults for what was not given. */
+    private TrainConfig trainConfig(boolean seq2seq, PrintWriter err) {
+        if (!opt.optimizer.equals("sgd")) {
+            Options.onlyFor(spec, "--optimizer sgd", "--momentum");
+        }
+        if (opt.schedule.equals("constant")) {
+            Options.onlyFor(spec, "--schedule cosine", "--warmup");
+        }
+        float decay = opt.weightDecay != null ? opt.weightDecay : TrainConfig.defaultWeightDecay(opt.optimizer);
+        int warmup = opt.warmup != null ? opt.warmup : TrainConfig.defaultWarmup(steps);
+        TrainConfig cfg;
+        try {
+            cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
+                    opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        if (cfg.schedule().equals("cosine") && warmup > steps) {
+            err.printf(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d steps and the run ends "
+                    + "at its peak learning rate%n", warmup, steps, steps);
+        }
+        return cfg;
+    }
+
+    /** Refuses the flags that have no effect on the chosen architecture. */
+    private void rejectMisplaced(boolean seq2seq) {
+        if (seq2seq) {
+            Options.onlyFor(spec, LM, "--tokenizer", "--tie", "--seq", "--eval-batches");
+        } else {
+            Options.onlyFor(spec, SEQ2SEQ, "--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length");
+            if (lm.tokenizer.equals("char")) {
+                Options.onlyFor(spec, "word vocabularies (--tokenizer word, or seq2seq)", "--min-freq");
+            }
+        }
+    }
+
+    /** Parameters, gradients, optimizer state and a step's activations against the heap, before anything is allocated. */
+    private static void requireFits(RnnLmConfig mc, TrainConfig cfg, int vocab) {
+        try {
+            RnnLanguageModel.footprint(mc, cfg.batch(), cfg.seq()).requireFits(copies(cfg), copiesWhat(cfg), true, Footprint.freeHeap(),
+                    "--hidden, --embed, --layers, --batch or --seq" + (vocab > 1 ? "; the vocabulary has " + vocab + " tokens" : ""));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** What each parameter is held as while training. */
+    static int copies(TrainConfig cfg) {
+        return switch (cfg.optimizer()) {
+            case "sgd" -> cfg.momentum() > 0 ? 3 : 2;
+            default -> 4;
+        };
+    }
+
+    static String copiesWhat(TrainConfig cfg) {
+        return switch (cfg.optimizer()) {
+            case "sgd" -> cfg.momentum() > 0 ? "weights, gradients and momentum" : "weights and gradients";
+            default -> "weights, gradients and " + cfg.optimizer() + "'s two moments";
+        };
+    }
+
+    private int resume(PrintWriter err) {
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_FLAGS.contains(o.longestName())) {
+                throw new UserException(o.longestName() + " cannot be given with --resume: the run keeps the settings of its checkpoint; "
+                        + (o.longestName().equals("--out") ? "copy the run directory first to continue it elsewhere"
+                        : "only --steps may grow, and --data may name the same data at another path"));
+            }
+        }
+        Path dir = resume;
+        if (!Files.isDirectory(dir)) {
+            throw new UserException("--resume " + dir + ": no such run directory; give the --out of an earlier 'seqlab train' run");
+        }
+        try (RunLock lock = RunLock.acquire(dir)) {
+            if (lock.staleHolder() != null) {
+                err.println("seqlab: took over the stale lock of " + dir + " (" + lock.staleHolder() + ", no longer running)");
+            }
             Checkpoint.Found found = Checkpoint.latest(dir);
             for (String s : found.skipped()) {
                 err.println("seqlab: skipped incomplete checkpoint " + s);
             }
             Trainer.Saved saved = Trainer.readCheckpoint(found);
-            TrainConfig saveCfg0 = TrainConfig.fromJson(saved.train());
+            TrainConfig saveCfg = TrainConfig.fromJson(saved.train());
+            if (Options.given(spec, "--steps") && steps < saved.step()) {
+                throw new UserException("--steps " + steps + " is below the checkpoint's step " + saved.step() + " in " + found.dir()
+                        + "; a resumed run can only grow: give --steps " + saved.step() + " or more");
+            }
+            TrainConfig cfg = saveCfg.withSteps(Options.given(spec, "--steps") ? steps : saveCfg.steps());
+            String recorded = String.valueOf(saved.data().get("source"));
+            String source = data != null ? data : recorded;
+            String where = data != null ? "--data" : "the run's data " + recorded + " (recorded in " + found.dir().resolve("trainer.json")
+                    + "; give --data if it moved)";
+            Runnable announce = () -> {                                // once the data is read and the run can go on
+                describeExtension(err, saveCfg, cfg, saved.step());
+                err.printf(Locale.ROOT, "resuming %s from step %d to %d%n", dir, saved.step(), cfg.steps());
+                err.println("optimizer: " + cfg.describe());
+            };
             if (saved.model().string("architecture").equals(Seq2SeqConfig.ARCHITECTURE)) {
-                for (String f : new String[] {"--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length",
-                        "--hidden", "--embed", "--layers", "--seq", "--batch", "--lr", "--optimizer", "--seed", "--dropout", "--schedule"}) {
-                    if (Options.given(spec, f)) {
-                        throw new UserException(f + " cannot change when resuming (the run keeps its settings; only --steps may grow)");
-                    }
-                }
-                TrainConfig cfg = saveCfg0.withSteps(Options.given(spec, "--steps") ? steps : saveCfg0.steps());
-                String source = data != null ? data : String.valueOf(saved.data().get("source"));
-                return finish(err, Seq2SeqTraining.resume(saved, cfg, source, dir, err, new Progress(err, Options.live())), dir);
+                return finish(err, Seq2SeqTraining.resume(saved, cfg, source, where, dir, announce, new Progress(err, Options.live())), dir);
             }
             RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
-            TrainConfig saveCfg = TrainConfig.fromJson(saved.train());
-            rejectChangedModelFlags(mc);
-            TrainConfig cfg = saveCfg.withSteps(Options.given(spec, "--steps") ? steps : saveCfg.steps());
-            String source = String.valueOf(saved.data().get("source"));
-            DataSource ds = DataSource.read(data != null ? data : source);
+            requireFits(mc, cfg, mc.vocabSize());
+            DataSource ds = readData(source, where);
             if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
-                throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); resume with the same file");
+                throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); "
+                        + "resume with the same file");
             }
-            Tokenizer tok = seqlab.model.ModelDirectory.readTokenizer(dir);
+            Tokenizer tok = ModelDirectory.readTokenizer(dir);
             if (tok == null) {
                 throw new UserException(dir + " has no tokenizer.json; it is not a complete run directory");
             }
             LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
-            RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-            err.printf(Locale.ROOT, "resuming %s from step %d%n", dir, saved.step());
-            Trainer t = Trainer.resume(saved, model, tok, dataset, cfg, dir, new Progress(err, Options.live()));
+            RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
+            Trainer t = Trainer.resume(saved, m, tok, dataset, cfg, dir, new Progress(err, Options.live()));
+            announce.run();
             return finish(err, t, dir);
         }
-        if (!force && (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve(Checkpoint.DIR)))) {
-            throw new UserException("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, --force to overwrite, or another --out");
+    }
+
+    static DataSource readData(String source, String where) {
+        try {
+            return DataSource.read(source);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(where.startsWith("--data") ? e.getMessage() : e.getMessage() + "; " + where);
         }
-        if (force && Files.exists(dir.resolve(Checkpoint.DIR))) {
-            seqlab.io.Directories.deleteTree(dir.resolve(Checkpoint.DIR));
+    }
+
+    /** A longer run stretches the cosine schedule: say how the learning rate moves at the step the run continues from. */
+    static void describeExtension(PrintWriter err, TrainConfig before, TrainConfig after, long step) {
+        if (after.steps() == before.steps() || !after.schedule().equals("cosine")) {
+            return;
         }
-        TrainConfig cfg = new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip,
-                evalEvery, evalBatches, seed);
-        if (arch.equals("seq2seq")) {
-            Seq2SeqConfig template;
-            try {
-                // vocabulary sizes are placeholders until the tokenizer is fitted
-                template = new Seq2SeqConfig(Options.cell("--cell", cell), Seq2SeqConfig.Attention.fromId(attention), 5, 5, embed, hidden, layers,
-                        bidirectional, dropout, maxLength);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage().startsWith("unknown attention") ? "--attention: " + e.getMessage() : e.getMessage());
-            }
-            if (!(teacherForcing >= 0 && teacherForcing <= 1)) {
-                throw new UserException("--teacher-forcing must be in [0, 1], got " + teacherForcing);
-            }
-            TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
-            return finish(err, Seq2SeqTraining.start(template, td, minFreq, cfg, teacherForcing, dir, err,
-                    new Progress(err, Options.live())), dir);
-        }
-        DataSource ds = DataSource.read(data == null ? "builtin:sentences" : data);
-        Tokenizer tok = switch (tokenizer) {
-            case "char" -> CharTokenizer.fit(ds.text());
-            case "word" -> WordTokenizer.fit(ds.text(), minFreq, Integer.MAX_VALUE, false);
-            default -> throw new UserException("--tokenizer must be char or word, got " + tokenizer);
-        };
-        RnnLmConfig mc = new RnnLmConfig(Options.cell(arch), tok.vocabSize(), embed, hidden, layers, dropout, tie);
-        LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
-        dataset.requireWindow(cfg.seq(), ds.spec());
-        RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-        err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
-                dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
-        Trainer t = Trainer.start(model, tok, dataset, ds.describe(), cfg, dir, new Progress(err, Options.live()));
-        return finish(err, t, dir);
+        float was = before.lrSchedule().at(step);
+        float now = after.lrSchedule().at(step);
+        err.printf(Locale.ROOT, "seqlab: the cosine schedule now ends at step %d instead of %d: the learning rate at step %d is %.3g "
+                + "(it was %.3g), then decays to %.3g%n", after.steps(), before.steps(), step, now, was, after.lr() / 10);
     }
 
     private int finish(PrintWriter err, Trainer t, Path dir) {
@@ -218,23 +383,5 @@ final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s, log in %s%n", t.step(), val,
                 val / Math.log(2), (System.nanoTime() - t0) / 1e9, dir, dir.resolve("log.csv"));
         return 0;
-    }
-
-    private void rejectChangedModelFlags(RnnLmConfig mc) {
-        check("--arch", mc.cell() == (Options.given(spec, "--arch") ? Options.cell(arch) : mc.cell()), mc.cell().id());
-        check("--hidden", !Options.given(spec, "--hidden") || hidden == mc.hiddenSize(), String.valueOf(mc.hiddenSize()));
-        check("--embed", !Options.given(spec, "--embed") || embed == mc.embeddingSize(), String.valueOf(mc.embeddingSize()));
-        check("--layers", !Options.given(spec, "--layers") || layers == mc.numLayers(), String.valueOf(mc.numLayers()));
-        for (String f : new String[] {"--seq", "--batch", "--lr", "--optimizer", "--seed", "--tokenizer", "--dropout", "--schedule"}) {
-            if (Options.given(spec, f)) {
-                throw new UserException(f + " cannot change when resuming (the run keeps its settings; only --steps may grow)");
-            }
-        }
-    }
-
-    private static void check(String flag, boolean ok, String saved) {
-        if (!ok) {
-            throw new UserException(flag + " differs from the checkpoint's model (" + saved + "); drop the flag to resume, or start a new run");
-        }
     }
 }

@@ -1,7 +1,6 @@
 package seqlab.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -68,19 +67,27 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply();
+        threads.apply(spec.commandLine().getErr());
         if (beam < 1) {
             throw new UserException("--beam must be >= 1 (1 = greedy), got " + beam);
         }
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP);
-        if (beam > 1 && !sampling.isGreedy()) {
+        if (beam > 1 && temperature > 0) {
             throw new UserException("--beam searches for the most likely output; it does not combine with --temperature > 0");
+        }
+        if (beam == 1) {
+            Options.onlyFor(spec, "beam search (--beam > 1)", "--alpha");
+        }
+        if (temperature == 0) {
+            Options.onlyFor(spec, "sampling (--temperature > 0)", "--top-k", "--top-p", "--seed");
         }
         if (!(alpha >= 0)) {
             throw new UserException("--alpha must be >= 0, got " + alpha);
         }
-        if (attentionMap != null && Files.exists(attentionMap) && !force) {
-            throw new UserException("--attention-map " + attentionMap + " already exists; use --force to overwrite it");
+        if (attentionMap == null) {
+            Options.onlyFor(spec, "--attention-map", "--force");
+        } else {
+            OutputFile.check("--attention-map", attentionMap, force);
         }
         ModelDirectory.LoadedSeq2Seq loaded = load(model);
         Seq2Seq m = loaded.model();
@@ -109,6 +116,7 @@ final class TranslateCommand implements Callable<Integer> {
             err.println("seqlab: " + unknown.size() + " source " + (unknown.size() == 1 ? "token is" : "tokens are")
                     + " not in the model's vocabulary and will be read as <unk>: " + Text.forTerminal(String.join(" ", unknown)));
         }
+        requireBeam(beam, m);
         int[] src = tok.encodeSource(text);
         Translator tr = new Translator(m);
         Translator.Translation best = beam == 1
@@ -128,6 +136,17 @@ final class TranslateCommand implements Callable<Integer> {
             err.println("seqlab: attention map written to " + attentionMap);
         }
         return 0;
+    }
+
+    /**
+     * A beam wider than the target vocabulary keeps hypotheses no first step can fill, and its cost
+     * (width × vocabulary scores per step) grows without a gain: the width is capped there.
+     */
+    static void requireBeam(int beam, Seq2Seq m) {
+        if (beam > m.config().targetVocab()) {
+            throw new UserException(String.format(Locale.ROOT, "--beam %,d is wider than the model's target vocabulary of %,d tokens; "
+                    + "use at most %,d (widths of 4 to 10 are usual)", beam, m.config().targetVocab(), m.config().targetVocab()));
+        }
     }
 
     static ModelDirectory.LoadedSeq2Seq load(Path dir) {

@@ -81,8 +81,8 @@ class CliTest {
         Run r = run("train", "--resume", copy.toString(), "--steps", "9", "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("resuming").contains("from step 6").contains("done: step 9");
-        assertUserError(run("train", "--resume", copy.toString(), "--hidden", "32"), "--hidden differs from the checkpoint");
-        assertUserError(run("train", "--resume", dir.resolve("nothing").toString()), "no checkpoints/ directory");
+        assertUserError(run("train", "--resume", copy.toString(), "--hidden", "32"), "--hidden cannot be given with --resume");
+        assertUserError(run("train", "--resume", dir.resolve("nothing").toString()), "no such run directory");
     }
 
     @Test
@@ -147,6 +147,7 @@ class CliTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "train --frobnicate|Unknown option: '--frobnicate'",
+            "train --hidden 16 --hidden 8|option '--hidden' should be specified only once",
             "train --hidden 0 --out x|hidden_size must be > 0, got 0",
             "train --steps -1 --out x|--steps must be >= 0, got -1",
             "train --hidden many|Invalid value for option '--hidden'",

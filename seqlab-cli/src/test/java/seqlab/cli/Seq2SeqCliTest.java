@@ -60,7 +60,7 @@ class Seq2SeqCliTest {
         assertThat(beam.code()).as(beam.err()).isZero();
         String s = Files.readString(svg);
         assertThat(s).startsWith("<svg").contains(">4<").contains(">&lt;eos&gt;<");
-        assertUserError(run("translate", "--model", model.toString(), "--text", "45", "--attention-map", svg.toString()), "already exists");
+        assertUserError(run("translate", "--model", model.toString(), "--text", "45", "--attention-map", svg.toString()), "exists; use --force");
     }
 
     @Test
@@ -98,7 +98,7 @@ class Seq2SeqCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("resuming").contains("from step 6").contains("done: step 9");
         assertUserError(run("train", "--resume", model.toString(), "--steps", "12", "--attention", "none"),
-                "--attention cannot change when resuming");
+                "--attention cannot be given with --resume");
     }
 
     @Test
@@ -179,7 +179,7 @@ class Seq2SeqCliTest {
         assertUserError(run("translate", "--model", m, "--text", ""), "--text is empty");
         assertUserError(run("translate", "--model", m, "--text", "   "), "--text is empty");
         assertUserError(run("translate", "--model", m, "--text", "1234", "--beam", "0"), "--beam must be >= 1");
-        assertUserError(run("translate", "--model", m, "--text", "1234", "--alpha", "-1"), "--alpha must be >= 0");
+        assertUserError(run("translate", "--model", m, "--text", "1234", "--beam", "3", "--alpha", "-1"), "--alpha must be >= 0");
         assertUserError(run("translate", "--model", m, "--text", "1234", "--beam", "3", "--temperature", "0.8"), "does not combine");
         assertUserError(run("translate", "--model", m, "--text", "1234", "--temperature", "-1"), "temperature");
         assertUserError(run("translate", "--model", m, "--text", "123456789012345678901234567890"),

@@ -70,6 +70,28 @@ public record TranslationData(String spec, PairTokenizer.Split split, List<Pair>
         };
     }
 
+    /**
+     * The spec with its file and directory names made absolute, as a run records it, so that it
+     * still names the same files from another working directory.
+     */
+    public static String absolute(String spec) {
+        int colon = spec.indexOf(':');
+        String kind = colon < 0 ? "" : spec.substring(0, colon);
+        String arg = colon < 0 ? "" : spec.substring(colon + 1);
+        return switch (kind) {
+            case "multi30k", "eng-fra", "pairs" -> kind + ":" + absolutePath(arg);
+            case "aligned" -> {
+                String[] files = arg.split(",", -1);
+                yield files.length == 2 ? kind + ":" + absolutePath(files[0]) + "," + absolutePath(files[1]) : spec;
+            }
+            default -> spec;
+        };
+    }
+
+    private static String absolutePath(String name) {
+        return name.isEmpty() ? name : Path.of(name).toAbsolutePath().normalize().toString();
+    }
+
     /** 90 / 5 / 5 after a shuffle seeded with 0, so the split never changes for the same file. */
     static TranslationData heldOut(String spec, List<Pair> pairs) {
         if (pairs.size() < 20) {

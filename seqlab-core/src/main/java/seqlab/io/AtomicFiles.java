@@ -30,8 +30,30 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    /**
+     * Writes {@code target} as {@link OutputTarget} classifies it: a new or regular file atomically
+     * (at the end of any symbolic links), a device, FIFO or descriptor written through, a
+     * directory, block device or socket refused.
+     */
     public static void write(Path target, Writer writer) {
-        Path abs = target.toAbsolutePath();
+        OutputTarget t = OutputTarget.of(target);
+        switch (t.kind()) {
+            case NEW, REGULAR -> replace(target, t.path(), writer);
+            case STREAM -> writeThrough(target, t.path(), writer);
+            case UNWRITABLE -> throw new UncheckedIOException("cannot write " + target + ": it is " + t.what() + ", expected a file name",
+                    new IOException(t.what()));
+        }
+    }
+
+    private static void writeThrough(Path target, Path stream, Writer writer) {
+        try (FileChannel ch = FileChannel.open(stream, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            writer.write(ch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    private static void replace(Path target, Path abs, Writer writer) {
         Path dir = abs.getParent();
         Path tmp = null;
         try {
@@ -60,7 +82,7 @@ public final class AtomicFiles {
             tmp = null;
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + message(e), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + IoErrors.describe(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -88,7 +110,7 @@ public final class AtomicFiles {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + dir + ": " + message(e), e);
+            throw new UncheckedIOException("cannot clean " + dir + ": " + IoErrors.describe(e), e);
         }
         return n;
     }
@@ -115,8 +137,4 @@ public final class AtomicFiles {
         }
     }
 
-    public static String message(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : " " + m);
-    }
 }

@@ -20,7 +20,7 @@ public final class Directories {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + d + ": " + AtomicFiles.message(e), e);
+            throw new UncheckedIOException("cannot delete " + d + ": " + IoErrors.describe(e), e);
         }
     }
 }

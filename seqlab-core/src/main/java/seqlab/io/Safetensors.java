@@ -136,7 +136,7 @@ public final class Safetensors {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + path + ": " + AtomicFiles.message(e), e);
+                throw new UncheckedIOException("cannot read " + path + ": " + IoErrors.describe(e), e);
             }
             return buf.flip();
         }
@@ -205,6 +205,7 @@ public final class Safetensors {
 
     /** Opens and validates a file; throws {@link FormatException} with the rule it breaks. */
     public static File open(Path path) {
+        InputFiles.requireRegular(path, "a safetensors file");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             String where = path.toString();
@@ -232,7 +233,7 @@ public final class Safetensors {
         } catch (NoSuchFileException e) {
             throw new FormatException(path + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + AtomicFiles.message(e), e);
+            throw new UncheckedIOException("cannot read " + path + ": " + IoErrors.describe(e), e);
         }
     }
 

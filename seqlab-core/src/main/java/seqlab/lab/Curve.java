@@ -1,5 +1,7 @@
 package seqlab.lab;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,17 +10,23 @@ import java.util.function.Consumer;
 import seqlab.train.TrainListener;
 
 /**
- * Records a training run's validation losses against steps and against training time (the time
- * spent evaluating is left out, so runs with different evaluation costs compare fairly), and
- * reports each evaluation as a progress line, since a full-size run takes a long time.
+ * Records a training run's validation losses against steps and against training time, and
+ * reports each evaluation as a progress line, since a full-size run takes a long time. Training
+ * time is the CPU time of the thread the run trains on (a lab run's operations all stay on its
+ * thread), less the time spent evaluating: it measures the run's own work, whether it ran alone
+ * or beside other runs, first or last. Where the JVM cannot measure thread CPU time, wall time is
+ * used, and {@link #cpuTime()} says so.
  */
 final class Curve implements TrainListener {
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     final List<double[]> points = new ArrayList<>();     // {step, training seconds, validation loss}
-    private double elapsed;
+    private final boolean cpu = THREADS.isCurrentThreadCpuTimeSupported();
+    private long start = -1;
+    private long afterStep;
     private long stepAt;
-    private double evalSeconds;
-    private long stepEnd;
+    private long evalNanos;
     private long total;
     private final String name;
     private final Consumer<String> progress;
@@ -29,20 +37,37 @@ final class Curve implements TrainListener {
         this.progress = progress;
     }
 
+    /** Whether the times are thread CPU time (else wall time). */
+    boolean cpuTime() {
+        return cpu;
+    }
+
+    private long now() {
+        return cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    @Override
+    public void onStart(long firstStep, long totalSteps, long parameters) {
+        start = now();
+        total = totalSteps;
+    }
+
     @Override
     public void onStep(long step, long totalSteps, double loss, float lr, double tokensPerSecond, double elapsedSeconds) {
-        elapsed = elapsedSeconds;
+        afterStep = now();
         stepAt = step;
-        total = totalSteps;
-        stepEnd = System.nanoTime();
     }
 
     @Override
     public void onEval(long step, double trainLoss, double valLoss) {
-        double evalTime = step == stepAt ? (System.nanoTime() - stepEnd) / 1e9 : 0;
-        points.add(new double[] {step, Math.max(0, elapsed - evalSeconds), valLoss});
-        evalSeconds += evalTime;
-        progress.accept(String.format(Locale.ROOT, "%s: step %d/%d, validation loss %.4f, %.0f s", name, step, total, valLoss, elapsed));
+        long t = now();
+        double training = (afterStep - start - evalNanos) / 1e9;                 // up to the end of this step, without evaluations
+        points.add(new double[] {step, Math.max(0, training), valLoss});
+        if (step == stepAt) {
+            evalNanos += t - afterStep;
+        }
+        progress.accept(String.format(Locale.ROOT, "%s: step %d/%d, validation loss %.4f, %.0f s", name, step, total, valLoss,
+                (t - start) / 1e9));
     }
 
     double[] column(int i) {

@@ -157,7 +157,7 @@ public final class LongMemory implements Experiment {
         copySeries.add(new Series("memoryless baseline", ts, copyBase));
         addSeries.add(new Series("baseline (always 1)", ts, addBase));
         String setup = String.format(Locale.ROOT, "hidden %d for every cell, %d steps of batch %d per (task, cell, T), Adam lr %s, clip 1; "
-                + "final loss on 10 fresh batches; T = %s", z.hidden(), z.steps(), z.batch(), z.lr(), java.util.Arrays.toString(z.lengths()));
+                + "final loss on 10 fresh batches; T = %s", z.hidden(), z.steps(), z.batch(), z.lr(), Finding.values(z.lengths()));
         List<Finding> findings = List.of(
                 finding("copy memory", copy, copyBase, z, setup),
                 finding("adding problem", adding, addBase, z, setup));
@@ -187,8 +187,8 @@ public final class LongMemory implements Experiment {
             }
             if (ci == CELLS.length || i == z.lengths().length) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s row %d: %s %s at T = %d is not part of the %s size "
-                        + "(cells %s, T = %s); %s", data.where(), j + 1, task, data.text(j, "cell"), t, LabData.size(quick),
-                        java.util.Arrays.stream(CELLS).map(CellType::id).toList(), java.util.Arrays.toString(z.lengths()),
+                        + "(cells %s; T = %s); %s", data.where(), j + 1, task, data.text(j, "cell"), t, LabData.size(quick),
+                        String.join(", ", java.util.Arrays.stream(CELLS).map(CellType::id).toList()), Finding.values(z.lengths()),
                         LabData.otherSize(quick)));
             }
             loss[ci][i] = data.number(j, "final_loss");

@@ -23,7 +23,8 @@ import seqlab.train.Trainer;
  * The vanilla RNN, the LSTM and the GRU as character language models at equal parameter count:
  * the hidden sizes of the GRU and the RNN are chosen so that each model has as many parameters as
  * the LSTM. Same data, steps, batches, optimizer and seed for all; validation loss against steps
- * and against training time.
+ * and against training time (the CPU time of each run's thread, so that runs side by side, or one
+ * alone after the others, compare fairly).
  */
 public final class RnnVsLstmVsGru implements Experiment {
 
@@ -91,7 +92,8 @@ public final class RnnVsLstmVsGru implements Experiment {
         double lstm = finals.get(CellType.LSTM)[0];
         double gru = finals.get(CellType.GRU)[0];
         String setup = String.format(Locale.ROOT, "%s, char-level; %d layer(s); hidden RNN %d / LSTM %d / GRU %d (%,d / %,d / %,d parameters); "
-                        + "%d steps of %d×%d, AdamW lr %s, same seed; runs spread over %d thread(s), one core each", z.data(), z.layers(), (int) finals.get(CellType.RNN_TANH)[3],
+                        + "%d steps of %d×%d, AdamW lr %s, same seed; runs spread over %d thread(s), one core each; training time is the CPU time "
+                        + "of each run's thread, evaluations left out", z.data(), z.layers(), (int) finals.get(CellType.RNN_TANH)[3],
                 (int) finals.get(CellType.LSTM)[3], (int) finals.get(CellType.GRU)[3], (long) finals.get(CellType.RNN_TANH)[2],
                 (long) finals.get(CellType.LSTM)[2], (long) finals.get(CellType.GRU)[2], z.steps(), z.batch(), z.seq(), z.lr(),
                 Math.min(cells.size(), seqlab.kernel.Parallel.threads()));
@@ -101,7 +103,7 @@ public final class RnnVsLstmVsGru implements Experiment {
                         Math.max(lstm, gru) < rnn ? "confirmed: both gated cells end lower"
                                 : Math.min(lstm, gru) < rnn ? "partly: only one gated cell ends lower" : "not confirmed at this size"),
                 new Finding("The GRU matches the LSTM with fewer gates", setup,
-                        String.format(Locale.ROOT, "GRU − LSTM = %+.4f nats/char; training time LSTM %.0f s, GRU %.0f s, RNN %.0f s", gru - lstm,
+                        String.format(Locale.ROOT, "GRU − LSTM = %+.4f nats/char; training CPU time LSTM %.0f s, GRU %.0f s, RNN %.0f s", gru - lstm,
                                 finals.get(CellType.LSTM)[1], finals.get(CellType.GRU)[1], finals.get(CellType.RNN_TANH)[1]),
                         Math.abs(gru - lstm) <= 0.03 ? "confirmed: within 0.03 nats/char" : gru < lstm ? "GRU better by more than 0.03"
                                 : "not confirmed: LSTM better by more than 0.03"));
@@ -109,7 +111,8 @@ public final class RnnVsLstmVsGru implements Experiment {
                 List.of("cell", "hidden", "parameters", "step", "train_seconds", "val_loss"), rows,
                 List.of(new Figure.Lines("val_loss_by_step", "Validation loss by step (equal parameter count)", "step", "val loss (nats/char)",
                                 false, false, bySteps),
-                        new Figure.Lines("val_loss_by_time", "Validation loss by training time", "training time (s)", "val loss (nats/char)",
+                        new Figure.Lines("val_loss_by_time", "Validation loss by training time (CPU time of each run's thread)",
+                                "training CPU time (s)", "val loss (nats/char)",
                                 false, false, byTime)));
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
+import seqlab.io.IoErrors;
 import seqlab.io.Directories;
 
 /**
@@ -21,7 +22,7 @@ final class Scratch {
         try {
             dir = Files.createTempDirectory("seqlab-lab-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create a temporary directory: " + IoErrors.describe(e), e);
         }
         Thread onExit = new Thread(() -> deleteQuietly(dir), "seqlab-scratch-cleanup");
         Runtime.getRuntime().addShutdownHook(onExit);

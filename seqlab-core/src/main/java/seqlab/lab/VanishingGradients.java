@@ -151,7 +151,7 @@ public final class VanishingGradients implements Experiment {
                         ratio[2][0], ratio[2][1], ratio[3][0], ratio[3][1]),
                 ratio[0][0] < 1e-3 ? "confirmed: the RNN's gradient falls by more than 1000× over the sequence" : "not confirmed: it falls less than 1000×"));
         findings.add(new Finding("Gated cells (LSTM, GRU) keep the gradient alive over long distances and so learn the long dependency (the LSTM with its forget gate open at the start, bias 1, as Gers et al. 2000 advise)",
-                setup + "; also trained at T = " + java.util.Arrays.toString(z.shorter()),
+                setup + "; also trained at T = " + Finding.values(z.shorter()),
                 String.format(Locale.ROOT, "longest T learned (final loss < half of chance, %.3f): RNN %s, LSTM %s, GRU %s, LSTM forget bias 1 %s; "
                         + "final loss at T = %d: %.3f / %.3f / %.3f / %.3f; far/near gradient at init %.1e / %.1e / %.1e / %.1e",
                         Math.log(SYMBOLS) / 2, learned(lossByT[0], lengths), learned(lossByT[1], lengths), learned(lossByT[2], lengths),
@@ -226,7 +226,18 @@ public final class VanishingGradients implements Experiment {
                         new Figure.Lines("exploding_grad_norm", "Global gradient norm, ReLU RNN with large recurrent weights", "step",
                                 "gradient norm (before clipping)", false, true, explode),
                         new Figure.Lines("exploding_loss", "Training loss, with and without clipping", "step", "loss (nats)", false, true,
-                                explodeLoss)));
+                                explodeLoss, finiteMax(explodeLoss.get(1).y()))));
+    }
+
+    /** The largest finite value: the clipped run's losses set the axis, the unclipped run's runaway is drawn at its top. */
+    static double finiteMax(double[] v) {
+        double m = Double.NaN;
+        for (double x : v) {
+            if (Double.isFinite(x) && !(x <= m)) {
+                m = x;
+            }
+        }
+        return m;
     }
 
     /** The longest T whose final loss is under half of chance, or "none". */

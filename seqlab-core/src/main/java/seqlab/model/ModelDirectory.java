@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import seqlab.io.IoErrors;
 import seqlab.io.AtomicFiles;
 import seqlab.io.FormatException;
 import seqlab.io.Json;
@@ -38,6 +39,24 @@ public final class ModelDirectory {
     /** A loaded translation model with its tokenizer and load warnings. */
     public record LoadedSeq2Seq(Seq2Seq model, PairTokenizer tokenizer, List<String> warnings) {}
 
+    /** Any model directory, for describing it: the model, its config, its tokenizer in one line (null: none), warnings. */
+    public record Described(Module model, JsonFields config, String tokenizer, List<String> warnings) {}
+
+    /** Loads whatever model the directory holds (checking names and shapes) and describes it. */
+    public static Described describe(Path dir) {
+        JsonFields cfg = config(dir);
+        return switch (cfg.string("architecture")) {
+            case Seq2SeqConfig.ARCHITECTURE -> {
+                LoadedSeq2Seq l = loadSeq2Seq(dir);
+                yield new Described(l.model(), cfg, l.tokenizer().summary(), l.warnings());
+            }
+            default -> {
+                Loaded l = load(dir);
+                yield new Described(l.model(), cfg, l.tokenizer() == null ? null : l.tokenizer().summary(), l.warnings());
+            }
+        };
+    }
+
     public static void save(Path dir, RnnLanguageModel model, Tokenizer tokenizer) {
         save(dir, model, model.config().toJson(), tokenizer == null ? null : tokenizer.toJson());
     }
@@ -50,7 +69,7 @@ public final class ModelDirectory {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + dir + ": " + IoErrors.describe(e), e);
         }
         Safetensors.write(dir.resolve(WEIGHTS), StateDict.entries(model), Map.of("format", "pt"));
         if (tokenizer != null) {
@@ -97,6 +116,8 @@ public final class ModelDirectory {
     public static Loaded load(Path dir) {
         JsonFields cfg = config(dir);
         RnnLmConfig config = RnnLmConfig.fromJson(cfg);
+        RnnLanguageModel.footprint(config, 1, 1).requireFits(1, "weights", false, Footprint.freeHeap(),
+                "vocab_size, hidden_size, num_layers in " + dir.resolve(CONFIG));
         RnnLanguageModel model = new RnnLanguageModel(config, new Rng(0));
         List<String> warnings = loadWeights(dir, model);
         Tokenizer tok = readTokenizer(dir);
@@ -114,6 +135,8 @@ public final class ModelDirectory {
     /** A translation model directory (architecture seq2seq); it must hold its tokenizer.json. */
     public static LoadedSeq2Seq loadSeq2Seq(Path dir) {
         Seq2SeqConfig config = Seq2SeqConfig.fromJson(config(dir));
+        Seq2Seq.footprint(config, 1, 1, 1).requireFits(1, "weights", false, Footprint.freeHeap(),
+                "the vocabulary sizes, hidden_size, num_layers in " + dir.resolve(CONFIG));
         Seq2Seq model = new Seq2Seq(config, new Rng(0));
         List<String> warnings = loadWeights(dir, model);
         Path tokPath = dir.resolve(TOKENIZER);
@@ -139,10 +162,12 @@ public final class ModelDirectory {
     /** Reads a JSON object file with errors that name it. */
     public static JsonFields readJson(Path p) {
         String text = Text.readUtf8(p);
+        Object json;
         try {
-            return new JsonFields(Json.parse(text), p.toString());
+            json = Json.parse(text);
         } catch (FormatException e) {
             throw new FormatException(p + ": " + e.getMessage());
         }
+        return new JsonFields(json, p.toString());
     }
 }

@@ -54,14 +54,24 @@ public final class RnnLanguageModel extends Module {
 
     /** The number of parameters a model of this config has, without building it. */
     public static long parameterCount(RnnLmConfig c) {
-        long g = c.cell().gates();
         long h = c.hiddenSize();
         long n = (long) c.vocabSize() * c.embeddingSize();                                 // encoder
-        for (int k = 0; k < c.numLayers(); k++) {
-            long in = k == 0 ? c.embeddingSize() : h;
-            n += g * h * (in + h) + 2 * g * h;                                              // W_ih, W_hh, b_ih, b_hh
-        }
+        n += Footprint.recurrentParameters(c.cell().gates(), c.embeddingSize(), h, c.numLayers(), 1);
         return n + (c.tieWeights() ? 0 : h * c.vocabSize()) + c.vocabSize();              // decoder
+    }
+
+    /** What a model of this config needs to train on (B, T) windows, without building it. */
+    public static Footprint footprint(RnnLmConfig c, int batch, int time) {
+        long g = c.cell().gates();
+        long h = c.hiddenSize();
+        long v = c.vocabSize();
+        long e = c.embeddingSize();
+        long bt = (long) batch * time;
+        long largest = Math.max(Math.max(v * e, v * h), Math.max(g * h * Math.max(e, h), bt * Math.max(v, g * h)));
+        long step = 2 * bt * e * 2                                                          // embeddings, dropped out
+                + Footprint.recurrentStepFloats(g, h, c.numLayers(), 1, batch, time)
+                + 2 * bt * v * 2;                                                           // logits and probabilities
+        return new Footprint(parameterCount(c), largest, step);
     }
 
     public RnnLmConfig config() {

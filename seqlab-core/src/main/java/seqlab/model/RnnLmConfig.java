@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import seqlab.io.FormatException;
+import seqlab.io.Json;
 import seqlab.io.JsonFields;
 import seqlab.tensor.CellType;
 
@@ -57,7 +58,7 @@ public record RnnLmConfig(CellType cell, int vocabSize, int embeddingSize, int h
         m.put("embedding_size", embeddingSize);
         m.put("hidden_size", hiddenSize);
         m.put("num_layers", numLayers);
-        m.put("dropout", (double) dropout);
+        m.put("dropout", Json.decimal(dropout));
         m.put("tie_weights", tieWeights);
         return m;
     }

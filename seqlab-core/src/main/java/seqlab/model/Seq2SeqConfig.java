@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import seqlab.io.FormatException;
+import seqlab.io.Json;
 import seqlab.io.JsonFields;
 import seqlab.tensor.CellType;
 
@@ -127,7 +128,7 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
         m.put("hidden_size", hiddenSize);
         m.put("num_layers", numLayers);
         m.put("bidirectional", bidirectional);
-        m.put("dropout", (double) dropout);
+        m.put("dropout", Json.decimal(dropout));
         m.put("max_length", maxLength);
         m.put("deep_output", deepOutput);
         return m;

@@ -8,7 +8,7 @@ import seqlab.io.AtomicFiles;
 /**
  * A heat map as SVG, for attention weights: one row per target token, one column per source
  * token, each cell shaded from white (0) to dark blue (1), token labels on both axes (source
- * labels turned 45°), the value range on a colour bar.
+ * labels turned 45°), a title for each axis, the value range on a colour bar.
  */
 public final class HeatMap {
 
@@ -20,8 +20,15 @@ public final class HeatMap {
     private final String[] rows;
     private final String[] cols;
     private final float[] values;     // (rows, cols), row-major, in [0, 1]
+    private final String rowTitle;
+    private final String colTitle;
 
     public HeatMap(String title, String[] rowLabels, String[] colLabels, float[] values) {
+        this(title, "", "", rowLabels, colLabels, values);
+    }
+
+    /** A heat map whose rows are {@code rowTitle} (drawn along the left) and columns {@code colTitle} (above them). */
+    public HeatMap(String title, String rowTitle, String colTitle, String[] rowLabels, String[] colLabels, float[] values) {
         if (values.length != rowLabels.length * colLabels.length) {
             throw new IllegalArgumentException("heat map: " + values.length + " values for " + rowLabels.length + " rows × "
                     + colLabels.length + " columns");
@@ -30,6 +37,8 @@ public final class HeatMap {
         this.rows = rowLabels.clone();
         this.cols = colLabels.clone();
         this.values = values.clone();
+        this.rowTitle = rowTitle;
+        this.colTitle = colTitle;
     }
 
     static String shade(double v) {
@@ -56,7 +65,8 @@ public final class HeatMap {
             }
             System.arraycopy(weights[t], 0, v, t * source.size(), source.size());
         }
-        return new HeatMap(title, target.stream().map(HeatMap::visible).toArray(String[]::new),
+        return new HeatMap(title, "output tokens", "source tokens",
+                target.stream().map(HeatMap::visible).toArray(String[]::new),
                 source.stream().map(HeatMap::visible).toArray(String[]::new), v);
     }
 
@@ -66,12 +76,17 @@ public final class HeatMap {
 
     public String toSvg() {
         // margins that fit the labels (about 7 px a character at 12 px; column labels run at 45°)
-        int left = Math.max(LEFT, 16 + 7 * longest(rows));
-        int top = Math.max(TOP, 40 + 5 * longest(cols));
+        int titled = rowTitle.isEmpty() && colTitle.isEmpty() ? 0 : 18;      // room for the axis titles
+        int left = Math.max(LEFT, 16 + titled + 7 * longest(rows));
+        int top = Math.max(TOP, 40 + 5 * longest(cols)) + titled;
         int w = Math.max(left + cols.length * CELL + 90, left + 7 * title.length() + 30);   // the title starts at the grid's left edge
-        int h = top + rows.length * CELL + 30;
+        int h = Math.max(top + rows.length * CELL + 30, top + rows.length * CELL / 2 + 4 * rowTitle.length() + 10);
         Svg svg = new Svg(w, h);
         svg.text(left, 20, title, "start", 0);
+        if (titled > 0) {
+            svg.text(left + cols.length * CELL / 2.0, top - 20 - 5 * longest(cols), colTitle, "middle", 0);   // above the 45° labels
+            svg.text(left - 20 - 7 * longest(rows), top + rows.length * CELL / 2.0, rowTitle, "middle", -90);
+        }
         for (int j = 0; j < cols.length; j++) {
             svg.text(left + j * CELL + CELL / 2.0, top - 8, cols[j], "start", -45);
         }

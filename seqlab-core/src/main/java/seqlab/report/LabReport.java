@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import seqlab.io.AtomicFiles;
+import seqlab.io.IoErrors;
 import seqlab.lab.Figure;
 import seqlab.lab.Finding;
 import seqlab.lab.LabResult;
@@ -27,7 +28,7 @@ public final class LabReport {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + ": " + AtomicFiles.message(e), e);
+            throw new UncheckedIOException("cannot create " + dir + ": " + IoErrors.describe(e), e);
         }
         if (!Files.isWritable(dir)) {
             String m = dir + " is not writable; choose another --out";
@@ -43,7 +44,7 @@ public final class LabReport {
             Path p = dir.resolve(f.file() + ".svg");
             switch (f) {
                 case Figure.Lines l -> {
-                    LinePlot plot = new LinePlot(l.title(), l.xLabel(), l.yLabel(), l.logX(), l.logY());
+                    LinePlot plot = new LinePlot(l.title(), l.xLabel(), l.yLabel(), l.logX(), l.logY()).limitY(l.yMax());
                     for (Series s : l.series()) {
                         plot.add(new LinePlot.Series(s.name(), s.x(), s.y()));
                     }

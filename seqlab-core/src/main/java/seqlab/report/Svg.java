@@ -42,10 +42,19 @@ final class Svg {
     }
 
     Svg line(double x1, double y1, double x2, double y2, String stroke, double w) {
+        return line(x1, y1, x2, y2, stroke, w, null);
+    }
+
+    /** A line, dashed by {@code dash} (an SVG stroke-dasharray) unless it is null. */
+    Svg line(double x1, double y1, double x2, double y2, String stroke, double w, String dash) {
         b.append("<line x1=\"").append(num(x1)).append("\" y1=\"").append(num(y1)).append("\" x2=\"").append(num(x2))
                 .append("\" y2=\"").append(num(y2)).append("\" stroke=\"").append(stroke).append("\" stroke-width=\"")
-                .append(num(w)).append("\"/>\n");
+                .append(num(w)).append('"').append(dash(dash)).append("/>\n");
         return this;
+    }
+
+    private static String dash(String dash) {
+        return dash == null ? "" : " stroke-dasharray=\"" + dash + "\"";
     }
 
     Svg rect(double x, double y, double w, double h, String fill) {
@@ -63,9 +72,9 @@ final class Svg {
         return this;
     }
 
-    Svg polyline(StringBuilder points, String stroke) {
-        b.append("<polyline fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"2\" points=\"")
-                .append(points.toString().strip()).append("\"/>\n");
+    Svg polyline(StringBuilder points, String stroke, String dash) {
+        b.append("<polyline fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"2\"").append(dash(dash))
+                .append(" points=\"").append(points.toString().strip()).append("\"/>\n");
         return this;
     }
 

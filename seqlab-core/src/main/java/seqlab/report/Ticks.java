@@ -56,6 +56,39 @@ final class Ticks {
         return out;
     }
 
+    /**
+     * The labels of one axis in one form: decimals where every tick has a short decimal form, else
+     * every tick as a power of ten (10⁵, 2×10⁻³), never "10" beside "1e+05".
+     */
+    static List<String> labels(List<Double> ticks) {
+        boolean powers = ticks.stream().anyMatch(v -> v != 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3));
+        List<String> out = new ArrayList<>();
+        for (double v : ticks) {
+            out.add(powers ? power(v) : label(v));
+        }
+        return out;
+    }
+
+    /** v as m×10ᵉ, m dropped when it is 1: 10⁵, 2×10⁻³, 0. */
+    static String power(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        int e = (int) Math.floor(Math.log10(Math.abs(v)) + 1e-9);
+        double m = v / Math.pow(10, e);
+        String mant = label(Math.round(m * 100) / 100.0);
+        return (mant.equals("1") ? "" : mant.equals("-1") ? "−" : mant + "×") + "10" + superscript(e);
+    }
+
+    private static String superscript(int e) {
+        String digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        StringBuilder b = new StringBuilder(e < 0 ? "⁻" : "");
+        for (char c : Integer.toString(Math.abs(e)).toCharArray()) {
+            b.append(digits.charAt(c - '0'));
+        }
+        return b.toString();
+    }
+
     static String label(double v) {
         if (v != 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) {
             return String.format(Locale.ROOT, "%.0e", v);

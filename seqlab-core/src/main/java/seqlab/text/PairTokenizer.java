@@ -102,6 +102,11 @@ public final class PairTokenizer {
         return target;
     }
 
+    /** One line for {@code seqlab info}: "pair of words, 7,883 source / 5,948 target tokens". */
+    public String summary() {
+        return String.format(java.util.Locale.ROOT, "pair of %s, %,d source / %,d target tokens", split.id(), source.size(), target.size());
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "pair");

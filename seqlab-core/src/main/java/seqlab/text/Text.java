@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import seqlab.io.InputFiles;
+import seqlab.io.IoErrors;
+
 /** Reading text files strictly, and showing text safely on a terminal. */
 public final class Text {
 
@@ -23,15 +26,13 @@ public final class Text {
      */
     public static String readUtf8(Path path) {
         byte[] bytes;
+        InputFiles.requireRegular(path, "a text file");
         try {
-            if (Files.isDirectory(path)) {
-                throw new IllegalArgumentException(path + " is a directory, expected a text file");
-            }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(path + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + path + ": " + IoErrors.describe(e), e);
         }
         if (bytes.length == 0) {
             throw new IllegalArgumentException(path + " is empty; give a text file with some content");

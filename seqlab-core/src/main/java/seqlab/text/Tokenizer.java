@@ -21,6 +21,16 @@ public interface Tokenizer {
 
     Map<String, Object> toJson();
 
+    /** The distinct pieces of {@code text} this tokenizer reads as an unknown token, in order of appearance (none by default). */
+    default java.util.List<String> unknownWords(String text) {
+        return java.util.List.of();
+    }
+
+    /** One line for {@code seqlab info}: "char, 65 tokens". */
+    default String summary() {
+        return String.format(java.util.Locale.ROOT, "%s, %,d tokens", type(), vocabSize());
+    }
+
     static void checkIds(int[] ids, int vocab) {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= vocab) {

@@ -95,6 +95,17 @@ public final class WordTokenizer implements Tokenizer {
         return out;
     }
 
+    @Override
+    public List<String> unknownWords(String text) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String w : split(text, lowercase)) {
+            if (!ids.containsKey(w)) {
+                out.add(w);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** How many words {@link #encode} has mapped to {@code <unk>} so far. */
     public long unknownCount() {
         return unknownCount;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import seqlab.io.IoErrors;
 import seqlab.io.AtomicFiles;
 import seqlab.io.Directories;
 import seqlab.io.FormatException;
@@ -57,7 +58,7 @@ public final class Checkpoint {
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create checkpoint directory " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
         }
         Safetensors.write(dir.resolve(MODEL), model, Map.of("format", "pt"));
         Safetensors.write(dir.resolve(OPTIMIZER), optimizer, Map.of());
@@ -148,7 +149,7 @@ public final class Checkpoint {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + root + ": " + IoErrors.describe(e), e);
         }
         dirs.sort(null);
         return dirs;
@@ -188,7 +189,7 @@ public final class Checkpoint {
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + p + ": " + IoErrors.describe(e), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -28,7 +28,17 @@ public final class LmTask implements TrainingTask {
         this.data = data;
         this.cfg = cfg;
         data.requireWindow(cfg.seq(), source);
+        long windows = data.val().length - cfg.seq();
+        long most = Math.max(1, (MAX_PASSES * windows + cfg.batch() - 1) / cfg.batch());
+        if (cfg.evalBatches() > most) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--eval-batches %,d draws %,d windows per evaluation from a "
+                    + "validation split that has %,d; use at most %,d (each window %d times on average; 'seqlab eval' gives the exact loss)",
+                    cfg.evalBatches(), (long) cfg.evalBatches() * cfg.batch(), windows, most, MAX_PASSES));
+        }
     }
+
+    /** The most times an evaluation may read each validation window, on average. */
+    static final int MAX_PASSES = 10;
 
     @Override
     public Module model() {

@@ -1,8 +1,10 @@
 package seqlab.train;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import seqlab.io.Json;
 import seqlab.io.JsonFields;
 
 /**
@@ -11,12 +13,13 @@ import seqlab.io.JsonFields;
  * @param steps       optimizer steps in all (a resumed run continues up to this count)
  * @param batch       B, sequences per step
  * @param seq         T, tokens per sequence (full back-propagation through time over T)
- * @param optimizer   adamw, adam or sgd
+ * @param optimizer   adamw, adam or sgd; Adam's β = (0.9, 0.999) and ε = 1e-8, as PyTorch's
  * @param lr          peak learning rate
  * @param schedule    constant or cosine (linear warm-up, cosine decay to lr/10 at the last step)
- * @param warmup      warm-up steps for cosine
- * @param weightDecay λ (matrices and embeddings only)
- * @param momentum    SGD momentum
+ * @param warmup      warm-up steps for cosine (a warm-up longer than the run is cut to the run)
+ * @param weightDecay λ (matrices and embeddings only): decoupled for adamw, added to the gradient (L2)
+ *                    for adam and sgd; PyTorch's defaults are {@link #defaultWeightDecay}
+ * @param momentum    SGD momentum (PyTorch's default: 0)
  * @param clip        max global gradient norm, 0 = no clipping
  * @param evalEvery   evaluate and checkpoint every this many steps (0: only at the end)
  * @param evalBatches validation batches per evaluation
@@ -24,6 +27,13 @@ import seqlab.io.JsonFields;
  */
 public record TrainConfig(int steps, int batch, int seq, String optimizer, float lr, String schedule, int warmup,
                           float weightDecay, float momentum, float clip, int evalEvery, int evalBatches, long seed) {
+
+    /** Adam's and AdamW's β₁, β₂ and ε: PyTorch's defaults. */
+    public static final double BETA1 = 0.9;
+    public static final double BETA2 = 0.999;
+    public static final double EPS = 1e-8;
+    /** The longest default warm-up, in steps. */
+    public static final int MAX_DEFAULT_WARMUP = 100;
 
     public TrainConfig {
         if (steps < 0) {
@@ -64,9 +74,45 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         }
     }
 
+    /** PyTorch's default weight decay: {@code torch.optim.AdamW} 0.01, {@code Adam} and {@code SGD} 0. */
+    public static float defaultWeightDecay(String optimizer) {
+        return optimizer.equals("adamw") ? 0.01f : 0f;
+    }
+
+    /** The warm-up when none is given: a tenth of the run, at most {@value #MAX_DEFAULT_WARMUP} steps. */
+    public static int defaultWarmup(int steps) {
+        return Math.min(MAX_DEFAULT_WARMUP, steps / 10);
+    }
+
+    /** The warm-up the schedule uses: {@code warmup}, cut to the run's length. */
+    public int effectiveWarmup() {
+        return schedule.equals("constant") ? 0 : Math.min(warmup, steps);
+    }
+
     public LrSchedule lrSchedule() {
         return schedule.equals("constant") ? LrSchedule.constant(lr)
-                : LrSchedule.cosine(lr, Math.min(warmup, steps), Math.max(steps, 1), lr / 10);
+                : LrSchedule.cosine(lr, effectiveWarmup(), Math.max(steps, 1), lr / 10);
+    }
+
+    /**
+     * The effective optimizer, schedule and clipping in one line, e.g. "adam (β 0.9, 0.999, ε 1e-08),
+     * weight decay 0; lr 0.002, cosine: warm-up 100 steps, then down to 0.0002 at step 2000; clip 1".
+     */
+    public String describe() {
+        String opt = optimizer.equals("sgd") ? "sgd (momentum " + num(momentum) + ")"
+                : optimizer + " (β " + num(BETA1) + ", " + num(BETA2) + ", ε " + num(EPS) + ")";
+        String decay = weightDecay == 0 ? "weight decay 0"
+                : "weight decay " + num(weightDecay) + (optimizer.equals("adamw") ? " (decoupled" : " (L2, added to the gradient")
+                + "; matrices and embeddings only)";
+        String sched = schedule.equals("constant") ? "constant"
+                : "cosine: warm-up " + effectiveWarmup() + " steps, then down to " + num(lr / 10) + " at step " + steps;
+        return opt + ", " + decay + "; lr " + num(lr) + ", " + sched + "; clip " + (clip > 0 ? num(clip) : "off");
+    }
+
+    /** A value to six significant digits, as a person writes it (0.002, 0.0002, 1e-8), not as its binary float. */
+    static String num(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).round(new java.math.MathContext(6)).stripTrailingZeros().toString()
+                .replace("E", "e").replace("e+", "e");
     }
 
     public TrainConfig withSteps(int n) {
@@ -79,12 +125,16 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         m.put("batch", batch);
         m.put("seq", seq);
         m.put("optimizer", optimizer);
-        m.put("lr", (double) lr);
+        if (!optimizer.equals("sgd")) {
+            m.put("betas", List.of(BETA1, BETA2));
+            m.put("eps", EPS);
+        }
+        m.put("lr", Json.decimal(lr));
         m.put("schedule", schedule);
-        m.put("warmup", warmup);
-        m.put("weight_decay", (double) weightDecay);
-        m.put("momentum", (double) momentum);
-        m.put("clip", (double) clip);
+        m.put("warmup", effectiveWarmup());
+        m.put("weight_decay", Json.decimal(weightDecay));
+        m.put("momentum", Json.decimal(momentum));
+        m.put("clip", Json.decimal(clip));
         m.put("eval_every", evalEvery);
         m.put("eval_batches", evalBatches);
         m.put("seed", seed);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import seqlab.io.IoErrors;
+
 /**
  * The CSV training log, {@code <out>/log.csv}: step, lr, train_loss, val_loss (empty between
  * evaluations), tokens_per_s, elapsed_s. A resumed run keeps the rows up to its checkpoint.
@@ -51,7 +53,7 @@ final class TrainLog implements Closeable {
             Files.write(p, keep, StandardCharsets.UTF_8);
             return new TrainLog(Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + p + " (" + e.getClass().getSimpleName() + "); check that the directory is writable", e);
+            throw new UncheckedIOException("cannot write " + p + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -50,8 +50,8 @@ public final class Trainer {
         this.listener = listener == null ? new TrainListener() {} : listener;
         this.params = task.model().parameters();
         this.opt = switch (cfg.optimizer()) {
-            case "adamw" -> new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), true, true);
-            case "adam" -> new AdamW(params, 0.9, 0.999, 1e-8, cfg.weightDecay(), false, true);
+            case "adamw" -> new AdamW(params, TrainConfig.BETA1, TrainConfig.BETA2, TrainConfig.EPS, cfg.weightDecay(), true, true);
+            case "adam" -> new AdamW(params, TrainConfig.BETA1, TrainConfig.BETA2, TrainConfig.EPS, cfg.weightDecay(), false, true);
             default -> new Sgd(params, cfg.momentum(), cfg.weightDecay(), true);
         };
         this.dropoutRng = new Rng(cfg.seed() + 1);

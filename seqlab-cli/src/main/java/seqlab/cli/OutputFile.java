@@ -1,0 +1,44 @@
+package seqlab.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import seqlab.io.OutputTarget;
+
+/**
+ * The rule for a file a command writes, checked before any work: a new file is created; an
+ * existing regular file is replaced only with {@code --force}; a device, a FIFO or a descriptor
+ * such as {@code /dev/stdout} is written through (never replaced, so no --force is needed); a
+ * directory, block device or socket is refused.
+ */
+final class OutputFile {
+
+    private OutputFile() {}
+
+    static void check(String flag, Path path, boolean force) {
+        if (path.toString().isEmpty()) {
+            throw new UserException(flag + " is empty; give a file name");
+        }
+        OutputTarget t = OutputTarget.of(path);
+        switch (t.kind()) {
+            case NEW -> {
+                Path parent = t.path().getParent();
+                for (Path p = parent; p != null; p = p.getParent()) {
+                    if (Files.exists(p)) {
+                        if (!Files.isDirectory(p)) {
+                            throw new UserException(flag + " " + path + ": " + p + " is a file, not a directory; give a file name in a directory");
+                        }
+                        break;
+                    }
+                }
+            }
+            case REGULAR -> {
+                if (!force) {
+                    throw new UserException(flag + " " + path + " exists; use --force to overwrite it");
+                }
+            }
+            case STREAM -> { }
+            case UNWRITABLE -> throw new UserException(flag + " " + path + " is " + t.what() + ", expected a file name");
+        }
+    }
+}

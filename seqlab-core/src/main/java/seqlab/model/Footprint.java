@@ -1,0 +1,76 @@
+package seqlab.model;
+
+import java.util.Locale;
+
+/**
+ * The memory a model needs, computed from its config before anything is allocated: its parameter
+ * count, its largest single tensor (a Java array holds at most {@value #MAX_ARRAY} floats), and
+ * the floats a training step keeps alive (activations saved for the backward pass and their
+ * gradients; an estimate from the layer shapes, not a measurement).
+ *
+ * @param parameters    distinct parameters
+ * @param largestTensor values in the largest parameter or activation tensor
+ * @param stepFloats    floats of a step's activations and their gradients
+ */
+public record Footprint(long parameters, long largestTensor, long stepFloats) {
+
+    /** The most elements a Java array can hold on HotSpot. */
+    public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Checks that the model fits: no tensor larger than a Java array, and parameters ×
+     * {@code copies} plus a step's activations within {@code heapBytes}.
+     *
+     * @param copies what each parameter is held as: 1 for inference, 2 with gradients, 4 with Adam's moments
+     * @param what   the copies in words, e.g. "weights, gradients and Adam's two moments"
+     * @param fix    what the user can make smaller, e.g. "--hidden, --layers, --batch or --seq"
+     * @throws IllegalArgumentException with the figures and how to fix, when it does not fit
+     */
+    public void requireFits(int copies, String what, boolean training, long heapBytes, String fix) {
+        if (largestTensor > MAX_ARRAY) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "one tensor of this model would hold %,d values, more than a "
+                    + "Java array's %,d; use smaller sizes (%s)", largestTensor, MAX_ARRAY, fix));
+        }
+        double weights = (double) parameters * copies * Float.BYTES;
+        double step = training ? (double) stepFloats * Float.BYTES : 0;
+        if (weights + step > heapBytes) {
+            double need = weights + step;
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "this model needs about %s (%,d parameters × %d copies: %s, "
+                    + "× 4 bytes%s), more than the %s the Java heap has free; use smaller sizes (%s) or a larger heap "
+                    + "(SEQLAB_JAVA_OPTS=-Xmx%dg)", bytes(need), parameters, copies, what,
+                    training ? String.format(Locale.ROOT, ", plus about %s for a step's activations", bytes(step)) : "", bytes(heapBytes), fix,
+                    (long) Math.ceil(need * 1.25 / (1L << 30)) + 1));
+        }
+    }
+
+    /** The heap a new allocation can still get: the maximum heap less what is in use now. */
+    public static long freeHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    }
+
+    static String bytes(double b) {
+        return b >= 1L << 40 ? String.format(Locale.ROOT, "%.1f TB", b / (1L << 40))
+                : b >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", b / (1L << 30))
+                : String.format(Locale.ROOT, "%.0f MB", b / (1L << 20));
+    }
+
+    /** The parameters of L recurrent layers (D directions, G gates, input {@code in}, hidden H, biases). */
+    static long recurrentParameters(long gates, long in, long h, int layers, int directions) {
+        long n = 0;
+        for (int k = 0; k < layers; k++) {
+            long input = k == 0 ? in : directions * h;
+            n += directions * (gates * h * (input + h) + 2 * gates * h);      // W_ih, W_hh, b_ih, b_hh
+        }
+        return n;
+    }
+
+    /**
+     * The floats a recurrent stack keeps for the backward pass over (B, T), and their gradients:
+     * per layer and direction the projected inputs and gate activations (G·H each) and the
+     * states and outputs (2H; an LSTM's cells too).
+     */
+    static long recurrentStepFloats(long gates, long h, int layers, int directions, long batch, long time) {
+        return 2 * layers * directions * batch * time * (2 * gates * h + 3 * h);
+    }
+}
