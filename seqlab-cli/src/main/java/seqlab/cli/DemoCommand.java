@@ -56,37 +56,36 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threads.validate();
         PrintWriter err = spec.commandLine().getErr();
-        threads.apply(err);
         RunDirectory.check("--out", out);
         if (steps < 1) {
             throw new UserException("--steps must be >= 1, got " + steps);
         }
-        PrintWriter o = spec.commandLine().getOut();
-        try (RunLock lock = RunLock.acquire(out)) {
-            if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
-                throw new UserException("--out " + out + " already holds a run; use --force to overwrite it (an earlier demo's too), "
-                        + "or another --out");
-            }
-            if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
-                Directories.deleteTree(out.resolve(Checkpoint.DIR));
-            }
-            TranslationData data = TranslationData.read("builtin:dates");
-            o.println("seqlab demo: a GRU encoder-decoder with Bahdanau attention learns to rewrite dates as ISO 8601, character by character");
-            o.printf(Locale.ROOT, "  %,d generated training pairs, e.g. \"%s\" -> %s%n", data.train().size(), data.train().get(0).source(),
-                    data.train().get(0).target());
-            o.flush();
-            return demo(data, o, err);
+        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+            throw new UserException("--out " + out + " already holds a run; use --force to overwrite it (an earlier demo's too), "
+                    + "or another --out");
         }
-    }
-
-    private int demo(TranslationData data, PrintWriter o, PrintWriter err) {
+        RunLock.requireFree(out);
+        threads.apply(err);
+        PrintWriter o = spec.commandLine().getOut();
+        TranslationData data = TranslationData.read("builtin:dates");
+        o.println("seqlab demo: a GRU encoder-decoder with Bahdanau attention learns to rewrite dates as ISO 8601, character by character");
+        o.printf(Locale.ROOT, "  %,d generated training pairs, e.g. \"%s\" -> %s%n", data.train().size(), data.train().get(0).source(),
+                data.train().get(0).target());
+        o.flush();
         Seq2SeqConfig template = new Seq2SeqConfig(CellType.GRU, Seq2SeqConfig.Attention.BAHDANAU, 5, 5, 32, 128, 1, true, 0f, 64);
-        TrainConfig cfg = new TrainConfig(steps, 64, 1, "adamw", 3e-3f, "cosine", 30, 0.01f, 0f, 1f,
+        TrainConfig cfg = new TrainConfig(steps, 64, 1, "adamw", 3e-3f, "cosine", TrainConfig.defaultWarmup(steps), 0.01f, 0f, 1f,
                 Math.max(1, steps / 5), 1, 1337);
         long t0 = System.nanoTime();
         Trainer t = Seq2SeqTraining.start(template, data, 1, cfg, 1.0, out, err, new Progress(err, Options.live()));
-        double val = t.run();
+        double val;
+        try (RunLock lock = RunLock.acquire(out)) {
+            if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
+                Directories.deleteTree(out.resolve(Checkpoint.DIR));                // --force: the earlier run's checkpoints
+            }
+            val = t.run();
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         ModelDirectoryView m = ModelDirectoryView.of(out);
         Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(m.model(), m.tokenizer(),

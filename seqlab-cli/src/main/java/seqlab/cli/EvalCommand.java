@@ -51,25 +51,26 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply(spec.commandLine().getErr());
+        threads.validate();
         if (seq <= 0) {
             throw new UserException("--seq must be > 0, got " + seq);
         }
         if (ModelDirectory.architecture(model).equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
             Options.onlyFor(spec, TrainCommand.LM, "--seq");
-            return Seq2SeqEval.run(model, data, split, bucket, batch, beam, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return Seq2SeqEval.run(model, data, split, bucket, batch, beam, threads, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         Options.onlyFor(spec, TrainCommand.SEQ2SEQ, "--split", "--bucket", "--batch", "--beam");
         if (data == null) {
             throw new UserException("--data is required for a language model: the text whose last 10% is evaluated");
         }
+        DataSource ds = DataSource.read(data);                        // the data first: a bad --data is said before the model loads
         ModelDirectory.Loaded loaded = ModelDirectory.load(model);
         Tokenizer tok = loaded.tokenizer();
         if (tok == null) {
             throw new UserException(model + " has no tokenizer.json, so it cannot read text; evaluate token ids with 'seqlab forward'");
         }
-        DataSource ds = DataSource.read(data);
         int[] val = LmDataset.split(tok.encode(ds.text())).val();
+        threads.apply(spec.commandLine().getErr());                  // warnings only once nothing can be refused
         Evaluation.Nll nll = Evaluation.full(loaded.model(), val, seq);
         int chars = tok.decode(java.util.Arrays.copyOfRange(val, 1, val.length)).length();
         PrintWriter out = spec.commandLine().getOut();

@@ -46,9 +46,10 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply(spec.commandLine().getErr());
+        threads.validate();
         OutputFile.check("--output", output, force);
         Safetensors.File in = Safetensors.open(input);
+        threads.apply(spec.commandLine().getErr());
         Tensor logits;
         if (ModelDirectory.architecture(model).equals(Seq2SeqConfig.ARCHITECTURE)) {
             ModelDirectory.LoadedSeq2Seq loaded = ModelDirectory.loadSeq2Seq(model);
@@ -97,8 +98,12 @@ final class ForwardCommand implements Callable<Integer> {
         if (info.shape().length != 2) {
             throw new UserException(input + ": " + name + " has shape " + Arrays.toString(info.shape()) + ", expected [batch, time]");
         }
-        int rows = Math.toIntExact(info.shape()[0]);
-        int cols = Math.toIntExact(info.shape()[1]);
+        if (info.shape()[0] > Integer.MAX_VALUE || info.shape()[1] > Integer.MAX_VALUE || info.shape()[0] * info.shape()[1] == 0) {
+            throw new UserException(input + ": " + name + " has shape " + Arrays.toString(info.shape())
+                    + ", expected [batch, time] with at least one token and each size below 2^31");
+        }
+        int rows = (int) info.shape()[0];
+        int cols = (int) info.shape()[1];
         long[] raw = in.longs(name);
         int[] ids = new int[raw.length];
         for (int i = 0; i < raw.length; i++) {

@@ -55,9 +55,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threads.validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        threads.apply(err);
         if (tokens < 0) {
             throw new UserException("--tokens must be >= 0, got " + tokens);
         }
@@ -94,6 +94,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
             out.print(Text.forTerminal(p));
         }
+        threads.apply(err);
         boolean asIds = tok == null || promptIds != null;
         long[] written = {0};
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation

@@ -39,7 +39,7 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--list", description = "list the experiments")
     boolean list;
 
-    @Option(names = "--quick", description = "the small size (a few minutes on 2 cores) instead of the full one")
+    @Option(names = "--quick", description = "the small size (seconds on 2 cores) instead of the full one (minutes to hours)")
     boolean quick;
 
     @Option(names = "--out", description = "output directory (default: runs/lab/NAME, or runs/lab/NAME-quick; with --from, DIR)")
@@ -54,8 +54,18 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threads.validate();
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (list) {
+            if (name != null) {
+                throw new UserException("--list lists every experiment; drop it to run " + name);
+            }
+            Options.onlyFor(spec, "running an experiment (not --list)", "--quick", "--out", "--from", "--threads");
+        }
+        if (from != null) {
+            Options.onlyFor(spec, "an experiment that measures (without --from)", "--threads");
+        }
         if (list || name == null) {
             if (!list) {
                 throw new UserException("name an experiment: one of " + Lab.all().stream().map(Experiment::name).toList()
@@ -103,6 +113,9 @@ final class LabCommand implements Callable<Integer> {
 
     private static LabData readData(Path csv) {
         String text;
+        if (Files.exists(csv)) {
+            seqlab.io.InputFiles.requireRegular(csv, "the data.csv of an earlier 'seqlab lab' run");
+        }
         try {
             text = Files.readString(csv);
         } catch (NoSuchFileException ex) {
@@ -110,7 +123,7 @@ final class LabCommand implements Callable<Integer> {
         } catch (CharacterCodingException ex) {
             throw new UserException(csv + " is not UTF-8 text; --from takes the directory an earlier 'seqlab lab' run wrote");
         } catch (IOException ex) {
-            throw new UserException("cannot read " + csv + ": " + ex.getMessage());
+            throw new UserException("cannot read " + csv + ": " + seqlab.io.IoErrors.describe(ex));
         }
         Table t = Table.parseCsv(text, csv.toString());
         return new LabData(csv.toString(), t.header(), t.rows());

@@ -22,11 +22,10 @@ final class OutputFile {
         OutputTarget t = OutputTarget.of(path);
         switch (t.kind()) {
             case NEW -> {
-                Path parent = t.path().getParent();
-                for (Path p = parent; p != null; p = p.getParent()) {
+                for (Path p = t.path().getParent(); p != null; p = p.getParent()) {
                     if (Files.exists(p)) {
                         if (!Files.isDirectory(p)) {
-                            throw new UserException(flag + " " + path + ": " + p + " is a file, not a directory; give a file name in a directory");
+                            throw new UserException(flag + " " + path + " is inside " + p + ", which is a file, not a directory; give a file name");
                         }
                         break;
                     }
@@ -38,7 +37,7 @@ final class OutputFile {
                 }
             }
             case STREAM -> { }
-            case UNWRITABLE -> throw new UserException(flag + " " + path + " is " + t.what() + ", expected a file name");
+            case UNWRITABLE -> throw new UserException(flag + " " + path + " is " + t.what() + "; give a file name");
         }
     }
 }

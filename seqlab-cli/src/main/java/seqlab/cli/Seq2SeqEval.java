@@ -17,18 +17,20 @@ final class Seq2SeqEval {
 
     private Seq2SeqEval() {}
 
-    static int run(Path dir, String data, String split, int bucket, int batch, int beam, PrintWriter out, PrintWriter err) {
+    static int run(Path dir, String data, String split, int bucket, int batch, int beam, ThreadsOption threads, PrintWriter out,
+                   PrintWriter err) {
         if (bucket < 1 || batch < 1 || beam < 1) {
             throw new UserException("--bucket, --batch and --beam must be >= 1, got " + bucket + ", " + batch + " and " + beam);
         }
-        ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
-        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
-        TranslateCommand.requireBeam(beam, loaded.model());
         String spec = data != null ? data : trainedOn(dir);
-        List<Pair> pairs = Seq2SeqTraining.read(spec).split(split);
+        List<Pair> pairs = Seq2SeqTraining.read(spec).split(split);                  // the data first, then the model
         if (pairs.isEmpty()) {
             throw new UserException("--data " + spec + ": the " + split + " split is empty");
         }
+        ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
+        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+        TranslateCommand.requireBeam(beam, Math.min(batch, pairs.size()), loaded.model());
+        threads.apply(err);
         long t0 = System.nanoTime();
         Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(loaded.model(), loaded.tokenizer(),
                 pairs.stream().map(Pair::source).toList(), pairs.stream().map(Pair::target).toList(), batch, bucket, beam);

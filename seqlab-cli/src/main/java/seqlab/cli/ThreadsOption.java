@@ -12,6 +12,13 @@ final class ThreadsOption {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     Integer threads;
 
+    /** Refuses a count below 1 before any work (the pool is sized later, once the command cannot be refused). */
+    void validate() {
+        if (threads != null && threads < 1) {
+            throw new UserException("--threads must be >= 1, got " + threads);
+        }
+    }
+
     /** Sizes the thread pool as asked (all cores by default; at most a few threads per core, with a warning on {@code err}). */
     void apply(PrintWriter err) {
         Parallel.setThreads(Options.threads(threads, err));

@@ -167,13 +167,16 @@ final class TrainCommand implements Callable<Integer> {
         int evalEvery = 200;
     }
 
+    /** Warnings found while checking, said once the run starts (a refused run says only why). */
+    private final java.util.List<String> warnings = new java.util.ArrayList<>();
+
     /** What --resume may be given with: the run keeps every other setting of its checkpoint. */
     private static final Set<String> RESUME_FLAGS = Set.of("--resume", "--steps", "--data", "--threads");
 
     @Override
     public Integer call() {
+        threads.validate();
         PrintWriter err = spec.commandLine().getErr();
-        threads.apply(err);
         return resume != null ? resume(err) : start(err);
     }
 
@@ -184,52 +187,60 @@ final class TrainCommand implements Callable<Integer> {
             Options.cell(arch);                                   // an unknown --arch, before anything else
         }
         rejectMisplaced(seq2seq);
-        TrainConfig cfg = trainConfig(seq2seq, err);
-        try (RunLock lock = RunLock.acquire(out)) {
-            if (lock.staleHolder() != null) {
-                err.println("seqlab: took over the stale lock of " + out + " (" + lock.staleHolder() + ", no longer running)");
-            }
-            if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
-                throw new UserException("--out " + out + " already holds a run; use --resume " + out + " to continue it, --force to overwrite, "
-                        + "or another --out");
-            }
-            if (seq2seq) {
-                Seq2SeqConfig template;
-                try {
-                    // vocabulary sizes are placeholders until the tokenizer is fitted
-                    template = new Seq2SeqConfig(Options.cell("--cell", s2s.cell), Seq2SeqConfig.Attention.fromId(s2s.attention), 5, 5,
-                            model.embed, model.hidden, model.layers, s2s.bidirectional, model.dropout, s2s.maxLength);
-                } catch (IllegalArgumentException e) {
-                    throw new UserException(e.getMessage().startsWith("unknown attention") ? "--attention: " + e.getMessage() : e.getMessage());
-                }
-                if (!(s2s.teacherForcing >= 0 && s2s.teacherForcing <= 1)) {
-                    throw new UserException("--teacher-forcing must be in [0, 1], got " + s2s.teacherForcing);
-                }
-                TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
-                clearForce();
-                return finish(err, Seq2SeqTraining.start(template, td, model.minFreq, cfg, s2s.teacherForcing, out, err,
-                        new Progress(err, Options.live())), out);
-            }
-            RnnLmConfig placeholder = new RnnLmConfig(Options.cell(arch), 1, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
-            requireFits(placeholder, cfg, 1);                          // sizes that cannot work, before the data is read
-            DataSource ds = DataSource.read(data == null ? "builtin:sentences" : data);
-            Tokenizer tok = switch (lm.tokenizer) {
-                case "char" -> CharTokenizer.fit(ds.text());
-                case "word" -> WordTokenizer.fit(ds.text(), model.minFreq, Integer.MAX_VALUE, false);
-                default -> throw new UserException("--tokenizer must be char or word, got " + lm.tokenizer);
-            };
-            RnnLmConfig mc = new RnnLmConfig(placeholder.cell(), tok.vocabSize(), model.embed, model.hidden, model.layers, model.dropout, lm.tie);
-            requireFits(mc, cfg, tok.vocabSize());
-            LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
-            dataset.requireWindow(cfg.seq(), ds.spec());
-            clearForce();
-            RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-            Trainer t = Trainer.start(m, tok, dataset, ds.describe(), cfg, out, new Progress(err, Options.live()));
-            err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
-                    dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
-            err.println("optimizer: " + cfg.describe());
-            return finish(err, t, out);
+        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+            throw new UserException("--out " + out + " already holds a run; use --resume " + out + " to continue it, --force to overwrite, "
+                    + "or another --out");
         }
+        RunLock.requireFree(out);
+        TrainConfig cfg = trainConfig(seq2seq, err);
+        if (seq2seq) {
+            Seq2SeqConfig template;
+            try {
+                // vocabulary sizes are placeholders until the tokenizer is fitted
+                template = new Seq2SeqConfig(Options.cell("--cell", s2s.cell), Seq2SeqConfig.Attention.fromId(s2s.attention), 5, 5,
+                        model.embed, model.hidden, model.layers, s2s.bidirectional, model.dropout, s2s.maxLength);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage().startsWith("unknown attention") ? "--attention: " + e.getMessage() : e.getMessage());
+            }
+            if (!(s2s.teacherForcing >= 0 && s2s.teacherForcing <= 1)) {
+                throw new UserException("--teacher-forcing must be in [0, 1], got " + s2s.teacherForcing);
+            }
+            TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
+            Trainer t = Seq2SeqTraining.start(template, td, model.minFreq, cfg, s2s.teacherForcing, out, err,
+                    new Progress(err, Options.live()));
+            return train(err, t, out, true);
+        }
+        RnnLmConfig placeholder = new RnnLmConfig(Options.cell(arch), 1, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
+        requireFits(placeholder, cfg, 1);                          // sizes that cannot work, before the data is read
+        DataSource ds = DataSource.read(data == null ? "builtin:sentences" : data);
+        Tokenizer tok = switch (lm.tokenizer) {
+            case "char" -> CharTokenizer.fit(ds.text());
+            case "word" -> WordTokenizer.fit(ds.text(), model.minFreq, Integer.MAX_VALUE, false);
+            default -> throw new UserException("--tokenizer must be char or word, got " + lm.tokenizer);
+        };
+        RnnLmConfig mc = new RnnLmConfig(placeholder.cell(), tok.vocabSize(), model.embed, model.hidden, model.layers, model.dropout, lm.tie);
+        requireFits(mc, cfg, tok.vocabSize());
+        LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
+        dataset.requireWindow(cfg.seq(), ds.spec());
+        cfg = evalBatchesFor(cfg, dataset, err);
+        RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
+        Trainer t = Trainer.start(m, tok, dataset, ds.describe(), cfg, out, new Progress(err, Options.live()));
+        err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
+                dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
+        err.println("optimizer: " + cfg.describe());
+        return train(err, t, out, true);
+    }
+
+    /** The default --eval-batches, cut to what a small validation split can give (said); one given is checked by the task. */
+    private TrainConfig evalBatchesFor(TrainConfig cfg, LmDataset dataset, PrintWriter err) {
+        int most = seqlab.train.LmTask.mostEvalBatches(dataset.val().length, cfg.seq(), cfg.batch());
+        if (Options.given(spec, "--eval-batches") || cfg.evalBatches() <= most) {
+            return cfg;
+        }
+        warnings.add(String.format(Locale.ROOT, "seqlab: warning: the validation split holds %,d tokens: %d evaluation batches "
+                + "(not the default %d)", dataset.val().length, most, cfg.evalBatches()));
+        return new TrainConfig(cfg.steps(), cfg.batch(), cfg.seq(), cfg.optimizer(), cfg.lr(), cfg.schedule(), cfg.warmup(),
+                cfg.weightDecay(), cfg.momentum(), cfg.clip(), cfg.evalEvery(), most, cfg.seed());
     }
 
     /** --force: the old run's checkpoints go once the new run is known to be startable. */
@@ -257,8 +268,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         if (cfg.schedule().equals("cosine") && warmup > steps) {
-            err.printf(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d steps and the run ends "
-                    + "at its peak learning rate%n", warmup, steps, steps);
+            warnings.add(String.format(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d "
+                    + "steps and the run ends at its peak learning rate", warmup, steps, steps));
         }
         return cfg;
     }
@@ -312,50 +323,47 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new UserException("--resume " + dir + ": no such run directory; give the --out of an earlier 'seqlab train' run");
         }
-        try (RunLock lock = RunLock.acquire(dir)) {
-            if (lock.staleHolder() != null) {
-                err.println("seqlab: took over the stale lock of " + dir + " (" + lock.staleHolder() + ", no longer running)");
-            }
-            Checkpoint.Found found = Checkpoint.latest(dir);
-            for (String s : found.skipped()) {
-                err.println("seqlab: skipped incomplete checkpoint " + s);
-            }
-            Trainer.Saved saved = Trainer.readCheckpoint(found);
-            TrainConfig saveCfg = TrainConfig.fromJson(saved.train());
-            if (Options.given(spec, "--steps") && steps < saved.step()) {
-                throw new UserException("--steps " + steps + " is below the checkpoint's step " + saved.step() + " in " + found.dir()
-                        + "; a resumed run can only grow: give --steps " + saved.step() + " or more");
-            }
-            TrainConfig cfg = saveCfg.withSteps(Options.given(spec, "--steps") ? steps : saveCfg.steps());
-            String recorded = String.valueOf(saved.data().get("source"));
-            String source = data != null ? data : recorded;
-            String where = data != null ? "--data" : "the run's data " + recorded + " (recorded in " + found.dir().resolve("trainer.json")
-                    + "; give --data if it moved)";
-            Runnable announce = () -> {                                // once the data is read and the run can go on
-                describeExtension(err, saveCfg, cfg, saved.step());
-                err.printf(Locale.ROOT, "resuming %s from step %d to %d%n", dir, saved.step(), cfg.steps());
-                err.println("optimizer: " + cfg.describe());
-            };
-            if (saved.model().string("architecture").equals(Seq2SeqConfig.ARCHITECTURE)) {
-                return finish(err, Seq2SeqTraining.resume(saved, cfg, source, where, dir, announce, new Progress(err, Options.live())), dir);
-            }
-            RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
-            requireFits(mc, cfg, mc.vocabSize());
-            DataSource ds = readData(source, where);
-            if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
-                throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); "
-                        + "resume with the same file");
-            }
-            Tokenizer tok = ModelDirectory.readTokenizer(dir);
-            if (tok == null) {
-                throw new UserException(dir + " has no tokenizer.json; it is not a complete run directory");
-            }
-            LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
-            RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-            Trainer t = Trainer.resume(saved, m, tok, dataset, cfg, dir, new Progress(err, Options.live()));
-            announce.run();
-            return finish(err, t, dir);
+        RunLock.requireFree(dir);
+        Checkpoint.Found found = Checkpoint.latest(dir);
+        for (String s : found.skipped()) {
+            err.println("seqlab: skipped incomplete checkpoint " + s);
         }
+        Trainer.Saved saved = Trainer.readCheckpoint(found);
+        TrainConfig saveCfg = TrainConfig.fromJson(saved.train());
+        if (Options.given(spec, "--steps") && steps < saved.step()) {
+            throw new UserException("--steps " + steps + " is below the checkpoint's step " + saved.step() + " in " + found.dir()
+                    + "; a resumed run can only grow: give --steps " + saved.step() + " or more");
+        }
+        TrainConfig cfg = saveCfg.withSteps(Options.given(spec, "--steps") ? steps : saveCfg.steps());
+        String recorded = String.valueOf(saved.data().get("source"));
+        String source = data != null ? data : recorded;
+        String where = data != null ? "--data" : "the run's data " + recorded + " (recorded in " + found.dir().resolve("trainer.json")
+                + "; give --data if it moved)";
+        Runnable announce = () -> {                                // once the data is read and the run can go on
+            describeExtension(err, saveCfg, cfg, saved.step());
+            err.printf(Locale.ROOT, "resuming %s from step %d to %d%n", dir, saved.step(), cfg.steps());
+            err.println("optimizer: " + cfg.describe());
+        };
+        if (saved.model().string("architecture").equals(Seq2SeqConfig.ARCHITECTURE)) {
+            return train(err, Seq2SeqTraining.resume(saved, cfg, source, where, dir, announce, new Progress(err, Options.live())), dir,
+                    false);
+        }
+        RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
+        requireFits(mc, cfg, mc.vocabSize());
+        DataSource ds = readData(source, where);
+        if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
+            throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); "
+                    + "resume with the same file");
+        }
+        Tokenizer tok = ModelDirectory.readTokenizer(dir);
+        if (tok == null) {
+            throw new UserException(dir + " has no tokenizer.json; it is not a complete run directory");
+        }
+        LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
+        RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
+        Trainer t = Trainer.resume(saved, m, tok, dataset, cfg, dir, new Progress(err, Options.live()));
+        announce.run();
+        return train(err, t, dir, false);
     }
 
     static DataSource readData(String source, String where) {
@@ -377,11 +385,22 @@ final class TrainCommand implements Callable<Integer> {
                 + "(it was %.3g), then decays to %.3g%n", after.steps(), before.steps(), step, now, was, after.lr() / 10);
     }
 
-    private int finish(PrintWriter err, Trainer t, Path dir) {
-        long t0 = System.nanoTime();
-        double val = t.run();
-        err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s, log in %s%n", t.step(), val,
-                val / Math.log(2), (System.nanoTime() - t0) / 1e9, dir, dir.resolve("log.csv"));
-        return 0;
+    /** Takes the run's lock, clears an overwritten run's checkpoints (--force), trains, and says where the model is. */
+    private int train(PrintWriter err, Trainer t, Path dir, boolean fresh) {
+        try (RunLock lock = RunLock.acquire(dir)) {
+            warnings.forEach(err::println);
+            threads.apply(err);
+            if (lock.staleHolder() != null) {
+                err.println("seqlab: took over the stale lock of " + dir + " (" + lock.staleHolder() + ", no longer running)");
+            }
+            if (fresh) {
+                clearForce();
+            }
+            long t0 = System.nanoTime();
+            double val = t.run();
+            err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s, log in %s%n", t.step(), val,
+                    val / Math.log(2), (System.nanoTime() - t0) / 1e9, dir, dir.resolve("log.csv"));
+            return 0;
+        }
     }
 }

@@ -67,7 +67,7 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threads.apply(spec.commandLine().getErr());
+        threads.validate();
         if (beam < 1) {
             throw new UserException("--beam must be >= 1 (1 = greedy), got " + beam);
         }
@@ -116,8 +116,9 @@ final class TranslateCommand implements Callable<Integer> {
             err.println("seqlab: " + unknown.size() + " source " + (unknown.size() == 1 ? "token is" : "tokens are")
                     + " not in the model's vocabulary and will be read as <unk>: " + Text.forTerminal(String.join(" ", unknown)));
         }
-        requireBeam(beam, m);
+        requireBeam(beam, 1, m);
         int[] src = tok.encodeSource(text);
+        threads.apply(err);
         Translator tr = new Translator(m);
         Translator.Translation best = beam == 1
                 ? tr.decode(List.of(src), m.config().maxLength(), sampling, new Rng(seed)).get(0)
@@ -139,13 +140,22 @@ final class TranslateCommand implements Callable<Integer> {
     }
 
     /**
-     * A beam wider than the target vocabulary keeps hypotheses no first step can fill, and its cost
-     * (width × vocabulary scores per step) grows without a gain: the width is capped there.
+     * A beam wider than the target vocabulary keeps hypotheses no first step can fill: the width is
+     * capped there. A search step scores beam × vocabulary continuations of each of {@code batch}
+     * sentences at once; what that needs must fit the heap.
      */
-    static void requireBeam(int beam, Seq2Seq m) {
-        if (beam > m.config().targetVocab()) {
+    static void requireBeam(int beam, int batch, Seq2Seq m) {
+        int v = m.config().targetVocab();
+        if (beam > v) {
             throw new UserException(String.format(Locale.ROOT, "--beam %,d is wider than the model's target vocabulary of %,d tokens; "
-                    + "use at most %,d (widths of 4 to 10 are usual)", beam, m.config().targetVocab(), m.config().targetVocab()));
+                    + "use at most %,d (widths of 4 to 10 are usual)", beam, v, v));
+        }
+        double bytes = 3.0 * batch * beam * v * Float.BYTES;                    // logits, log-probabilities, candidate scores
+        long free = seqlab.model.Footprint.freeHeap();
+        if (bytes > free) {
+            throw new UserException(String.format(Locale.ROOT, "--beam %,d over %,d sentences at once scores %,.0f continuations a step "
+                    + "(about %.1f GB), more than the %.1f GB the Java heap has free; use a smaller --beam%s", beam, batch,
+                    (double) batch * beam * v, bytes / (1L << 30), free / (double) (1L << 30), batch > 1 ? " or --batch" : ""));
         }
     }
 

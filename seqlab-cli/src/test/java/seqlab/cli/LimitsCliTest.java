@@ -29,10 +29,9 @@ class LimitsCliTest {
 
     @BeforeAll
     static void models() {
-        lm = dir.resolve("lm");
-        assertThat(run(CliTest.tinyTrain(lm)).code()).isZero();
-        s2s = dir.resolve("s2s");
-        assertThat(run(Seq2SeqCliTest.tiny(s2s, "bahdanau")).code()).isZero();
+        TinyModels m = TinyModels.trainIn(dir);
+        lm = m.lm();
+        s2s = m.translator();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -49,20 +48,23 @@ class LimitsCliTest {
         String[] args = new String[a.length + 1];
         args[0] = "train";
         System.arraycopy(a, 0, args, 1, a.length);
-        long t0 = System.nanoTime();
         CliTest.Run r = run(args);
         assertUserError(r, message);
         assertThat(r.err()).contains("use smaller sizes");
         assertThat(out).doesNotExist();
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to refuse").isLessThan(30);
     }
 
     @Test
     void aConfigTooLargeForTheHeapIsRefusedBeforeItIsBuilt() throws IOException {
         Path big = dir.resolve("big");
         CliTest.copyDir(lm, big);
-        Files.writeString(big.resolve("config.json"), Files.readString(lm.resolve("config.json")).replaceAll("\"vocab_size\": \\d+",
-                "\"vocab_size\": 100000000"));
+        String config = Files.readString(lm.resolve("config.json"));
+        Files.writeString(big.resolve("config.json"), config.replaceAll("\"vocab_size\": \\d+", "\"vocab_size\": 1e9"));
+        assertUserError(run("info", big.toString()), "field \"vocab_size\" must be an integer");
+        // about 100 bytes of weights per token (embedding 8, decoder 16 + bias, in floats): more than this JVM's heap
+        long vocab = Math.min(268_000_000L, Runtime.getRuntime().maxMemory() / 50);
+        org.junit.jupiter.api.Assumptions.assumeTrue(vocab * 100 > Runtime.getRuntime().maxMemory(), "this JVM's heap holds any such model");
+        Files.writeString(big.resolve("config.json"), config.replaceAll("\"vocab_size\": \\d+", "\"vocab_size\": " + vocab));
         assertUserError(run("info", big.toString()), "this model needs about");
         assertUserError(run("generate", "--model", big.toString(), "--prompt", "a"), "use smaller sizes (vocab_size, hidden_size, num_layers in");
     }
@@ -88,6 +90,18 @@ class LimitsCliTest {
         assertUserError(run("eval", "--model", s2s.toString(), "--beam", "100000"), "is wider than the model's target vocabulary");
     }
 
+    /** A beam search step scores beam × vocabulary continuations per sentence: what cannot fit the heap is refused with the figures. */
+    @Test
+    void aBeamTooWideForTheHeapIsRefused() {
+        seqlab.model.Seq2Seq wide = new seqlab.model.Seq2Seq(new seqlab.model.Seq2SeqConfig(seqlab.tensor.CellType.GRU,
+                seqlab.model.Seq2SeqConfig.Attention.NONE, 5, 100_000, 1, 1, 1, false, 0f, 10), new seqlab.tensor.Rng(0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TranslateCommand.requireBeam(100_000, 128, wide))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("--beam 100,000 over 128 sentences at once scores 1,280,000,000,000 continuations a step")
+                .hasMessageEndingWith("; use a smaller --beam or --batch");
+        TranslateCommand.requireBeam(5, 1, wide);                                               // an ordinary beam passes
+    }
+
     /** A reader that goes away (| head) ends the generation at once; nothing is kept per token. */
     @Test
     void generationStopsWhenItsOutputCloses() {
@@ -102,11 +116,9 @@ class LimitsCliTest {
             }
         };
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        long t0 = System.nanoTime();
         int code = Main.run(new String[] {"generate", "--model", lm.toString(), "--prompt", "a", "--tokens", "2000000000", "--threads", "1"},
                 new PrintStream(closesAfter, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds").isLessThan(30);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();                   // (and it returned: 2e9 tokens were asked for)
     }
 }

@@ -32,10 +32,9 @@ class OutputFileCliTest {
 
     @BeforeAll
     static void models() {
-        model = dir.resolve("lm");
-        assertThat(run(CliTest.tinyTrain(model)).code()).isZero();
-        translator = dir.resolve("s2s");
-        assertThat(run(Seq2SeqCliTest.tiny(translator, "bahdanau")).code()).isZero();
+        TinyModels m = TinyModels.trainIn(dir);
+        model = m.lm();
+        translator = m.translator();
         ids = dir.resolve("ids.safetensors");
         Safetensors.write(ids, Map.of("input_ids", Safetensors.Entry.i64(new long[] {1, 2, 3}, 1, 3)), Map.of());
     }
@@ -59,13 +58,14 @@ class OutputFileCliTest {
     }
 
     @Test
-    void aLinkToStandardOutputIsWrittenThroughAndStaysALink() throws IOException {
-        Path link = Files.createSymbolicLink(dir.resolve("to-stdout.json"), Path.of("/dev/stdout"));
-        assumeTrue(Files.exists(Path.of("/dev/stdout"), LinkOption.NOFOLLOW_LINKS));
+    void aLinkToADescriptorIsWrittenThroughAndStaysALink() throws IOException {
+        // /dev/stderr rather than /dev/stdout: the test JVM's stdout is the channel to its build tool
+        Path link = Files.createSymbolicLink(dir.resolve("to-stderr.json"), Path.of("/dev/stderr"));
+        assumeTrue(Files.exists(Path.of("/dev/stderr"), LinkOption.NOFOLLOW_LINKS));
         CliTest.Run b = run("bench", "--workload", "W8", "--steps", "1", "--warmup", "0", "--json", link.toString());
         assertThat(b.code()).as(b.err()).isZero();
         assertThat(Files.isSymbolicLink(link)).isTrue();
-        assertThat(Files.isSymbolicLink(Path.of("/dev/stdout"))).isTrue();
+        assertThat(Files.isSymbolicLink(Path.of("/dev/stderr"))).isTrue();
     }
 
     @Test
@@ -76,11 +76,11 @@ class OutputFileCliTest {
         CliTest.Run b = run("bench", "--workload", "W8", "--steps", "1", "--warmup", "0", "--json", json.toString(), "--force");
         assertThat(b.code()).as(b.err()).isZero();
         assertThat(Files.readString(json)).startsWith("{");
-        assertUserError(run("bench", "--workload", "W8", "--json", dir.toString()), "--json " + dir + " is a directory, expected a file name");
+        assertUserError(run("bench", "--workload", "W8", "--json", dir.toString()), "--json " + dir + " is a directory; give a file name");
         assertUserError(run("forward", "--model", model.toString(), "--input", ids.toString(), "--output", dir.toString(), "--force"),
-                "is a directory, expected a file name");
+                "is a directory; give a file name");
         assertUserError(run("translate", "--model", translator.toString(), "--text", "12", "--attention-map", json + "/x.svg"),
-                json + " is a file, not a directory");
+                "is inside " + json + ", which is a file, not a directory");
         assertUserError(run("bench", "--force"), "--force applies to --json only");
         assertUserError(run("translate", "--model", translator.toString(), "--text", "12", "--force"), "--force applies to --attention-map only");
     }
@@ -100,13 +100,11 @@ class OutputFileCliTest {
     @Test
     void outputsAndDataAreCheckedFirst() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        long t0 = System.nanoTime();
         assertUserError(run("train", "--out", file.toString(), "--hidden", "4096"), "--out " + file + ": it is a file, expected a directory");
         assertUserError(run("train", "--out", ""), "--out is empty");
         assertUserError(run("train", "--out", file + "/run"), file + " is a file, expected a directory");
         assertUserError(run("forward", "--model", model.toString(), "--input", ids.toString(), "--output", ""), "--output is empty");
         assertUserError(run("bench", "--workload", "W1,W9"), "--workload W9 is not available");
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds for five refusals").isLessThan(20);
         Path none = dir.resolve("no-run");
         assertUserError(run("train", "--out", none.toString(), "--data", dir.resolve("missing.txt").toString()), "missing.txt: no such file");
         assertThat(none).doesNotExist();

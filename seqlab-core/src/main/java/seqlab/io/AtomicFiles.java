@@ -40,7 +40,7 @@ public final class AtomicFiles {
         switch (t.kind()) {
             case NEW, REGULAR -> replace(target, t.path(), writer);
             case STREAM -> writeThrough(target, t.path(), writer);
-            case UNWRITABLE -> throw new UncheckedIOException("cannot write " + target + ": it is " + t.what() + ", expected a file name",
+            case UNWRITABLE -> throw new UncheckedIOException("cannot write " + target + ": it is " + t.what() + "; give a file name",
                     new IOException(t.what()));
         }
     }

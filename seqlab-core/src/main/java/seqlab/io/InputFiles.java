@@ -17,6 +17,9 @@ public final class InputFiles {
      * @param expected what the file should be, for the message ("a text file", "a safetensors file")
      */
     public static void requireRegular(Path path, String expected) {
+        if (path.toString().isEmpty()) {
+            throw new IllegalArgumentException("the file name is empty; give " + expected);
+        }
         if (Files.isRegularFile(path)) {
             return;
         }

@@ -309,7 +309,6 @@ public final class Json {
 
     // ---------------------------------------------------------------- writing
 
-    /** Compact JSON (no spaces), keys in map order. */
     /**
      * A float as the double of its shortest decimal form (0.1f as 0.1, not 0.10000000149011612), so
      * that a value given as 0.1 is written as 0.1.
@@ -318,6 +317,7 @@ public final class Json {
         return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f;
     }
 
+    /** Compact JSON (no spaces), keys in map order. */
     public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v, -1, 0);

@@ -2,6 +2,7 @@ package seqlab.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +23,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * </ul>
  *
  * @param path where the bytes go (the end of the links)
- * @param what for UNWRITABLE: what the path is ("a directory", "a block device", "a socket")
+ * @param what for UNWRITABLE: what the path is ("a directory", "a block device", "a socket", "inside F, which is a file, …")
  */
 public record OutputTarget(Path path, Kind kind, String what) {
 
@@ -45,6 +46,12 @@ public record OutputTarget(Path path, Kind kind, String what) {
                     a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException e) {
                     return new OutputTarget(p, Kind.NEW, "a new file");
+                } catch (FileSystemException e) {
+                    Path file = fileAncestor(p);                   // ENOTDIR: a file where a directory should be
+                    if (file == null) {
+                        throw e;
+                    }
+                    return new OutputTarget(p, Kind.UNWRITABLE, "inside " + file + ", which is a file, not a directory");
                 }
                 if (a.isSymbolicLink()) {
                     p = p.getParent().resolve(Files.readSymbolicLink(p));
@@ -70,6 +77,16 @@ public record OutputTarget(Path path, Kind kind, String what) {
         }
         throw new UncheckedIOException("cannot write " + target + ": more than " + MAX_LINKS + " symbolic links in a row",
                 new IOException("too many symbolic links"));
+    }
+
+    /** The nearest ancestor of {@code p} that exists and is not a directory, or null. */
+    private static Path fileAncestor(Path p) {
+        for (Path a = p.getParent(); a != null; a = a.getParent()) {
+            if (Files.exists(a)) {
+                return Files.isDirectory(a) ? null : a;
+            }
+        }
+        return null;
     }
 
     /** A file-descriptor link such as /proc/self/fd/1 (what /dev/stdout and /dev/fd/N lead to). */

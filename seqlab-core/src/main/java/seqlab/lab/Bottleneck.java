@@ -54,7 +54,7 @@ public final class Bottleneck implements Experiment {
     public LabResult run(boolean quick, Consumer<String> log) {
         Size z = size(quick);
         TranslationRuns.Corpus c = TranslationRuns.corpus(z.data(), z.minFreq(), z.maxLength(), z.testPairs());
-        TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adam", 1e-3f * (quick ? 5 : 1), "constant", 0, 0f, 0.9f, 1f,
+        TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adam", 1e-3f * (quick ? 5 : 1), "constant", 0, 0f, 0f, 1f,
                 z.evalEvery(), 1, 1);
         List<java.util.function.Supplier<TranslationRuns.Evaluated>> jobs = new ArrayList<>();
         for (Attention a : VARIANTS) {

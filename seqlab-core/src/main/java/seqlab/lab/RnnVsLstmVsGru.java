@@ -68,7 +68,7 @@ public final class RnnVsLstmVsGru implements Experiment {
                 RnnLmConfig mc = new RnnLmConfig(cell, v, z.embed(), h, z.layers(), 0f, false);
                 RnnLanguageModel model = new RnnLanguageModel(mc, new Rng(1));
                 log.accept(String.format(Locale.ROOT, "%s: hidden %d, %,d parameters, %d steps", cell.id(), h, model.parameterCount(), z.steps()));
-                TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), z.seq(), "adamw", z.lr(), "cosine", z.steps() / 20, 0.01f, 0.9f, 1f,
+                TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), z.seq(), "adamw", z.lr(), "cosine", z.steps() / 20, 0.01f, 0f, 1f,
                         z.evalEvery(), quick ? 5 : 20, 1);
                 Curve c = new Curve(cell.id(), log);
                 Scratch.use(dir -> Trainer.start(model, tok, data, Map.of("source", z.data()), cfg, dir, c).run());

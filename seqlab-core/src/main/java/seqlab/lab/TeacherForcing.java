@@ -54,7 +54,7 @@ public final class TeacherForcing implements Experiment {
     public LabResult run(boolean quick, Consumer<String> log) {
         Size z = size(quick);
         TranslationRuns.Corpus c = TranslationRuns.corpus(z.data(), z.minFreq(), z.model().maxLength(), z.testPairs());
-        TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adamw", 3e-3f, "cosine", z.steps() / 20, 0f, 0.9f, 1f,
+        TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), 1, "adamw", 3e-3f, "cosine", z.steps() / 20, 0f, 0f, 1f,
                 z.evalEvery(), 1, 1);
         List<java.util.function.Supplier<TranslationRuns.Evaluated>> jobs = new ArrayList<>();
         for (double r : RATIOS) {

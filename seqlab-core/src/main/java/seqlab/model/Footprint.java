@@ -43,9 +43,13 @@ public record Footprint(long parameters, long largestTensor, long stepFloats) {
         }
     }
 
-    /** The heap a new allocation can still get: the maximum heap less what is in use now. */
+    /**
+     * The heap a new allocation can still get: the maximum heap less what is live now. Collects
+     * first, so that the garbage of reading and tokenizing a corpus does not count as used.
+     */
     public static long freeHeap() {
         Runtime r = Runtime.getRuntime();
+        System.gc();
         return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
@@ -58,9 +62,9 @@ public record Footprint(long parameters, long largestTensor, long stepFloats) {
     /** The parameters of L recurrent layers (D directions, G gates, input {@code in}, hidden H, biases). */
     static long recurrentParameters(long gates, long in, long h, int layers, int directions) {
         long n = 0;
-        for (int k = 0; k < layers; k++) {
-            long input = k == 0 ? in : directions * h;
-            n += directions * (gates * h * (input + h) + 2 * gates * h);      // W_ih, W_hh, b_ih, b_hh
+        for (int k = 0; k < layers && n < Long.MAX_VALUE; k++) {
+            long input = k == 0 ? in : mul(directions, h);
+            n = add(n, mul(directions, add(mul(gates, h, add(input, h)), mul(2, gates, h))));     // W_ih, W_hh, b_ih, b_hh
         }
         return n;
     }
@@ -71,6 +75,32 @@ public record Footprint(long parameters, long largestTensor, long stepFloats) {
      * states and outputs (2H; an LSTM's cells too).
      */
     static long recurrentStepFloats(long gates, long h, int layers, int directions, long batch, long time) {
-        return 2 * layers * directions * batch * time * (2 * gates * h + 3 * h);
+        return mul(2, layers, directions, batch, time, add(mul(2, gates, h), mul(3, h)));
+    }
+
+    /** The product, or Long.MAX_VALUE where it overflows: sizes this large are refused anyway. */
+    static long mul(long... factors) {
+        long p = 1;
+        for (long f : factors) {
+            try {
+                p = Math.multiplyExact(p, f);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return p;
+    }
+
+    /** The sum, or Long.MAX_VALUE where it overflows. */
+    static long add(long... terms) {
+        long s = 0;
+        for (long t : terms) {
+            try {
+                s = Math.addExact(s, t);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return s;
     }
 }

@@ -52,12 +52,13 @@ public final class RnnLanguageModel extends Module {
         Init.constant(decoder.bias(), 0f);
     }
 
-    /** The number of parameters a model of this config has, without building it. */
+    /** The number of parameters a model of this config has, without building it (Long.MAX_VALUE past a long). */
     public static long parameterCount(RnnLmConfig c) {
         long h = c.hiddenSize();
-        long n = (long) c.vocabSize() * c.embeddingSize();                                 // encoder
-        n += Footprint.recurrentParameters(c.cell().gates(), c.embeddingSize(), h, c.numLayers(), 1);
-        return n + (c.tieWeights() ? 0 : h * c.vocabSize()) + c.vocabSize();              // decoder
+        long v = c.vocabSize();
+        return Footprint.add(Footprint.mul(v, c.embeddingSize()),                                   // encoder
+                Footprint.recurrentParameters(c.cell().gates(), c.embeddingSize(), h, c.numLayers(), 1),
+                c.tieWeights() ? 0 : Footprint.mul(h, v), v);                                       // decoder
     }
 
     /** What a model of this config needs to train on (B, T) windows, without building it. */
@@ -67,10 +68,11 @@ public final class RnnLanguageModel extends Module {
         long v = c.vocabSize();
         long e = c.embeddingSize();
         long bt = (long) batch * time;
-        long largest = Math.max(Math.max(v * e, v * h), Math.max(g * h * Math.max(e, h), bt * Math.max(v, g * h)));
-        long step = 2 * bt * e * 2                                                          // embeddings, dropped out
-                + Footprint.recurrentStepFloats(g, h, c.numLayers(), 1, batch, time)
-                + 2 * bt * v * 2;                                                           // logits and probabilities
+        long largest = Math.max(Math.max(Footprint.mul(v, e), Footprint.mul(v, h)),
+                Math.max(Footprint.mul(g, h, Math.max(e, h)), Footprint.mul(bt, Math.max(v, g * h))));
+        long step = Footprint.add(Footprint.mul(2, bt, e, 2),                                       // embeddings, dropped out
+                Footprint.recurrentStepFloats(g, h, c.numLayers(), 1, batch, time),
+                Footprint.mul(2, bt, v, 2));                                                        // logits and probabilities
         return new Footprint(parameterCount(c), largest, step);
     }
 

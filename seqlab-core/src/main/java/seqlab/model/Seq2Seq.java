@@ -129,7 +129,7 @@ public final class Seq2Seq extends Module {
         this.out = child("out", new Linear(outIn, config.targetVocab(), true, rng));
     }
 
-    /** The number of parameters a model of this config has, without building it. */
+    /** The number of parameters a model of this config has, without building it (Long.MAX_VALUE past a long). */
     public static long parameterCount(Seq2SeqConfig c) {
         long g = c.cell().gates();
         long e = c.embeddingSize();
@@ -137,15 +137,12 @@ public final class Seq2Seq extends Module {
         long dh = c.encoderStateSize();
         int d = c.bidirectional() ? 2 : 1;
         Attention kind = c.attention();
-        long n = c.sourceVocab() * e + Footprint.recurrentParameters(g, e, h, c.numLayers(), d);     // src_embed, encoder
-        if (c.bidirectional()) {
-            n += (2 * h * h + h) * (c.cell() == seqlab.tensor.CellType.LSTM ? 2 : 1);                // bridge, bridge_c
-        }
-        n += c.targetVocab() * e;                                                                   // tgt_embed
-        n += switch (kind) {                                                                        // attention
-            case BAHDANAU -> h * h + (dh * h + h) + h;                                              // W_a, U_a, v
-            case LUONG_GENERAL -> h * dh + h;
-            case LUONG_CONCAT -> h * (h + dh) + h + h;
+        long bridge = !c.bidirectional() ? 0
+                : Footprint.mul(Footprint.add(Footprint.mul(2, h, h), h), c.cell() == seqlab.tensor.CellType.LSTM ? 2 : 1);   // bridge, bridge_c
+        long attention = switch (kind) {
+            case BAHDANAU -> Footprint.add(Footprint.mul(h, h), Footprint.mul(dh, h), h, h);       // W_a, U_a (+ bias), v
+            case LUONG_GENERAL -> Footprint.add(Footprint.mul(h, dh), h);
+            case LUONG_CONCAT -> Footprint.add(Footprint.mul(h, h + dh), h, h);
             default -> 0;
         };
         long decIn = switch (kind) {
@@ -153,12 +150,12 @@ public final class Seq2Seq extends Module {
             case BAHDANAU -> e + dh;
             default -> e + h;
         };
-        n += Footprint.recurrentParameters(g, decIn, h, c.numLayers(), 1);                          // decoder
-        if (kind.luong()) {
-            n += h * (dh + h) + h;                                                                  // combine
-        }
+        long combine = kind.luong() ? Footprint.add(Footprint.mul(h, dh + h), h) : 0;
         long outIn = !c.readsContext() ? h : kind == Attention.CONTEXT ? 2 * h + e : h + dh + e;
-        return n + outIn * c.targetVocab() + c.targetVocab();                                     // out
+        return Footprint.add(Footprint.mul(c.sourceVocab(), e), Footprint.recurrentParameters(g, e, h, c.numLayers(), d),  // source side
+                bridge, Footprint.mul(c.targetVocab(), e), attention,
+                Footprint.recurrentParameters(g, decIn, h, c.numLayers(), 1), combine,                                    // decoder
+                Footprint.mul(outIn, c.targetVocab()), c.targetVocab());                                                    // out
     }
 
     /** What a model of this config needs to train on batches of B pairs of up to S source and T target tokens. */
@@ -166,19 +163,20 @@ public final class Seq2Seq extends Module {
         long g = c.cell().gates();
         long e = c.embeddingSize();
         long h = c.hiddenSize();
-        long v = Math.max(c.sourceVocab(), c.targetVocab());
+        long dh = c.encoderStateSize();
+        long vt = c.targetVocab();
         int d = c.bidirectional() ? 2 : 1;
         long bs = (long) batch * source;
         long bt = (long) batch * target;
-        long scores = c.attention() == Attention.BAHDANAU ? bt * source * h                    // tanh(W_a s + U_a h_i) per pair
-                : c.attention().luong() ? bt * source * 3 : 0;
-        long largest = Math.max(Math.max(v * e, c.targetVocab() * (h + c.encoderStateSize() + e)),
-                Math.max(bt * c.targetVocab(), g * h * Math.max(e + c.encoderStateSize(), h)));
-        long step = 2 * (bs + bt) * e * 2
-                + Footprint.recurrentStepFloats(g, h, c.numLayers(), d, batch, source)
-                + Footprint.recurrentStepFloats(g, h, c.numLayers(), 1, batch, target)
-                + 2 * scores + 2 * bt * c.encoderStateSize() * 2                                // attention, contexts
-                + 2 * bt * c.targetVocab() * 2;                                                 // logits and probabilities
+        long scores = c.attention() == Attention.BAHDANAU ? Footprint.mul(bt, source, h)           // tanh(W_a s + U_a h_i) per pair
+                : c.attention().luong() ? Footprint.mul(bt, source, 3) : 0;
+        long largest = Math.max(Math.max(Footprint.mul(Math.max(c.sourceVocab(), vt), e), Footprint.mul(vt, h + dh + e)),
+                Math.max(Footprint.mul(bt, vt), Footprint.mul(g, h, Math.max(e + dh, h))));
+        long step = Footprint.add(Footprint.mul(2, bs + bt, e, 2),
+                Footprint.recurrentStepFloats(g, h, c.numLayers(), d, batch, source),
+                Footprint.recurrentStepFloats(g, h, c.numLayers(), 1, batch, target),
+                Footprint.mul(2, scores), Footprint.mul(2, bt, dh, 2),                              // attention, contexts
+                Footprint.mul(2, bt, vt, 2));                                                       // logits and probabilities
         return new Footprint(parameterCount(c), largest, step);
     }
 

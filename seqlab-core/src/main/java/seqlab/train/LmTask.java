@@ -29,7 +29,7 @@ public final class LmTask implements TrainingTask {
         this.cfg = cfg;
         data.requireWindow(cfg.seq(), source);
         long windows = data.val().length - cfg.seq();
-        long most = Math.max(1, (MAX_PASSES * windows + cfg.batch() - 1) / cfg.batch());
+        int most = mostEvalBatches(data.val().length, cfg.seq(), cfg.batch());
         if (cfg.evalBatches() > most) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--eval-batches %,d draws %,d windows per evaluation from a "
                     + "validation split that has %,d; use at most %,d (each window %d times on average; 'seqlab eval' gives the exact loss)",
@@ -39,6 +39,12 @@ public final class LmTask implements TrainingTask {
 
     /** The most times an evaluation may read each validation window, on average. */
     static final int MAX_PASSES = 10;
+
+    /** The most validation batches of (B, T) windows an evaluation may draw from a split of {@code tokens}. */
+    public static int mostEvalBatches(int tokens, int time, int batch) {
+        long windows = Math.max(0, tokens - time);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (MAX_PASSES * windows + batch - 1) / batch));
+    }
 
     @Override
     public Module model() {

@@ -11,46 +11,47 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 
 import seqlab.io.IoErrors;
 
 /**
  * One run per directory: a training run holds {@code DIR/.lock}, a file naming the holder's pid,
- * locked with the operating system's file lock for as long as the run lasts. A second run on the
- * same directory fails at once with a message naming the holder. The OS releases the lock when
- * its process ends however it ends (kill -9 included), so a lock file whose lock nobody holds is
- * stale: it is taken over, and {@link #staleHolder()} says whose it was. On {@link #close()} the
- * file is emptied and the lock released; the file itself stays (deleting it would let a run that
- * opened it just before lock a file no longer in the directory). A directory the lock created is
- * removed again if nothing but the lock file went into it (a run refused before it began leaves
- * nothing behind).
+ * locked with the operating system's file lock for as long as the run lasts; a second run on the
+ * same directory is refused with a message naming the holder. The OS releases the lock when its
+ * process ends however it ends (kill -9 included), so a lock file whose lock nobody holds is
+ * stale: it is taken over, and {@link #staleHolder()} says whose it was.
+ *
+ * <p>A command checks {@link #requireFree} first, which writes nothing, and takes the lock with
+ * {@link #acquire} only when the run is about to write; so a run refused on the way leaves
+ * nothing behind. On {@link #close()} the file is emptied and the lock released; the file stays,
+ * since deleting it would let a run that opened it a moment before lock a file no longer in the
+ * directory.
  *
  * <p>POSIX drops a process's locks on a file when any of its descriptors of that file is closed,
- * so within this JVM the lock file must never be opened twice: the locks this process holds are
- * kept in {@link #HELD} (the one piece of process-wide state here, as the OS lock itself is), and
- * a second run in this JVM is refused from it without touching the file.
+ * so within this JVM the lock file is never opened while this process holds it: the locks held
+ * here are kept in {@link #HELD} (process-wide state, as the OS lock itself is), and a second run
+ * in this JVM is refused from there.
  */
 public final class RunLock implements AutoCloseable {
 
     public static final String FILE = ".lock";
 
     /** The lock files this process holds, by real path, with what their file says. */
-    private static final java.util.concurrent.ConcurrentHashMap<Path, String> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, String> HELD = new ConcurrentHashMap<>();
 
     private final Path file;
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
     private final String staleHolder;
-    private final Path created;          // the outermost directory acquire created, or null
-    private final Path key;              // in HELD
 
-    private RunLock(Path file, Path key, FileChannel channel, FileLock lock, String staleHolder, Path created) {
+    private RunLock(Path file, Path key, FileChannel channel, FileLock lock, String staleHolder) {
         this.file = file;
         this.key = key;
         this.channel = channel;
         this.lock = lock;
         this.staleHolder = staleHolder;
-        this.created = created;
     }
 
     /** Thrown when another live process (or this one) holds the directory. */
@@ -60,50 +61,70 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    /** Takes the lock of run directory {@code dir} (created if missing). */
-    public static RunLock acquire(Path dir) {
+    /** Refuses at once if a live run holds {@code dir}; creates and writes nothing. */
+    public static void requireFree(Path dir) {
         Path file = dir.resolve(FILE);
-        Path created = null;
-        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
-            created = p;
+        if (!Files.isRegularFile(file)) {
+            return;
         }
         Path key = null;
         try {
-            Files.createDirectories(dir);
-            key = dir.toRealPath().resolve(FILE);
-            String mine = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now();
-            String other = HELD.putIfAbsent(key, mine);
-            if (other != null) {
-                key = null;
-                throw busy(dir, other);
+            Path real = file.toRealPath();
+            String mine = HELD.putIfAbsent(real, "pid " + ProcessHandle.current().pid() + ", checking");
+            if (mine != null) {
+                throw busy(dir, mine);
             }
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
+            key = real;                                              // held while probing: no one here locks it meanwhile
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                FileLock probe = ch.tryLock();
+                if (probe == null) {
+                    throw busy(dir, read(ch));
+                }
+                probe.release();
             }
-            if (lock == null) {
-                String holder = read(ch);
-                ch.close();
-                throw busy(dir, holder);
-            }
-            String previous = read(ch);
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap((mine + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            ch.force(true);
-            RunLock taken = new RunLock(file, key, ch, lock, previous.isEmpty() ? null : previous, created);
-            key = null;                                              // now the lock's to release
-            return taken;
+        } catch (NoSuchFileException e) {
+            // gone since we looked: free
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + file + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("cannot check " + file + ": " + IoErrors.describe(e), e);
         } finally {
             if (key != null) {
                 HELD.remove(key);
-                removeIfEmpty(created);
             }
+        }
+    }
+
+    /** Takes the lock of run directory {@code dir} (created if missing). */
+    public static RunLock acquire(Path dir) {
+        Path file = dir.resolve(FILE);
+        try {
+            Files.createDirectories(dir);
+            Path key = dir.toRealPath().resolve(FILE);
+            String mine = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now();
+            String other = HELD.putIfAbsent(key, mine);
+            if (other != null) {
+                throw busy(dir, other);
+            }
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock();
+                if (lock == null) {
+                    throw busy(dir, read(ch));
+                }
+                String previous = read(ch);
+                ch.truncate(0);
+                ch.write(ByteBuffer.wrap((mine + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+                ch.force(true);
+                return new RunLock(file, key, ch, lock, previous.isEmpty() ? null : previous);
+            } catch (IOException | RuntimeException e) {
+                HELD.remove(key);
+                if (ch != null) {
+                    ch.close();                                      // releases the lock, if it was taken
+                }
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -133,27 +154,6 @@ public final class RunLock implements AutoCloseable {
             throw new UncheckedIOException("cannot release " + file + ": " + IoErrors.describe(e), e);
         } finally {
             HELD.remove(key);
-        }
-        removeIfEmpty(created);
-    }
-
-    /** Removes {@code top} and the directories under it on the way to the run directory, if they hold nothing but the lock file. */
-    private static void removeIfEmpty(Path top) {
-        if (top == null) {
-            return;
-        }
-        try (var walk = Files.walk(top)) {
-            java.util.List<Path> all = walk.sorted(java.util.Comparator.reverseOrder()).toList();
-            for (Path p : all) {
-                if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().equals(FILE)) {
-                    return;                                        // something was written: keep it all
-                }
-            }
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: an empty directory left behind is harmless
         }
     }
 }

@@ -35,7 +35,7 @@ class OutputTargetTest {
         OutputTarget d = OutputTarget.of(dir);
         assertThat(d.kind()).isEqualTo(OutputTarget.Kind.UNWRITABLE);
         assertThat(d.what()).isEqualTo("a directory");
-        assertThatThrownBy(() -> AtomicFiles.writeString(dir, "x")).hasMessageContaining("it is a directory, expected a file name");
+        assertThatThrownBy(() -> AtomicFiles.writeString(dir, "x")).hasMessageContaining("it is a directory; give a file name");
     }
 
     @Test

@@ -145,4 +145,66 @@ class SvgTest {
         Document small = parse(new HeatMap("t", new String[] {"a"}, new String[] {"b"}, new float[1]).toSvg());
         assertThat(Integer.parseInt(small.getDocumentElement().getAttribute("width"))).isEqualTo(110 + 26 + 90);   // unchanged for short labels
     }
+
+    @Test
+    void aDivergedRunIsMarkedWhereItWentNaNAndARunawayIsCappedAtTheTop() throws Exception {
+        double[] x = new double[300];
+        double[] clipped = new double[300];
+        double[] runaway = new double[300];
+        for (int i = 0; i < 300; i++) {
+            x[i] = i + 1;
+            clipped[i] = 1e7 / Math.pow(i + 1, 2.5) + 2;
+            runaway[i] = i < 4 ? Math.pow(10, 7 + 6 * i) : Double.NaN;                // 1e7 … 1e25, then NaN
+        }
+        LinePlot p = new LinePlot("Training loss", "step", "loss (nats)", false, true)
+                .add(new LinePlot.Series("not clipped", x, runaway)).add(new LinePlot.Series("clipped at 1", x, clipped)).limitY(1e7);
+        Document d = parse(p.toSvg());
+        List<String> t = texts(d);
+        assertThat(t).contains("loss (nats, log scale)", "NaN", "▬ at the top: NaN", "▲: above the axis").doesNotContain("loss (nats) (log scale)");
+        assertThat(t.stream().filter(s -> s.equals("▲")).count()).isEqualTo(3);           // 1e13, 1e19, 1e25 above the cap of 1e7
+        assertThat(t).contains("10⁷", "10⁶", "10¹").noneMatch(s -> s.contains("e+") || s.contains("e-"));
+        assertThat(t).doesNotContain("10²⁵");                                               // the axis ends at the cap
+        NodeList rects = d.getElementsByTagName("rect");
+        assertThat(rects.getLength()).isEqualTo(2);                                         // the background and one NaN band
+    }
+
+    @Test
+    void theTicksOfAnAxisShareOneForm() {
+        assertThat(Ticks.labels(List.of(1.0, 10.0, 100.0, 1e3, 1e4, 1e5))).containsExactly("10⁰", "10¹", "10²", "10³", "10⁴", "10⁵");
+        assertThat(Ticks.labels(List.of(1e-4, 2e-4, 5e-4))).containsExactly("10⁻⁴", "2×10⁻⁴", "5×10⁻⁴");
+        assertThat(Ticks.labels(List.of(0.5, 1.0, 1.5, 2.0))).containsExactly("0.5", "1", "1.5", "2");
+        assertThat(LinePlot.axisTitle("loss (nats)", true)).isEqualTo("loss (nats, log scale)");
+        assertThat(LinePlot.axisTitle("gradient norm", true)).isEqualTo("gradient norm (log scale)");
+        assertThat(LinePlot.axisTitle("loss (nats)", false)).isEqualTo("loss (nats)");
+    }
+
+    /** The LSTM's line hidden under the chance line: the later line is dashed, the covered one says so in the legend. */
+    @Test
+    void aLineOnTopOfAnotherIsDashedAndACoveredSeriesSaysSo() throws Exception {
+        double[] t = {20, 40, 60};
+        LinePlot p = new LinePlot("final loss", "T", "loss", false, false)
+                .add(new LinePlot.Series("RNN", t, new double[] {0.3, 1.17, 0.56}))
+                .add(new LinePlot.Series("LSTM", t, new double[] {2.080, 2.080, 2.080}))
+                .add(new LinePlot.Series("GRU", t, new double[] {0.0, 2.080, 2.082}))
+                .add(new LinePlot.Series("chance", t, new double[] {Math.log(8), Math.log(8), Math.log(8)}));
+        Document d = parse(p.toSvg());
+        assertThat(texts(d)).contains("RNN", "LSTM (= chance)", "GRU", "chance");
+        NodeList lines = d.getElementsByTagName("polyline");
+        List<String> dashes = new ArrayList<>();
+        for (int i = 0; i < lines.getLength(); i++) {
+            org.w3c.dom.Node a = lines.item(i).getAttributes().getNamedItem("stroke-dasharray");
+            dashes.add(a == null ? "solid" : a.getNodeValue());
+        }
+        assertThat(dashes.get(0)).isEqualTo("solid");                                      // RNN crosses nothing
+        assertThat(dashes.get(1)).isEqualTo("solid");                                      // LSTM is first on its segments
+        assertThat(dashes.get(2)).isNotEqualTo("solid");                                   // GRU runs on LSTM from 40 to 60
+        assertThat(dashes.get(3)).isNotEqualTo("solid").isNotEqualTo(dashes.get(2));       // chance on LSTM everywhere
+    }
+
+    @Test
+    void anAttentionMapNamesItsAxes() throws Exception {
+        Document d = parse(HeatMap.attention("attention", List.of("3", "Mar"), List.of("2021", "<eos>"),
+                new float[][] {{0.2f, 0.8f}, {1f, 0f}}).toSvg());
+        assertThat(texts(d)).contains("source tokens", "output tokens", "3", "Mar", "2021", "<eos>");
+    }
 }

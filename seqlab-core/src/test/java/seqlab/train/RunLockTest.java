@@ -43,20 +43,18 @@ class RunLockTest {
     }
 
     @Test
-    void aDirectoryTheLockMadeGoesAgainWhenNothingWasWrittenIntoIt() throws IOException {
-        Path top = dir.resolve("new-parent");
-        try (RunLock lock = RunLock.acquire(top.resolve("run"))) {
-            assertThat(top.resolve("run")).isDirectory();
+    void checkingWritesNothingAndSeesALiveHolder() throws IOException {
+        Path run = dir.resolve("new-parent").resolve("run");
+        RunLock.requireFree(run);
+        assertThat(dir.resolve("new-parent")).doesNotExist();
+        try (RunLock lock = RunLock.acquire(run)) {
+            assertThatThrownBy(() -> RunLock.requireFree(run)).isInstanceOf(RunLock.BusyException.class)
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
         }
-        assertThat(top).doesNotExist();
-        try (RunLock lock = RunLock.acquire(top.resolve("run"))) {
-            Files.writeString(top.resolve("run").resolve("log.csv"), "step\n");
-        }
-        assertThat(top.resolve("run").resolve("log.csv")).exists();
-        Path existing = Files.createDirectories(dir.resolve("existing"));
-        try (RunLock lock = RunLock.acquire(existing)) {
-            assertThat(existing).isDirectory();
-        }
-        assertThat(existing).isDirectory();                                             // not made by the lock: kept
+        RunLock.requireFree(run);                                                       // released
+        assertThat(Files.readString(run.resolve(RunLock.FILE))).isEmpty();              // the file stays, emptied
+        Files.writeString(run.resolve(RunLock.FILE), "pid 99999999, since 2026-01-01T00:00:00Z\n");
+        RunLock.requireFree(run);                                                       // stale: free
+        assertThat(Files.readString(run.resolve(RunLock.FILE))).startsWith("pid 99999999");   // and left as it was
     }
 }
