@@ -62,12 +62,9 @@ final class DemoCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new UserException("--steps must be >= 1, got " + steps);
         }
-        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
-            throw new UserException("--out " + out + " already holds a run; use --force to overwrite it (an earlier demo's too), "
-                    + "or another --out");
-        }
         RunLock.requireFree(out);
-        threads.apply(err);
+        requireNoRun();
+        OutputFile.check("--out", out.resolve(MAP), force);
         PrintWriter o = spec.commandLine().getOut();
         TranslationData data = TranslationData.read("builtin:dates");
         o.println("seqlab demo: a GRU encoder-decoder with Bahdanau attention learns to rewrite dates as ISO 8601, character by character");
@@ -79,14 +76,29 @@ final class DemoCommand implements Callable<Integer> {
                 Math.max(1, steps / 5), 1, 1337);
         long t0 = System.nanoTime();
         Trainer t = Seq2SeqTraining.start(template, data, 1, cfg, 1.0, out, err, new Progress(err, Options.live()));
-        double val;
-        try (RunLock lock = RunLock.acquire(out)) {
+        try (RunLock lock = RunLock.acquire(out)) {                           // held until the heat map is written
+            requireNoRun();
             if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
                 Directories.deleteTree(out.resolve(Checkpoint.DIR));                // --force: the earlier run's checkpoints
             }
-            val = t.run();
+            threads.apply(err);
+            double val = t.run();
+            report(data, val, (System.nanoTime() - t0) / 1e9, o);
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
+        return 0;
+    }
+
+    static final String MAP = "attention.svg";
+
+    private void requireNoRun() {
+        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+            throw new UserException("--out " + out + " already holds a run; use --force to overwrite it (an earlier demo's too), "
+                    + "or another --out");
+        }
+    }
+
+    /** Accuracy on unseen dates, six translations, and the first one's attention as a heat map. */
+    private void report(TranslationData data, double val, double secs, PrintWriter o) {
         ModelDirectoryView m = ModelDirectoryView.of(out);
         Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(m.model(), m.tokenizer(),
                 data.test().stream().map(Pair::source).toList(), data.test().stream().map(Pair::target).toList(), 250, 10);
@@ -103,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < EXAMPLES.length; i++) {
             o.printf(Locale.ROOT, "    %-34s -> %s%n", EXAMPLES[i], m.tokenizer().join(m.tokenizer().decodeTarget(outs.get(i).tokens())));
         }
-        Path map = out.resolve("attention.svg");
+        Path map = out.resolve(MAP);
         List<String> src = new ArrayList<>(m.tokenizer().tokens(EXAMPLES[0]));
         src.add("<eos>");
         List<String> tgt = new ArrayList<>();
@@ -114,7 +126,6 @@ final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println("  attention of the first translation drawn in " + map + " (rows: output characters, columns: input characters)");
         o.println("  model saved in " + out + "; try: ./seqlab translate --model " + out + " --text \"May 5, 1955\" --beam 3");
-        return 0;
     }
 
     /** The trained model, read back from its directory as a user's later command would. */

@@ -70,6 +70,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserException(model + " has no tokenizer.json, so it cannot read text; evaluate token ids with 'seqlab forward'");
         }
         int[] val = LmDataset.split(tok.encode(ds.text())).val();
+        if (val.length < 2) {
+            throw new UserException("--data " + ds.spec() + ": the validation split (last 10%) has " + val.length
+                    + " token(s); at least 2 are needed to evaluate");
+        }
+        loaded.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
         threads.apply(spec.commandLine().getErr());                  // warnings only once nothing can be refused
         Evaluation.Nll nll = Evaluation.full(loaded.model(), val, seq);
         int chars = tok.decode(java.util.Arrays.copyOfRange(val, 1, val.length)).length();

@@ -49,11 +49,9 @@ final class ForwardCommand implements Callable<Integer> {
         threads.validate();
         OutputFile.check("--output", output, force);
         Safetensors.File in = Safetensors.open(input);
-        threads.apply(spec.commandLine().getErr());
         Tensor logits;
         if (ModelDirectory.architecture(model).equals(Seq2SeqConfig.ARCHITECTURE)) {
             ModelDirectory.LoadedSeq2Seq loaded = ModelDirectory.loadSeq2Seq(model);
-            loaded.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
             Seq2Seq m = loaded.model();
             Ids src = ids(in, "input_ids", m.config().sourceVocab());
             Ids dec = ids(in, "decoder_input_ids", m.config().targetVocab());
@@ -69,18 +67,25 @@ final class ForwardCommand implements Callable<Integer> {
             int[] noTargets = new int[dec.ids().length];
             Arrays.fill(noTargets, Seq2SeqBatch.IGNORE);
             Seq2SeqBatch b = new Seq2SeqBatch(src.ids(), mask, lengths, dec.ids(), noTargets, src.rows(), src.cols(), dec.cols());
+            start(loaded.warnings());
             logits = m.inference(() -> m.forward(b, 1.0, new Rng(0), new Rng(0)).logits());       // (B, T, V_t), teacher-forced
         } else {
             ModelDirectory.Loaded loaded = ModelDirectory.load(model);
-            loaded.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
             RnnLanguageModel m = loaded.model();
             Ids x = ids(in, "input_ids", m.config().vocabSize());
+            start(loaded.warnings());
             logits = m.inference(() -> m.logits(x.ids(), x.rows(), x.cols(), new Rng(0)));        // (B, T, V)
         }
         int[] shape = logits.shape();
         Safetensors.write(output, Map.of("logits", Safetensors.Entry.f32(logits.data(), shape)), Map.of("format", "pt"));
         spec.commandLine().getErr().printf("wrote logits %s to %s%n", Arrays.toString(shape), output);
         return 0;
+    }
+
+    /** Once the inputs are checked: the load warnings, then the pool sized (with its own warning, if any). */
+    private void start(java.util.List<String> warnings) {
+        warnings.forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
+        threads.apply(spec.commandLine().getErr());
     }
 
     /** An integer tensor of token ids (rows, cols). */

@@ -76,9 +76,9 @@ final class LabCommand implements Callable<Integer> {
             }
             return 0;
         }
-        threads.apply(spec.commandLine().getErr());
         Experiment e = Lab.named(name);
         Path dir = out != null ? out : from != null ? from : Path.of("runs", "lab", name + (quick ? "-quick" : ""));
+        RunDirectory.check(out != null ? "--out" : from != null ? "--from" : "the lab's directory", dir);
         String size = LabData.size(quick);
         long t0 = System.nanoTime();
         LabResult r;
@@ -90,6 +90,7 @@ final class LabCommand implements Callable<Integer> {
                     from.resolve("data.csv"));
         } else {
             LabReport.prepare(dir);                                       // before hours of measuring, not after
+            threads.apply(err);
             err.printf(Locale.ROOT, "seqlab lab %s (%s size): %s%n", name, size, e.description());
             r = e.run(quick, line -> {
                 synchronized (err) {                                      // runs report from several threads

@@ -16,7 +16,7 @@ final class RunDirectory {
             if (Files.exists(p)) {
                 if (!Files.isDirectory(p)) {
                     throw new UserException(flag + " " + dir + ": " + (p.equals(dir.toAbsolutePath()) ? "it" : p)
-                            + " is a file, expected a directory (created if missing)");
+                            + (Files.isRegularFile(p) ? " is a file" : " is not a directory") + ", expected a directory (created if missing)");
                 }
                 if (!Files.isWritable(p)) {
                     throw new UserException(flag + " " + dir + ": " + p + " is not writable; choose another directory");

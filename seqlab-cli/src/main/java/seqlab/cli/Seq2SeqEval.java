@@ -28,8 +28,8 @@ final class Seq2SeqEval {
             throw new UserException("--data " + spec + ": the " + split + " split is empty");
         }
         ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
-        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         TranslateCommand.requireBeam(beam, Math.min(batch, pairs.size()), loaded.model());
+        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         threads.apply(err);
         long t0 = System.nanoTime();
         Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(loaded.model(), loaded.tokenizer(),

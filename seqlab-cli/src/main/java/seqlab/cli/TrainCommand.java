@@ -187,11 +187,8 @@ final class TrainCommand implements Callable<Integer> {
             Options.cell(arch);                                   // an unknown --arch, before anything else
         }
         rejectMisplaced(seq2seq);
-        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
-            throw new UserException("--out " + out + " already holds a run; use --resume " + out + " to continue it, --force to overwrite, "
-                    + "or another --out");
-        }
         RunLock.requireFree(out);
+        requireNoRun();
         TrainConfig cfg = trainConfig(seq2seq, err);
         if (seq2seq) {
             Seq2SeqConfig template;
@@ -206,9 +203,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserException("--teacher-forcing must be in [0, 1], got " + s2s.teacherForcing);
             }
             TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
-            Trainer t = Seq2SeqTraining.start(template, td, model.minFreq, cfg, s2s.teacherForcing, out, err,
+            java.io.StringWriter header = new java.io.StringWriter();
+            Trainer t = Seq2SeqTraining.start(template, td, model.minFreq, cfg, s2s.teacherForcing, out, new PrintWriter(header, true),
                     new Progress(err, Options.live()));
-            return train(err, t, out, true);
+            return startTraining(err, t, () -> err.print(header));
         }
         RnnLmConfig placeholder = new RnnLmConfig(Options.cell(arch), 1, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
         requireFits(placeholder, cfg, 1);                          // sizes that cannot work, before the data is read
@@ -225,10 +223,12 @@ final class TrainCommand implements Callable<Integer> {
         cfg = evalBatchesFor(cfg, dataset, err);
         RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
         Trainer t = Trainer.start(m, tok, dataset, ds.describe(), cfg, out, new Progress(err, Options.live()));
-        err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
-                dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
-        err.println("optimizer: " + cfg.describe());
-        return train(err, t, out, true);
+        TrainConfig used = cfg;
+        return startTraining(err, t, () -> {
+            err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
+                    dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
+            err.println("optimizer: " + used.describe());
+        });
     }
 
     /** The default --eval-batches, cut to what a small validation split can give (said); one given is checked by the task. */
@@ -241,6 +241,14 @@ final class TrainCommand implements Callable<Integer> {
                 + "(not the default %d)", dataset.val().length, most, cfg.evalBatches()));
         return new TrainConfig(cfg.steps(), cfg.batch(), cfg.seq(), cfg.optimizer(), cfg.lr(), cfg.schedule(), cfg.warmup(),
                 cfg.weightDecay(), cfg.momentum(), cfg.clip(), cfg.evalEvery(), most, cfg.seed());
+    }
+
+    /** A directory that holds a run is overwritten only with --force. */
+    private void requireNoRun() {
+        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+            throw new UserException("--out " + out + " already holds a run; use --resume " + out + " to continue it, --force to overwrite, "
+                    + "or another --out");
+        }
     }
 
     /** --force: the old run's checkpoints go once the new run is known to be startable. */
@@ -324,9 +332,18 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException("--resume " + dir + ": no such run directory; give the --out of an earlier 'seqlab train' run");
         }
         RunLock.requireFree(dir);
+        if (!Files.isDirectory(dir.resolve(Checkpoint.DIR))) {
+            throw new UserException(dir + " has no checkpoints/ directory; resume takes the --out directory of an earlier 'seqlab train' run");
+        }
+        try (RunLock lock = RunLock.acquire(dir)) {                    // before the checkpoint is read: no run moves it on meanwhile
+            return resume(err, dir, lock);
+        }
+    }
+
+    private int resume(PrintWriter err, Path dir, RunLock lock) {
         Checkpoint.Found found = Checkpoint.latest(dir);
         for (String s : found.skipped()) {
-            err.println("seqlab: skipped incomplete checkpoint " + s);
+            warnings.add("seqlab: skipped incomplete checkpoint " + s);
         }
         Trainer.Saved saved = Trainer.readCheckpoint(found);
         TrainConfig saveCfg = TrainConfig.fromJson(saved.train());
@@ -345,8 +362,8 @@ final class TrainCommand implements Callable<Integer> {
             err.println("optimizer: " + cfg.describe());
         };
         if (saved.model().string("architecture").equals(Seq2SeqConfig.ARCHITECTURE)) {
-            return train(err, Seq2SeqTraining.resume(saved, cfg, source, where, dir, announce, new Progress(err, Options.live())), dir,
-                    false);
+            Trainer t = Seq2SeqTraining.resume(saved, cfg, source, where, dir, () -> { }, new Progress(err, Options.live()));
+            return train(err, t, lock, announce);
         }
         RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
         requireFits(mc, cfg, mc.vocabSize());
@@ -362,8 +379,7 @@ final class TrainCommand implements Callable<Integer> {
         LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
         RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
         Trainer t = Trainer.resume(saved, m, tok, dataset, cfg, dir, new Progress(err, Options.live()));
-        announce.run();
-        return train(err, t, dir, false);
+        return train(err, t, lock, announce);
     }
 
     static DataSource readData(String source, String where) {
@@ -385,22 +401,27 @@ final class TrainCommand implements Callable<Integer> {
                 + "(it was %.3g), then decays to %.3g%n", after.steps(), before.steps(), step, now, was, after.lr() / 10);
     }
 
-    /** Takes the run's lock, clears an overwritten run's checkpoints (--force), trains, and says where the model is. */
-    private int train(PrintWriter err, Trainer t, Path dir, boolean fresh) {
-        try (RunLock lock = RunLock.acquire(dir)) {
-            warnings.forEach(err::println);
-            threads.apply(err);
-            if (lock.staleHolder() != null) {
-                err.println("seqlab: took over the stale lock of " + dir + " (" + lock.staleHolder() + ", no longer running)");
-            }
-            if (fresh) {
-                clearForce();
-            }
-            long t0 = System.nanoTime();
-            double val = t.run();
-            err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s, log in %s%n", t.step(), val,
-                    val / Math.log(2), (System.nanoTime() - t0) / 1e9, dir, dir.resolve("log.csv"));
-            return 0;
+    /** A new run: takes the directory's lock, checks again that no run arrived meanwhile, clears an overwritten run (--force), trains. */
+    private int startTraining(PrintWriter err, Trainer t, Runnable header) {
+        try (RunLock lock = RunLock.acquire(out)) {
+            requireNoRun();
+            clearForce();
+            return train(err, t, lock, header);
         }
+    }
+
+    /** With the lock held and nothing left to refuse: says what was found and what runs, trains, and says where the model is. */
+    private int train(PrintWriter err, Trainer t, RunLock lock, Runnable header) {
+        header.run();
+        warnings.forEach(err::println);
+        if (lock.staleHolder() != null) {
+            err.println("seqlab: took over the stale lock of " + lock.dir() + " (" + lock.staleHolder() + ", no longer running)");
+        }
+        threads.apply(err);
+        long t0 = System.nanoTime();
+        double val = t.run();
+        err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s, log in %s%n", t.step(), val,
+                val / Math.log(2), (System.nanoTime() - t0) / 1e9, lock.dir(), lock.dir().resolve("log.csv"));
+        return 0;
     }
 }

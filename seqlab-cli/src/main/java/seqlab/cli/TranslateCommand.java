@@ -93,7 +93,6 @@ final class TranslateCommand implements Callable<Integer> {
         Seq2Seq m = loaded.model();
         PairTokenizer tok = loaded.tokenizer();
         PrintWriter err = spec.commandLine().getErr();
-        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         if (attentionMap != null && !m.config().attention().attends()) {
             throw new UserException("--attention-map: the model has attention \"" + m.config().attention().id()
                     + "\", which does not attend over the source; train with --attention bahdanau or luong-*");
@@ -112,11 +111,12 @@ final class TranslateCommand implements Callable<Integer> {
                 unknown.add(w);
             }
         }
+        requireBeam(beam, 1, m);
+        loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));            // said once nothing can be refused
         if (!unknown.isEmpty()) {
             err.println("seqlab: " + unknown.size() + " source " + (unknown.size() == 1 ? "token is" : "tokens are")
                     + " not in the model's vocabulary and will be read as <unk>: " + Text.forTerminal(String.join(" ", unknown)));
         }
-        requireBeam(beam, 1, m);
         int[] src = tok.encodeSource(text);
         threads.apply(err);
         Translator tr = new Translator(m);

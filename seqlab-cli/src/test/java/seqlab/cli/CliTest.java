@@ -163,7 +163,7 @@ class CliTest {
             "info /no/such/file|no such file or directory",
             "frobnicate|Unmatched argument",
             "lab nosuch|unknown experiment 'nosuch'",
-            "lab long-memory --out /dev/null/lab|cannot create /dev/null/lab",
+            "lab long-memory --out /dev/null/lab|--out /dev/null/lab: /dev/null is not a directory",
             "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru]"})
     void badFlagsAndValues(String args, String message) {
         assertUserError(run(args.split(" ")), message);

@@ -88,16 +88,26 @@ class FlagsCliTest {
         java.io.PrintStream saved = System.err;
         java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
         List<String> rendered = new ArrayList<>();
-        System.setErr(new java.io.PrintStream(raw, true, java.nio.charset.StandardCharsets.UTF_8));
+        java.io.ByteArrayOutputStream bad = new java.io.ByteArrayOutputStream();
         try {
+            System.setErr(new java.io.PrintStream(bad, true, java.nio.charset.StandardCharsets.UTF_8));
+            new picocli.CommandLine(new Unescaped()).getUsageMessage();              // the capture sees what it must catch
+            System.setErr(new java.io.PrintStream(raw, true, java.nio.charset.StandardCharsets.UTF_8));
             for (picocli.CommandLine sub : new picocli.CommandLine(new Main()).getSubcommands().values()) {
                 rendered.add(sub.getUsageMessage());
             }
         } finally {
             System.setErr(saved);
         }
+        assertThat(bad.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("picocli WARN");
         assertThat(rendered).hasSizeGreaterThanOrEqualTo(9);
         assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
+    @picocli.CommandLine.Command(name = "unescaped")
+    static final class Unescaped {
+        @picocli.CommandLine.Option(names = "--x", description = "its last 10% is evaluated")
+        String x;
     }
 
     @Test

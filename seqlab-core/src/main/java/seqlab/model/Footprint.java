@@ -28,19 +28,33 @@ public record Footprint(long parameters, long largestTensor, long stepFloats) {
      */
     public void requireFits(int copies, String what, boolean training, long heapBytes, String fix) {
         if (largestTensor > MAX_ARRAY) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "one tensor of this model would hold %,d values, more than a "
-                    + "Java array's %,d; use smaller sizes (%s)", largestTensor, MAX_ARRAY, fix));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "one tensor of this model would hold %s values, more than a "
+                    + "Java array's %,d; use smaller sizes (%s)", count(largestTensor), MAX_ARRAY, fix));
         }
         double weights = (double) parameters * copies * Float.BYTES;
         double step = training ? (double) stepFloats * Float.BYTES : 0;
-        if (weights + step > heapBytes) {
-            double need = weights + step;
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "this model needs about %s (%,d parameters × %d copies: %s, "
-                    + "× 4 bytes%s), more than the %s the Java heap has free; use smaller sizes (%s) or a larger heap "
-                    + "(SEQLAB_JAVA_OPTS=-Xmx%dg)", bytes(need), parameters, copies, what,
-                    training ? String.format(Locale.ROOT, ", plus about %s for a step's activations", bytes(step)) : "", bytes(heapBytes), fix,
-                    (long) Math.ceil(need * 1.25 / (1L << 30)) + 1));
+        double need = weights + step;
+        if (need > heapBytes) {
+            long machine = physicalMemory();
+            String larger = machine > 0 && need > machine
+                    ? String.format(Locale.ROOT, "; that is more than this machine's %s of memory", bytes(machine))
+                    : String.format(Locale.ROOT, " or a larger heap (SEQLAB_JAVA_OPTS=-Xmx%dg)", (long) Math.ceil(need * 1.25 / (1L << 30)) + 1);
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "this model needs about %s (%s parameters × %d copies: %s, "
+                    + "× 4 bytes%s), more than the %s the Java heap has free; use smaller sizes (%s)%s", bytes(need), count(parameters),
+                    copies, what, training ? String.format(Locale.ROOT, ", plus about %s for a step's activations", bytes(step)) : "",
+                    bytes(heapBytes), fix, larger));
         }
+    }
+
+    /** A count as a figure, or "more than 9.2e18" where it saturated. */
+    static String count(long n) {
+        return n == Long.MAX_VALUE ? "more than 9.2e18" : String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** The machine's physical memory in bytes, or 0 where the JVM cannot say. */
+    static long physicalMemory() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : 0;
     }
 
     /**
@@ -54,7 +68,8 @@ public record Footprint(long parameters, long largestTensor, long stepFloats) {
     }
 
     static String bytes(double b) {
-        return b >= 1L << 40 ? String.format(Locale.ROOT, "%.1f TB", b / (1L << 40))
+        return b >= 1L << 50 ? String.format(Locale.ROOT, "%.2g PB", b / (1L << 50))
+                : b >= 1L << 40 ? String.format(Locale.ROOT, "%.1f TB", b / (1L << 40))
                 : b >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", b / (1L << 30))
                 : String.format(Locale.ROOT, "%.0f MB", b / (1L << 20));
     }

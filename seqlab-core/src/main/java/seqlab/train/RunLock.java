@@ -37,16 +37,22 @@ public final class RunLock implements AutoCloseable {
 
     public static final String FILE = ".lock";
 
+    /** A probe by {@link #requireFree} holds the lock for a moment: {@link #acquire} tries again this often, this long apart. */
+    private static final int PROBE_RETRIES = 5;
+    private static final int PROBE_WAIT_MS = 40;
+
     /** The lock files this process holds, by real path, with what their file says. */
     private static final ConcurrentHashMap<Path, String> HELD = new ConcurrentHashMap<>();
 
+    private final Path dir;
     private final Path file;
     private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
     private final String staleHolder;
 
-    private RunLock(Path file, Path key, FileChannel channel, FileLock lock, String staleHolder) {
+    private RunLock(Path dir, Path file, Path key, FileChannel channel, FileLock lock, String staleHolder) {
+        this.dir = dir;
         this.file = file;
         this.key = key;
         this.channel = channel;
@@ -69,7 +75,7 @@ public final class RunLock implements AutoCloseable {
         }
         Path key = null;
         try {
-            Path real = file.toRealPath();
+            Path real = dir.toRealPath().resolve(FILE);
             String mine = HELD.putIfAbsent(real, "pid " + ProcessHandle.current().pid() + ", checking");
             if (mine != null) {
                 throw busy(dir, mine);
@@ -108,6 +114,10 @@ public final class RunLock implements AutoCloseable {
             try {
                 ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 FileLock lock = ch.tryLock();
+                for (int retry = 0; lock == null && retry < PROBE_RETRIES; retry++) {
+                    Thread.sleep(PROBE_WAIT_MS);                     // another process's requireFree may be probing this instant
+                    lock = ch.tryLock();
+                }
                 if (lock == null) {
                     throw busy(dir, read(ch));
                 }
@@ -115,7 +125,12 @@ public final class RunLock implements AutoCloseable {
                 ch.truncate(0);
                 ch.write(ByteBuffer.wrap((mine + "\n").getBytes(StandardCharsets.UTF_8)), 0);
                 ch.force(true);
-                return new RunLock(file, key, ch, lock, previous.isEmpty() ? null : previous);
+                return new RunLock(dir, file, key, ch, lock, previous.isEmpty() ? null : previous);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                HELD.remove(key);
+                ch.close();
+                throw new BusyException(dir + ": interrupted while waiting for its lock");
             } catch (IOException | RuntimeException e) {
                 HELD.remove(key);
                 if (ch != null) {
@@ -131,6 +146,11 @@ public final class RunLock implements AutoCloseable {
     private static BusyException busy(Path dir, String holder) {
         return new BusyException(dir + " is in use by another training run (" + (holder.isEmpty() ? "holder unknown" : holder)
                 + "); wait for it to finish, stop it, or train into another --out");
+    }
+
+    /** The run directory this lock holds. */
+    public Path dir() {
+        return dir;
     }
 
     /** The holder named in a lock file left by a process that ended without releasing it, or null. */

@@ -64,8 +64,15 @@ class FootprintTest {
         assertThat(f.parameters()).isEqualTo(RnnLanguageModel.parameterCount(huge)).isGreaterThan(Integer.MAX_VALUE);
         assertThatThrownBy(() -> f.requireFits(4, "weights, gradients and adam's two moments", true, 6L << 30, "--hidden"))
                 .hasMessageContaining("this model needs about ").hasMessageContaining(String.format("%,d parameters × 4 copies", f.parameters()))
-                .hasMessageContaining("more than the 6.0 GB the Java heap has free").hasMessageContaining("use smaller sizes (--hidden)")
-                .hasMessageContaining("SEQLAB_JAVA_OPTS=-Xmx");
+                .hasMessageContaining("more than the 6.0 GB the Java heap has free").hasMessageContaining("use smaller sizes (--hidden)");
+        Footprint modest = RnnLanguageModel.footprint(new RnnLmConfig(CellType.LSTM, 65, 128, 2_000, 1, 0f, false), 32, 128);
+        assertThatThrownBy(() -> modest.requireFits(4, "w", true, 64L << 20, "--hidden"))
+                .hasMessageContaining("more than the 64 MB the Java heap has free").hasMessageContaining("or a larger heap (SEQLAB_JAVA_OPTS=-Xmx");
+        Footprint saturated = new Footprint(Long.MAX_VALUE, 10, 10);
+        assertThatThrownBy(() -> saturated.requireFits(1, "weights", false, 1L << 30, "--hidden"))
+                .hasMessageContaining("(more than 9.2e18 parameters × 1 copies").hasMessageNotContaining("-Xmx");
+        assertThat(Footprint.mul(1L << 40, 1L << 40)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Footprint.add(Long.MAX_VALUE - 1, 5)).isEqualTo(Long.MAX_VALUE);
         RnnLmConfig wide = new RnnLmConfig(CellType.LSTM, 65, 128, 100_000_000, 1, 0f, false);
         assertThatThrownBy(() -> RnnLanguageModel.footprint(wide, 1, 1).requireFits(1, "weights", false, Long.MAX_VALUE, "--hidden"))
                 .hasMessageContaining("one tensor of this model would hold 40,000,000,000,000,000 values, more than a Java array's");
