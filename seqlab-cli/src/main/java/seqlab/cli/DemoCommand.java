@@ -78,6 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         Trainer t = Seq2SeqTraining.start(template, data, 1, cfg, 1.0, out, err, new Progress(err, Options.live()));
         try (RunLock lock = RunLock.acquire(out)) {                           // held until the heat map is written
             requireNoRun();
+            RunDirectory.sayStaleLock(lock, err);
             if (Files.isDirectory(out.resolve(Checkpoint.DIR))) {
                 Directories.deleteTree(out.resolve(Checkpoint.DIR));                // --force: the earlier run's checkpoints
             }
@@ -91,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     static final String MAP = "attention.svg";
 
     private void requireNoRun() {
-        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+        if (!force && RunDirectory.holdsRun(out)) {
             throw new UserException("--out " + out + " already holds a run; use --force to overwrite it (an earlier demo's too), "
                     + "or another --out");
         }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.data.LmDataset;
+import seqlab.model.Capability;
 import seqlab.model.ModelDirectory;
 import seqlab.text.Tokenizer;
 import seqlab.train.Evaluation;
@@ -55,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
         if (seq <= 0) {
             throw new UserException("--seq must be > 0, got " + seq);
         }
-        if (ModelDirectory.architecture(model).equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
+        if (ModelDirectory.capability(model) == Capability.TRANSLATES) {
             Options.onlyFor(spec, TrainCommand.LM, "--seq");
             return Seq2SeqEval.run(model, data, split, bucket, batch, beam, threads, spec.commandLine().getOut(), spec.commandLine().getErr());
         }

@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.io.Safetensors;
+import seqlab.model.Capability;
 import seqlab.model.ModelDirectory;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.Seq2Seq;
-import seqlab.model.Seq2SeqConfig;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 
@@ -50,7 +50,7 @@ final class ForwardCommand implements Callable<Integer> {
         OutputFile.check("--output", output, force);
         Safetensors.File in = Safetensors.open(input);
         Tensor logits;
-        if (ModelDirectory.architecture(model).equals(Seq2SeqConfig.ARCHITECTURE)) {
+        if (ModelDirectory.capability(model) == Capability.TRANSLATES) {
             ModelDirectory.LoadedSeq2Seq loaded = ModelDirectory.loadSeq2Seq(model);
             Seq2Seq m = loaded.model();
             Ids src = ids(in, "input_ids", m.config().sourceVocab());

@@ -20,9 +20,7 @@ final class Options {
         if (requested == null) {
             return cores;
         }
-        if (requested < 1) {
-            throw new UserException("--threads must be >= 1, got " + requested);
-        }
+        requireThreads(requested);
         int most = MAX_THREADS_PER_CORE * cores;
         if (requested > most) {
             err.printf(Locale.ROOT, "seqlab: warning: --threads %d is more than %d× this machine's %d core%s; using %d%n", requested,
@@ -30,6 +28,12 @@ final class Options {
             return most;
         }
         return requested;
+    }
+
+    static void requireThreads(int requested) {
+        if (requested < 1) {
+            throw new UserException("--threads must be >= 1, got " + requested);
+        }
     }
 
     static CellType cell(String arch) {

@@ -1,6 +1,5 @@
 package seqlab.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import seqlab.io.OutputTarget;
@@ -21,16 +20,7 @@ final class OutputFile {
         }
         OutputTarget t = OutputTarget.of(path);
         switch (t.kind()) {
-            case NEW -> {
-                for (Path p = t.path().getParent(); p != null; p = p.getParent()) {
-                    if (Files.exists(p)) {
-                        if (!Files.isDirectory(p)) {
-                            throw new UserException(flag + " " + path + " is inside " + p + ", which is a file, not a directory; give a file name");
-                        }
-                        break;
-                    }
-                }
-            }
+            case NEW -> { }
             case REGULAR -> {
                 if (!force) {
                     throw new UserException(flag + " " + path + " exists; use --force to overwrite it");

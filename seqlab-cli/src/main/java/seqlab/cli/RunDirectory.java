@@ -3,10 +3,26 @@ package seqlab.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import seqlab.model.ModelDirectory;
+import seqlab.train.Checkpoint;
+import seqlab.train.RunLock;
+
 /** A directory a command writes a run or a model into ({@code train --out}, {@code demo --out}), checked before any work. */
 final class RunDirectory {
 
     private RunDirectory() {}
+
+    /** Whether {@code dir} holds a run already (a model's config.json or checkpoints): overwritten only with --force. */
+    static boolean holdsRun(Path dir) {
+        return Files.exists(dir.resolve(ModelDirectory.CONFIG)) || Files.exists(dir.resolve(Checkpoint.DIR));
+    }
+
+    /** Says on stderr that the run took over a lock its holder left when it died, if it did. */
+    static void sayStaleLock(RunLock lock, java.io.PrintWriter err) {
+        if (lock.staleHolder() != null) {
+            err.println("seqlab: took over the stale lock of " + lock.dir() + " (" + lock.staleHolder() + ", no longer running)");
+        }
+    }
 
     static void check(String flag, Path dir) {
         if (dir.toString().isEmpty()) {

@@ -109,35 +109,22 @@ final class Seq2SeqTraining {
             source = Math.max(source, e.source().length);
             target = Math.max(target, e.target().length + 1);
         }
-        try {
-            Seq2Seq.footprint(mc, Math.min(cfg.batch(), Math.max(1, p.train().size())), source, target).requireFits(TrainCommand.copies(cfg),
-                    TrainCommand.copiesWhat(cfg), true, Footprint.freeHeap(), "--hidden, --embed, --layers, --batch or --max-length");
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
-        }
+        Seq2Seq.footprint(mc, Math.min(cfg.batch(), Math.max(1, p.train().size())), source, target).requireFits(cfg.copiesPerParameter(),
+                cfg.copiesPerParameterWhat(), true, Footprint.freeHeap(), "--hidden, --embed, --layers, --batch or --max-length");
     }
 
-    /** Continues the run saved in {@code dir}; {@code where} names where {@code dataSpec} came from, for errors. */
-    static Trainer resume(Trainer.Saved saved, TrainConfig cfg, String dataSpec, String where, Path dir, Runnable announce,
-                          TrainListener listener) {
+    /** Continues the run saved in {@code dir} on its data. */
+    static Trainer resume(Trainer.Saved saved, TrainConfig cfg, TranslationData data, Path dir, TrainListener listener) {
         Seq2SeqConfig mc = Seq2SeqConfig.fromJson(saved.model());
         PairTokenizer tok = PairTokenizer.fromJson(ModelDirectory.readJson(dir.resolve(ModelDirectory.TOKENIZER)));
-        TranslationData data;
-        try {
-            data = TranslationData.read(dataSpec);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(where.startsWith("--data") ? e.getMessage() : e.getMessage() + "; " + where);
-        }
         Prepared p = prepare(data, tok, mc.maxLength());
         requireFits(mc, p, cfg);
         if (!p.describe().get("sha256").equals(saved.data().get("sha256"))) {
-            throw new UserException("--resume " + dir + ": the data " + dataSpec + " differs from the run's data (SHA-256 changed); resume with the same data");
+            throw new UserException("--resume " + dir + ": the data " + data.spec() + " differs from the run's data (SHA-256 changed); resume with the same data");
         }
         Seq2Seq model = new Seq2Seq(mc, new Rng(cfg.seed()));
         double tf = saved.task().number("teacher_forcing", 0, 1);
-        Trainer t = Trainer.resume(saved, task(model, p, cfg, tf), cfg, dir, listener);
-        announce.run();
-        return t;
+        return Trainer.resume(saved, task(model, p, cfg, tf), cfg, dir, listener);
     }
 
     private static Seq2SeqTask task(Seq2Seq model, Prepared p, TrainConfig cfg, double teacherForcing) {

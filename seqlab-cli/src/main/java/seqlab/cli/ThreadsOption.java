@@ -14,8 +14,8 @@ final class ThreadsOption {
 
     /** Refuses a count below 1 before any work (the pool is sized later, once the command cannot be refused). */
     void validate() {
-        if (threads != null && threads < 1) {
-            throw new UserException("--threads must be >= 1, got " + threads);
+        if (threads != null) {
+            Options.requireThreads(threads);
         }
     }
 

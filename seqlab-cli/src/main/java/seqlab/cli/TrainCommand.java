@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import seqlab.data.LmDataset;
 import seqlab.data.TranslationData;
 import seqlab.io.Directories;
+import seqlab.model.Capability;
 import seqlab.model.Footprint;
 import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
@@ -189,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         rejectMisplaced(seq2seq);
         RunLock.requireFree(out);
         requireNoRun();
-        TrainConfig cfg = trainConfig(seq2seq, err);
+        TrainConfig cfg = trainConfig(seq2seq);
         if (seq2seq) {
             Seq2SeqConfig template;
             try {
@@ -220,10 +221,9 @@ final class TrainCommand implements Callable<Integer> {
         requireFits(mc, cfg, tok.vocabSize());
         LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
         dataset.requireWindow(cfg.seq(), ds.spec());
-        cfg = evalBatchesFor(cfg, dataset, err);
-        RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-        Trainer t = Trainer.start(m, tok, dataset, ds.describe(), cfg, out, new Progress(err, Options.live()));
-        TrainConfig used = cfg;
+        TrainConfig used = evalBatchesFor(cfg, dataset);
+        RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(used.seed()));
+        Trainer t = Trainer.start(m, tok, dataset, ds.describe(), used, out, new Progress(err, Options.live()));
         return startTraining(err, t, () -> {
             err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
                     dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
@@ -232,20 +232,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The default --eval-batches, cut to what a small validation split can give (said); one given is checked by the task. */
-    private TrainConfig evalBatchesFor(TrainConfig cfg, LmDataset dataset, PrintWriter err) {
+    private TrainConfig evalBatchesFor(TrainConfig cfg, LmDataset dataset) {
         int most = seqlab.train.LmTask.mostEvalBatches(dataset.val().length, cfg.seq(), cfg.batch());
         if (Options.given(spec, "--eval-batches") || cfg.evalBatches() <= most) {
             return cfg;
         }
         warnings.add(String.format(Locale.ROOT, "seqlab: warning: the validation split holds %,d tokens: %d evaluation batches "
                 + "(not the default %d)", dataset.val().length, most, cfg.evalBatches()));
-        return new TrainConfig(cfg.steps(), cfg.batch(), cfg.seq(), cfg.optimizer(), cfg.lr(), cfg.schedule(), cfg.warmup(),
-                cfg.weightDecay(), cfg.momentum(), cfg.clip(), cfg.evalEvery(), most, cfg.seed());
+        return cfg.withEvalBatches(most);
     }
 
     /** A directory that holds a run is overwritten only with --force. */
     private void requireNoRun() {
-        if (!force && (Files.exists(out.resolve(ModelDirectory.CONFIG)) || Files.exists(out.resolve(Checkpoint.DIR)))) {
+        if (!force && RunDirectory.holdsRun(out)) {
             throw new UserException("--out " + out + " already holds a run; use --resume " + out + " to continue it, --force to overwrite, "
                     + "or another --out");
         }
@@ -259,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The optimizer, schedule and evaluation settings, with PyTorch's defaults for what was not given. */
-    private TrainConfig trainConfig(boolean seq2seq, PrintWriter err) {
+    private TrainConfig trainConfig(boolean seq2seq) {
         if (!opt.optimizer.equals("sgd")) {
             Options.onlyFor(spec, "--optimizer sgd", "--momentum");
         }
@@ -268,13 +267,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         float decay = opt.weightDecay != null ? opt.weightDecay : TrainConfig.defaultWeightDecay(opt.optimizer);
         int warmup = opt.warmup != null ? opt.warmup : TrainConfig.defaultWarmup(steps);
-        TrainConfig cfg;
-        try {
-            cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
-                    opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
-        }
+        TrainConfig cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
+                opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed);
         if (cfg.schedule().equals("cosine") && warmup > steps) {
             warnings.add(String.format(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d "
                     + "steps and the run ends at its peak learning rate", warmup, steps, steps));
@@ -296,27 +290,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Parameters, gradients, optimizer state and a step's activations against the heap, before anything is allocated. */
     private static void requireFits(RnnLmConfig mc, TrainConfig cfg, int vocab) {
-        try {
-            RnnLanguageModel.footprint(mc, cfg.batch(), cfg.seq()).requireFits(copies(cfg), copiesWhat(cfg), true, Footprint.freeHeap(),
-                    "--hidden, --embed, --layers, --batch or --seq" + (vocab > 1 ? "; the vocabulary has " + vocab + " tokens" : ""));
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
-        }
-    }
-
-    /** What each parameter is held as while training. */
-    static int copies(TrainConfig cfg) {
-        return switch (cfg.optimizer()) {
-            case "sgd" -> cfg.momentum() > 0 ? 3 : 2;
-            default -> 4;
-        };
-    }
-
-    static String copiesWhat(TrainConfig cfg) {
-        return switch (cfg.optimizer()) {
-            case "sgd" -> cfg.momentum() > 0 ? "weights, gradients and momentum" : "weights and gradients";
-            default -> "weights, gradients and " + cfg.optimizer() + "'s two moments";
-        };
+        RnnLanguageModel.footprint(mc, cfg.batch(), cfg.seq()).requireFits(cfg.copiesPerParameter(), cfg.copiesPerParameterWhat(), true,
+                Footprint.freeHeap(), "--hidden, --embed, --layers, --batch or --seq" + (vocab > 1 ? "; the vocabulary has " + vocab + " tokens" : ""));
     }
 
     private int resume(PrintWriter err) {
@@ -361,13 +336,14 @@ final class TrainCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "resuming %s from step %d to %d%n", dir, saved.step(), cfg.steps());
             err.println("optimizer: " + cfg.describe());
         };
-        if (saved.model().string("architecture").equals(Seq2SeqConfig.ARCHITECTURE)) {
-            Trainer t = Seq2SeqTraining.resume(saved, cfg, source, where, dir, () -> { }, new Progress(err, Options.live()));
+        if (ModelDirectory.capability(saved.model()) == Capability.TRANSLATES) {
+            Trainer t = Seq2SeqTraining.resume(saved, cfg, recorded(() -> TranslationData.read(source), where), dir,
+                    new Progress(err, Options.live()));
             return train(err, t, lock, announce);
         }
         RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
         requireFits(mc, cfg, mc.vocabSize());
-        DataSource ds = readData(source, where);
+        DataSource ds = recorded(() -> DataSource.read(source), where);
         if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
             throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); "
                     + "resume with the same file");
@@ -382,9 +358,10 @@ final class TrainCommand implements Callable<Integer> {
         return train(err, t, lock, announce);
     }
 
-    static DataSource readData(String source, String where) {
+    /** Reads a resumed run's data; an error about data the run recorded says where it was recorded ({@code where}). */
+    static <T> T recorded(java.util.function.Supplier<T> read, String where) {
         try {
-            return DataSource.read(source);
+            return read.get();
         } catch (IllegalArgumentException e) {
             throw new UserException(where.startsWith("--data") ? e.getMessage() : e.getMessage() + "; " + where);
         }
@@ -414,9 +391,7 @@ final class TrainCommand implements Callable<Integer> {
     private int train(PrintWriter err, Trainer t, RunLock lock, Runnable header) {
         header.run();
         warnings.forEach(err::println);
-        if (lock.staleHolder() != null) {
-            err.println("seqlab: took over the stale lock of " + lock.dir() + " (" + lock.staleHolder() + ", no longer running)");
-        }
+        RunDirectory.sayStaleLock(lock, err);
         threads.apply(err);
         long t0 = System.nanoTime();
         double val = t.run();

@@ -160,9 +160,8 @@ final class TranslateCommand implements Callable<Integer> {
     }
 
     static ModelDirectory.LoadedSeq2Seq load(Path dir) {
-        String arch = ModelDirectory.architecture(dir);
-        if (!arch.equals(seqlab.model.Seq2SeqConfig.ARCHITECTURE)) {
-            throw new UserException(dir + " holds a " + arch + " model; translate needs a seq2seq model (train one with --arch seq2seq)");
+        if (ModelDirectory.capability(dir) != seqlab.model.Capability.TRANSLATES) {
+            throw new UserException(dir + " holds a " + ModelDirectory.architecture(dir) + " model; translate needs a seq2seq model (train one with --arch seq2seq)");
         }
         return ModelDirectory.loadSeq2Seq(dir);
     }

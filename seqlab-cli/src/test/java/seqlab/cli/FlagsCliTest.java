@@ -21,14 +21,11 @@ class FlagsCliTest {
     @TempDir
     static Path dir;
 
-    static Path lm;
-    static Path s2s;
+    static TinyModels models;
 
     @BeforeAll
     static void models() {
-        TinyModels m = TinyModels.trainIn(dir);
-        lm = m.lm();
-        s2s = m.translator();
+        models = TinyModels.trainIn(dir);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,8 +52,8 @@ class FlagsCliTest {
 
     @Test
     void generateTranslateAndEvalRefuseFlagsOfAnotherMode() {
-        String m = lm.toString();
-        String t = s2s.toString();
+        String m = models.lm().toString();
+        String t = models.translator().toString();
         assertUserError(run("generate", "--model", m, "--prompt", "a", "--temperature", "0", "--top-k", "5"),
                 "--top-k applies to sampling (--temperature > 0) only");
         assertUserError(run("generate", "--model", m, "--prompt", "a", "--temperature", "0", "--seed", "5"), "--seed applies to sampling");

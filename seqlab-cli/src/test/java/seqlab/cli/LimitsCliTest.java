@@ -24,14 +24,11 @@ class LimitsCliTest {
     @TempDir
     static Path dir;
 
-    static Path lm;
-    static Path s2s;
+    static TinyModels models;
 
     @BeforeAll
     static void models() {
-        TinyModels m = TinyModels.trainIn(dir);
-        lm = m.lm();
-        s2s = m.translator();
+        models = TinyModels.trainIn(dir);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,8 +54,8 @@ class LimitsCliTest {
     @Test
     void aConfigTooLargeForTheHeapIsRefusedBeforeItIsBuilt() throws IOException {
         Path big = dir.resolve("big");
-        CliTest.copyDir(lm, big);
-        String config = Files.readString(lm.resolve("config.json"));
+        CliTest.copyDir(models.lm(), big);
+        String config = Files.readString(models.lm().resolve("config.json"));
         Files.writeString(big.resolve("config.json"), config.replaceAll("\"vocab_size\": \\d+", "\"vocab_size\": 1e9"));
         assertUserError(run("info", big.toString()), "field \"vocab_size\" must be an integer");
         // about 100 bytes of weights per token (embedding 8, decoder 16 + bias, in floats): more than this JVM's heap
@@ -72,7 +69,7 @@ class LimitsCliTest {
     @Test
     void tooManyThreadsAreCappedWithAWarning() {
         int cores = Runtime.getRuntime().availableProcessors();
-        CliTest.Run r = run("generate", "--model", lm.toString(), "--prompt", "a", "--tokens", "2", "--threads", "100000");
+        CliTest.Run r = run("generate", "--model", models.lm().toString(), "--prompt", "a", "--tokens", "2", "--threads", "100000");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err().lines().toList()).containsExactly(String.format("seqlab: warning: --threads 100000 is more than 4× this machine's %d core%s; "
                 + "using %d", cores, cores == 1 ? "" : "s", 4 * cores));
@@ -85,9 +82,9 @@ class LimitsCliTest {
         assertUserError(run(evals),
                 "--eval-batches 1,000,000,000 draws 4,000,000,000 windows per evaluation from a validation split that has");
         assertThat(dir.resolve("evals")).doesNotExist();
-        assertUserError(run("translate", "--model", s2s.toString(), "--text", "12", "--beam", "100000"),
+        assertUserError(run("translate", "--model", models.translator().toString(), "--text", "12", "--beam", "100000"),
                 "--beam 100,000 is wider than the model's target vocabulary of");
-        assertUserError(run("eval", "--model", s2s.toString(), "--beam", "100000"), "is wider than the model's target vocabulary");
+        assertUserError(run("eval", "--model", models.translator().toString(), "--beam", "100000"), "is wider than the model's target vocabulary");
     }
 
     /** A beam search step scores beam × vocabulary continuations per sentence: what cannot fit the heap is refused with the figures. */
@@ -116,7 +113,7 @@ class LimitsCliTest {
             }
         };
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"generate", "--model", lm.toString(), "--prompt", "a", "--tokens", "2000000000", "--threads", "1"},
+        int code = Main.run(new String[] {"generate", "--model", models.lm().toString(), "--prompt", "a", "--tokens", "2000000000", "--threads", "1"},
                 new PrintStream(closesAfter, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();                   // (and it returned: 2e9 tokens were asked for)

@@ -45,13 +45,14 @@ public record OutputTarget(Path path, Kind kind, String what) {
                 try {
                     a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException e) {
-                    return new OutputTarget(p, Kind.NEW, "a new file");
+                    Path file = fileAncestor(p);
+                    return file == null ? new OutputTarget(p, Kind.NEW, "a new file") : insideFile(p, file);
                 } catch (FileSystemException e) {
                     Path file = fileAncestor(p);                   // ENOTDIR: a file where a directory should be
                     if (file == null) {
                         throw e;
                     }
-                    return new OutputTarget(p, Kind.UNWRITABLE, "inside " + file + ", which is a file, not a directory");
+                    return insideFile(p, file);
                 }
                 if (a.isSymbolicLink()) {
                     p = p.getParent().resolve(Files.readSymbolicLink(p));
@@ -77,6 +78,10 @@ public record OutputTarget(Path path, Kind kind, String what) {
         }
         throw new UncheckedIOException("cannot write " + target + ": more than " + MAX_LINKS + " symbolic links in a row",
                 new IOException("too many symbolic links"));
+    }
+
+    private static OutputTarget insideFile(Path p, Path file) {
+        return new OutputTarget(p, Kind.UNWRITABLE, "inside " + file + ", which is a file, not a directory");
     }
 
     /** The nearest ancestor of {@code p} that exists and is not a directory, or null. */

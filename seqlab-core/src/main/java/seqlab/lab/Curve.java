@@ -15,14 +15,14 @@ import seqlab.train.TrainListener;
  * time is the CPU time of the thread the run trains on (a lab run's operations all stay on its
  * thread), less the time spent evaluating: it measures the run's own work, whether it ran alone
  * or beside other runs, first or last. Where the JVM cannot measure thread CPU time, wall time is
- * used, and {@link #cpuTime()} says so.
+ * used, and {@link #measuresCpuTime()} says so.
  */
 final class Curve implements TrainListener {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     final List<double[]> points = new ArrayList<>();     // {step, training seconds, validation loss}
-    private final boolean cpu = THREADS.isCurrentThreadCpuTimeSupported();
+    private final boolean cpu = measuresCpuTime();
     private long start = -1;
     private long afterStep;
     private long stepAt;
@@ -37,9 +37,9 @@ final class Curve implements TrainListener {
         this.progress = progress;
     }
 
-    /** Whether the times are thread CPU time (else wall time). */
-    boolean cpuTime() {
-        return cpu;
+    /** Whether the times are thread CPU time (else wall time, where this JVM cannot measure a thread's CPU time). */
+    static boolean measuresCpuTime() {
+        return THREADS.isCurrentThreadCpuTimeSupported();
     }
 
     private long now() {

@@ -45,12 +45,12 @@ public final class ModelDirectory {
     /** Loads whatever model the directory holds (checking names and shapes) and describes it. */
     public static Described describe(Path dir) {
         JsonFields cfg = config(dir);
-        return switch (cfg.string("architecture")) {
-            case Seq2SeqConfig.ARCHITECTURE -> {
+        return switch (capability(cfg)) {
+            case TRANSLATES -> {
                 LoadedSeq2Seq l = loadSeq2Seq(dir);
                 yield new Described(l.model(), cfg, l.tokenizer().summary(), l.warnings());
             }
-            default -> {
+            case GENERATES -> {
                 Loaded l = load(dir);
                 yield new Described(l.model(), cfg, l.tokenizer() == null ? null : l.tokenizer().summary(), l.warnings());
             }
@@ -79,6 +79,22 @@ public final class ModelDirectory {
         AtomicFiles.writeString(dir.resolve(CONFIG), Json.writePretty(config));
     }
 
+    /** What the model in {@code dir} can do, from its config.json. */
+    public static Capability capability(Path dir) {
+        return capability(config(dir));
+    }
+
+    /** What a model of this config.json (or a checkpoint's copy of it) can do: the one place that maps architectures to it. */
+    public static Capability capability(JsonFields config) {
+        String arch = config.string("architecture");
+        return switch (arch) {
+            case RnnLmConfig.ARCHITECTURE -> Capability.GENERATES;
+            case Seq2SeqConfig.ARCHITECTURE -> Capability.TRANSLATES;
+            default -> throw new FormatException(config.where() + ": architecture \"" + arch + "\" is not supported by this version "
+                    + "(supported: " + RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ")");
+        };
+    }
+
     /** The {@code architecture} field of the directory's config.json (rnn-lm, seq2seq). */
     public static String architecture(Path dir) {
         return config(dir).string("architecture");
@@ -96,11 +112,7 @@ public final class ModelDirectory {
             throw new IllegalArgumentException(dir + ": no " + CONFIG + "; a model directory holds config.json, model.safetensors and tokenizer.json");
         }
         JsonFields cfg = readJson(cfgPath);
-        String arch = cfg.string("architecture");
-        if (!arch.equals(RnnLmConfig.ARCHITECTURE) && !arch.equals(Seq2SeqConfig.ARCHITECTURE)) {
-            throw new FormatException(cfgPath + ": architecture \"" + arch + "\" is not supported by this version (supported: "
-                    + RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ")");
-        }
+        capability(cfg);                                                  // an architecture this version knows
         return cfg;
     }
 

@@ -115,6 +115,21 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
                 .replace("E", "e").replace("e+", "e");
     }
 
+    public TrainConfig withEvalBatches(int n) {
+        return new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, n, seed);
+    }
+
+    /** How many floats each parameter is held as while training: weights, gradients, and the optimizer's state. */
+    public int copiesPerParameter() {
+        return optimizer.equals("sgd") ? (momentum > 0 ? 3 : 2) : 4;
+    }
+
+    /** {@link #copiesPerParameter()} in words. */
+    public String copiesPerParameterWhat() {
+        return optimizer.equals("sgd") ? (momentum > 0 ? "weights, gradients and momentum" : "weights and gradients")
+                : "weights, gradients and " + optimizer + "'s two moments";
+    }
+
     public TrainConfig withSteps(int n) {
         return new TrainConfig(n, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed);
     }
