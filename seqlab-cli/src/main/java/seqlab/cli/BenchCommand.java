@@ -191,11 +191,9 @@ final class BenchCommand implements Callable<Integer> {
             tin[r * len] = seqlab.text.Vocabulary.BOS;
             System.arraycopy(tgt, r * len, tin, r * len + 1, len - 1);
         }
-        boolean[] mask = new boolean[batch * len];
-        Arrays.fill(mask, true);
         int[] lengths = new int[batch];
         Arrays.fill(lengths, len);
-        Seq2SeqBatch b = new Seq2SeqBatch(src, mask, lengths, tin, tgt, batch, len, len);
+        Seq2SeqBatch b = new Seq2SeqBatch(src, lengths, tin, tgt, batch, len, len);
         Runnable step = () -> {
             opt.zeroGrad();
             Tensor loss = model.loss(b, 1.0, rng, rng);

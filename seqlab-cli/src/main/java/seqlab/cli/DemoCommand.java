@@ -132,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The trained model, read back from its directory as a user's later command would. */
     private record ModelDirectoryView(Seq2Seq model, seqlab.text.PairTokenizer tokenizer) {
         static ModelDirectoryView of(Path dir) {
-            seqlab.model.ModelDirectory.LoadedSeq2Seq l = seqlab.model.ModelDirectory.loadSeq2Seq(dir);
+            seqlab.model.ModelDirectory.Loaded.Translator l = seqlab.model.ModelDirectory.loadTranslator(dir, "demo");
             return new ModelDirectoryView(l.model(), l.tokenizer());
         }
     }

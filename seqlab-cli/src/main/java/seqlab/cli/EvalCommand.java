@@ -65,7 +65,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserException("--data is required for a language model: the text whose last 10% is evaluated");
         }
         DataSource ds = DataSource.read(data);                        // the data first: a bad --data is said before the model loads
-        ModelDirectory.Loaded loaded = ModelDirectory.load(model);
+        ModelDirectory.Loaded.Generator loaded = ModelDirectory.loadGenerator(model, "eval");
         Tokenizer tok = loaded.tokenizer();
         if (tok == null) {
             throw new UserException(model + " has no tokenizer.json, so it cannot read text; evaluate token ids with 'seqlab forward'");

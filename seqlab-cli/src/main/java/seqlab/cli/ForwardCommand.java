@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import seqlab.io.Safetensors;
-import seqlab.model.Capability;
 import seqlab.model.ModelDirectory;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.model.RnnLanguageModel;
@@ -49,37 +48,39 @@ final class ForwardCommand implements Callable<Integer> {
         threads.validate();
         OutputFile.check("--output", output, force);
         Safetensors.File in = Safetensors.open(input);
-        Tensor logits;
-        if (ModelDirectory.capability(model) == Capability.TRANSLATES) {
-            ModelDirectory.LoadedSeq2Seq loaded = ModelDirectory.loadSeq2Seq(model);
-            Seq2Seq m = loaded.model();
-            Ids src = ids(in, "input_ids", m.config().sourceVocab());
-            Ids dec = ids(in, "decoder_input_ids", m.config().targetVocab());
-            if (dec.rows() != src.rows()) {
-                throw new UserException(input + ": decoder_input_ids has " + dec.rows() + " rows, input_ids " + src.rows()
-                        + "; each source needs its decoder input");
-            }
-            int[] lengths = lengths(in, src);
-            boolean[] mask = new boolean[src.ids().length];
-            for (int r = 0; r < src.rows(); r++) {
-                Arrays.fill(mask, r * src.cols(), r * src.cols() + lengths[r], true);
-            }
-            int[] noTargets = new int[dec.ids().length];
-            Arrays.fill(noTargets, Seq2SeqBatch.IGNORE);
-            Seq2SeqBatch b = new Seq2SeqBatch(src.ids(), mask, lengths, dec.ids(), noTargets, src.rows(), src.cols(), dec.cols());
-            start(loaded.warnings());
-            logits = m.inference(() -> m.forward(b, 1.0, new Rng(0), new Rng(0)).logits());       // (B, T, V_t), teacher-forced
-        } else {
-            ModelDirectory.Loaded loaded = ModelDirectory.load(model);
-            RnnLanguageModel m = loaded.model();
-            Ids x = ids(in, "input_ids", m.config().vocabSize());
-            start(loaded.warnings());
-            logits = m.inference(() -> m.logits(x.ids(), x.rows(), x.cols(), new Rng(0)));        // (B, T, V)
-        }
+        Tensor logits = switch (ModelDirectory.load(model)) {
+            case ModelDirectory.Loaded.Translator t -> translatorLogits(in, t);
+            case ModelDirectory.Loaded.Generator g -> generatorLogits(in, g);
+        };
         int[] shape = logits.shape();
         Safetensors.write(output, Map.of("logits", Safetensors.Entry.f32(logits.data(), shape)), Map.of("format", "pt"));
         spec.commandLine().getErr().printf("wrote logits %s to %s%n", Arrays.toString(shape), output);
         return 0;
+    }
+
+    /** (B, T, V_t): the decoder's logits given the sources and the decoder inputs, teacher-forced. */
+    private Tensor translatorLogits(Safetensors.File in, ModelDirectory.Loaded.Translator loaded) {
+        Seq2Seq m = loaded.model();
+        Ids src = ids(in, "input_ids", m.config().sourceVocab());
+        Ids dec = ids(in, "decoder_input_ids", m.config().targetVocab());
+        if (dec.rows() != src.rows()) {
+            throw new UserException(input + ": decoder_input_ids has " + dec.rows() + " rows, input_ids " + src.rows()
+                    + "; each source needs its decoder input");
+        }
+        int[] lengths = lengths(in, src);
+        int[] noTargets = new int[dec.ids().length];
+        Arrays.fill(noTargets, Seq2SeqBatch.IGNORE);
+        Seq2SeqBatch b = new Seq2SeqBatch(src.ids(), lengths, dec.ids(), noTargets, src.rows(), src.cols(), dec.cols());
+        start(loaded.warnings());
+        return m.inference(() -> m.forward(b, 1.0, new Rng(0), new Rng(0)).logits());
+    }
+
+    /** (B, T, V): the next-token logits at every position. */
+    private Tensor generatorLogits(Safetensors.File in, ModelDirectory.Loaded.Generator loaded) {
+        RnnLanguageModel m = loaded.model();
+        Ids x = ids(in, "input_ids", m.config().vocabSize());
+        start(loaded.warnings());
+        return m.inference(() -> m.logits(x.ids(), x.rows(), x.cols(), new Rng(0)));
     }
 
     /** Once the inputs are checked: the load warnings, then the pool sized (with its own warning, if any). */

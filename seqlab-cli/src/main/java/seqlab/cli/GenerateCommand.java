@@ -65,7 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
             Options.onlyFor(spec, "sampling (--temperature > 0)", "--top-k", "--top-p", "--seed");
         }
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP);
-        ModelDirectory.Loaded loaded = ModelDirectory.load(model);
+        ModelDirectory.Loaded.Generator loaded = ModelDirectory.loadGenerator(model, "generate");
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         Tokenizer tok = loaded.tokenizer();
         int[] ids;

@@ -27,7 +27,7 @@ final class Seq2SeqEval {
         if (pairs.isEmpty()) {
             throw new UserException("--data " + spec + ": the " + split + " split is empty");
         }
-        ModelDirectory.LoadedSeq2Seq loaded = TranslateCommand.load(dir);
+        ModelDirectory.Loaded.Translator loaded = ModelDirectory.loadTranslator(dir, "eval");
         TranslateCommand.requireBeam(beam, Math.min(batch, pairs.size()), loaded.model());
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         threads.apply(err);

@@ -20,6 +20,7 @@ import seqlab.data.TranslationData;
 import seqlab.io.Directories;
 import seqlab.model.Capability;
 import seqlab.model.Footprint;
+import seqlab.model.ModelConfig;
 import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
@@ -223,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         dataset.requireWindow(cfg.seq(), ds.spec());
         TrainConfig used = evalBatchesFor(cfg, dataset);
         RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(used.seed()));
-        Trainer t = Trainer.start(m, tok, dataset, ds.describe(), used, out, new Progress(err, Options.live()));
+        Trainer t = Trainer.start(new seqlab.train.LmTask(m, tok, dataset, used, String.valueOf(ds.describe().get("source"))), ds.describe(), used, out, new Progress(err, Options.live()));
         return startTraining(err, t, () -> {
             err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
                     dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
@@ -336,7 +337,7 @@ final class TrainCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "resuming %s from step %d to %d%n", dir, saved.step(), cfg.steps());
             err.println("optimizer: " + cfg.describe());
         };
-        if (ModelDirectory.capability(saved.model()) == Capability.TRANSLATES) {
+        if (ModelConfig.fromJson(saved.model()).capability() == Capability.TRANSLATES) {
             Trainer t = Seq2SeqTraining.resume(saved, cfg, recorded(() -> TranslationData.read(source), where), dir,
                     new Progress(err, Options.live()));
             return train(err, t, lock, announce);
@@ -354,7 +355,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
         RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
-        Trainer t = Trainer.resume(saved, m, tok, dataset, cfg, dir, new Progress(err, Options.live()));
+        Trainer t = Trainer.resume(saved, new seqlab.train.LmTask(m, tok, dataset, cfg, recorded), cfg, dir, new Progress(err, Options.live()));
         return train(err, t, lock, announce);
     }
 

@@ -89,7 +89,7 @@ final class TranslateCommand implements Callable<Integer> {
         } else {
             OutputFile.check("--attention-map", attentionMap, force);
         }
-        ModelDirectory.LoadedSeq2Seq loaded = load(model);
+        ModelDirectory.Loaded.Translator loaded = ModelDirectory.loadTranslator(model, "translate");
         Seq2Seq m = loaded.model();
         PairTokenizer tok = loaded.tokenizer();
         PrintWriter err = spec.commandLine().getErr();
@@ -159,10 +159,4 @@ final class TranslateCommand implements Callable<Integer> {
         }
     }
 
-    static ModelDirectory.LoadedSeq2Seq load(Path dir) {
-        if (ModelDirectory.capability(dir) != seqlab.model.Capability.TRANSLATES) {
-            throw new UserException(dir + " holds a " + ModelDirectory.architecture(dir) + " model; translate needs a seq2seq model (train one with --arch seq2seq)");
-        }
-        return ModelDirectory.loadSeq2Seq(dir);
-    }
 }

@@ -118,7 +118,7 @@ class CliTest {
         Run r = run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         Safetensors.File f = Safetensors.open(out);
-        ModelDirectory.Loaded m = ModelDirectory.load(model);
+        ModelDirectory.Loaded.Generator m = ModelDirectory.loadGenerator(model, "test");
         int v = m.model().config().vocabSize();
         assertThat(f.info("logits").shape()).containsExactly(2, 3, v);
         assertThat(f.floats("logits")).isEqualTo(m.model().logits(new int[] {1, 2, 3, 4, 5, 6}, 2, 3, new Rng(0)).data());
@@ -255,7 +255,7 @@ class CliTest {
 
     @Test
     void nonFiniteWeightsLoadWithAWarning() {
-        ModelDirectory.Loaded m = ModelDirectory.load(model);
+        ModelDirectory.Loaded.Generator m = ModelDirectory.loadGenerator(model, "test");
         m.model().namedParameters().get("decoder.bias").data()[0] = Float.NaN;
         Path nan = dir.resolve("nan-model");
         ModelDirectory.save(nan, m.model(), m.tokenizer());

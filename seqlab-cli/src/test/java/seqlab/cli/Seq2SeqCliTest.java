@@ -116,13 +116,13 @@ class Seq2SeqCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         float[] logits = Safetensors.open(out).floats("logits");
         assertThat(Safetensors.open(out).info("logits").intShape()).containsExactly(2, 3,
-                ModelDirectory.loadSeq2Seq(model).tokenizer().target().size());
+                ModelDirectory.loadTranslator(model, "test").tokenizer().target().size());
 
-        ModelDirectory.LoadedSeq2Seq l = ModelDirectory.loadSeq2Seq(model);
+        ModelDirectory.Loaded.Translator l = ModelDirectory.loadTranslator(model, "test");
         int[] s = {5, 6, 7, 3, 8, 3, 0, 0};
         int[] d = {2, 5, 6, 2, 9, 4};
         int[] ignore = {-100, -100, -100, -100, -100, -100};
-        Seq2SeqBatch b = new Seq2SeqBatch(s, new boolean[] {true, true, true, true, true, true, false, false}, new int[] {4, 2}, d,
+        Seq2SeqBatch b = new Seq2SeqBatch(s, new int[] {4, 2}, d,
                 ignore, 2, 4, 3);
         float[] expected = l.model().inference(() -> l.model().forward(b, 1.0, new Rng(0), new Rng(0)).logits()).data();
         assertThat(logits).containsExactly(expected);
@@ -204,10 +204,10 @@ class Seq2SeqCliTest {
                 "train.de has 2 lines, " + m.resolve("train.en") + " has 1");
         assertUserError(run(tiny(dir.resolve("x8"), "none", "--data", "aligned:" + m.resolve("train.de"))),
                 "expected aligned:SOURCE,TARGET");
-        assertUserError(run("generate", "--model", model.toString(), "--prompt", "a"), "expected \"rnn-lm\"");
+        assertUserError(run("generate", "--model", model.toString(), "--prompt", "a"), "generate needs a language model");
         Path lm = dir.resolve("lm");
         assertThat(run(CliTest.tinyTrain(lm)).code()).isZero();
-        assertUserError(run("translate", "--model", lm.toString(), "--text", "a"), "translate needs a seq2seq model");
+        assertUserError(run("translate", "--model", lm.toString(), "--text", "a"), "translate needs a translation model");
         assertUserError(run("eval", "--model", lm.toString()), "--data is required for a language model");
     }
 }

@@ -52,7 +52,6 @@ public final class PairBatcher {
             t = Math.max(t, e.target().length);
         }
         int[] src = new int[b * s];                          // zeros = <pad>
-        boolean[] mask = new boolean[b * s];
         int[] lens = new int[b];
         int[] tin = new int[b * t];
         int[] tout = new int[b * t];
@@ -60,13 +59,12 @@ public final class PairBatcher {
         for (int r = 0; r < b; r++) {
             Encoded e = pairs.get(r);
             System.arraycopy(e.source(), 0, src, r * s, e.source().length);
-            Arrays.fill(mask, r * s, r * s + e.source().length, true);
             lens[r] = e.source().length;
             tin[r * t] = Vocabulary.BOS;                      // <bos> y_1 … y_{n−1}
             System.arraycopy(e.target(), 0, tin, r * t + 1, e.target().length - 1);
             System.arraycopy(e.target(), 0, tout, r * t, e.target().length);      // y_1 … y_n (= <eos>)
         }
-        return new Seq2SeqBatch(src, mask, lens, tin, tout, b, s, t);
+        return new Seq2SeqBatch(src, lens, tin, tout, b, s, t);
     }
 
     private static <T> void shuffle(List<T> list, Rng rng) {

@@ -189,24 +189,17 @@ public final class Translator {
             s = Math.max(s, src.length);
         }
         int[] ids = new int[n * s];
-        boolean[] mask = new boolean[n * s];
         int[] lengths = new int[n];
         for (int r = 0; r < n; r++) {
             System.arraycopy(sources.get(r), 0, ids, r * s, sources.get(r).length);
-            Arrays.fill(mask, r * s, r * s + sources.get(r).length, true);
             lengths[r] = sources.get(r).length;
         }
-        return model.encode(ids, n, s, lengths, mask, new Rng(0));
+        return model.encode(ids, n, s, lengths, new Rng(0));
     }
 
     /** The memory of the sources at the given batch rows (one per hypothesis). */
     private static Seq2Seq.Memory rows(Seq2Seq.Memory m, int[] rows) {
-        int s = m.length();
-        boolean[] mask = new boolean[rows.length * s];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(m.mask(), rows[i] * s, mask, i * s, s);
-        }
-        return new Seq2Seq.Memory(rows(m.states(), rows), m.prepared() == null ? null : rows(m.prepared(), rows), mask,
+        return new Seq2Seq.Memory(rows(m.states(), rows), m.prepared() == null ? null : rows(m.prepared(), rows), m.mask().rows(rows),
                 m.context() == null ? null : rows(m.context(), rows), m.decoderWeights());
     }
 

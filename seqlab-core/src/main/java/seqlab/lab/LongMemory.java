@@ -9,11 +9,11 @@ import java.util.function.Consumer;
 import seqlab.tensor.CellType;
 import seqlab.tensor.CrossEntropy;
 import seqlab.tensor.MeanSquaredError;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 import seqlab.train.AdamW;
 import seqlab.train.GradClip;
+import seqlab.tensor.ShapeOps;
 
 /**
  * Long-range memory on the two classic synthetic tasks, at growing sequence lengths T, for the
@@ -284,7 +284,7 @@ public final class LongMemory implements Experiment {
             int[][] b = copyBatch(z.batch(), t, data);
             opt.zeroGrad();
             Tensor out = m.everyStep(m.inputs(b[0], null, z.batch(), len));                 // (B, T+20, 10)
-            Tensor loss = CrossEntropy.mean(Ops.reshape(out, z.batch() * len, REMEMBER), b[1], -100);
+            Tensor loss = CrossEntropy.mean(ShapeOps.reshape(out, z.batch() * len, REMEMBER), b[1], -100);
             loss.backward();
             GradClip.clip(m.parameters(), 1f);
             opt.step(z.lr());
@@ -292,7 +292,7 @@ public final class LongMemory implements Experiment {
         return finalLoss(m, eval -> {
             int[][] b = copyBatch(z.batch(), t, eval);
             Tensor out = m.everyStep(m.inputs(b[0], null, z.batch(), len));
-            return CrossEntropy.mean(Ops.reshape(out, z.batch() * len, REMEMBER), b[1], -100).item();
+            return CrossEntropy.mean(ShapeOps.reshape(out, z.batch() * len, REMEMBER), b[1], -100).item();
         });
     }
 

@@ -12,10 +12,10 @@ import seqlab.nn.recurrent.Recurrent;
 import seqlab.nn.recurrent.RecurrentConfig;
 import seqlab.nn.recurrent.RecurrentLayers;
 import seqlab.tensor.CellType;
-import seqlab.tensor.Ops;
 import seqlab.tensor.RecurrentScan;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.ShapeOps;
 
 /**
  * The small model of the memory experiments: inputs (token embeddings, or raw features when
@@ -66,7 +66,7 @@ final class RecurrentProbe extends Module {
 
     /** Head output from the final state (B, K). */
     Tensor lastStep(Tensor x) {
-        return head.forward(Ops.select(rnn.forward(x, null).h(), 0));
+        return head.forward(ShapeOps.select(rnn.forward(x, null).h(), 0));
     }
 
     /** The recurrent layer's weights: W_ih, W_hh, b_ih, b_hh. */
@@ -85,13 +85,13 @@ final class RecurrentProbe extends Module {
     Unrolled unrolled(Tensor x) {
         int batch = x.dim(0);
         int time = x.dim(1);
-        Tensor seq = Ops.transpose01(x);                                                       // (T, B, I)
+        Tensor seq = ShapeOps.transpose01(x);                                                       // (T, B, I)
         Tensor[] w = cellWeights();
         Tensor h = null;
         Tensor c = null;
         List<Tensor> states = new ArrayList<>();
         for (int t = 0; t < time; t++) {
-            Tensor xt = Ops.reshape(Ops.select(seq, t), 1, batch, x.dim(2));                  // (1, B, I)
+            Tensor xt = ShapeOps.reshape(ShapeOps.select(seq, t), 1, batch, x.dim(2));                  // (1, B, I)
             RecurrentScan.Result r = RecurrentScan.apply(cell, xt, h, c, w[0], w[1], w[2], w[3], false);
             h = r.h();
             c = r.c();

@@ -16,6 +16,7 @@ import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Text;
 import seqlab.train.Evaluation;
+import seqlab.train.LmTask;
 import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
 
@@ -71,7 +72,7 @@ public final class RnnVsLstmVsGru implements Experiment {
                 TrainConfig cfg = new TrainConfig(z.steps(), z.batch(), z.seq(), "adamw", z.lr(), "cosine", z.steps() / 20, 0.01f, 0f, 1f,
                         z.evalEvery(), quick ? 5 : 20, 1);
                 Curve c = new Curve(cell.id(), log);
-                Scratch.use(dir -> Trainer.start(model, tok, data, Map.of("source", z.data()), cfg, dir, c).run());
+                Scratch.use(dir -> Trainer.start(new LmTask(model, tok, data, cfg, z.data()), Map.of("source", z.data()), cfg, dir, c).run());
                 double exact = Evaluation.full(model, data.val(), z.seq()).mean();
                 log.accept(String.format(Locale.ROOT, "%s: validation loss %.4f (exact) after %.0f s", cell.id(), exact, c.last(1)));
                 return new Run(h, model.parameterCount(), c, exact);

@@ -31,30 +31,66 @@ public final class ModelDirectory {
     public static final String WEIGHTS = "model.safetensors";
     public static final String TOKENIZER = "tokenizer.json";
 
-    /** A loaded model with its tokenizer (null if the directory has none) and load warnings. */
-    public record Loaded(RnnLanguageModel model, Tokenizer tokenizer, List<String> warnings) {}
-
     private ModelDirectory() {}
 
-    /** A loaded translation model with its tokenizer and load warnings. */
-    public record LoadedSeq2Seq(Seq2Seq model, PairTokenizer tokenizer, List<String> warnings) {}
+    /** A model read from its directory, one case per capability: what a command switches over. */
+    public sealed interface Loaded {
+
+        /** The model as a module, for what every model has (parameters, training mode). */
+        Module module();
+
+        ModelConfig config();
+
+        /** Load warnings (names in the file the model does not have, …). */
+        List<String> warnings();
+
+        /** The tokenizer in one line, or null when the model has none. */
+        String tokenizerSummary();
+
+        /** A model that continues a sequence; its tokenizer is null when the directory has none (it runs on ids). */
+        record Generator(RnnLanguageModel model, Tokenizer tokenizer, List<String> warnings) implements Loaded {
+            @Override
+            public Module module() {
+                return model;
+            }
+
+            @Override
+            public ModelConfig config() {
+                return model.config();
+            }
+
+            @Override
+            public String tokenizerSummary() {
+                return tokenizer == null ? null : tokenizer.summary();
+            }
+        }
+
+        /** A model that turns a source sequence into a target one, with its two vocabularies. */
+        record Translator(Seq2Seq model, PairTokenizer tokenizer, List<String> warnings) implements Loaded {
+            @Override
+            public Module module() {
+                return model;
+            }
+
+            @Override
+            public ModelConfig config() {
+                return model.config();
+            }
+
+            @Override
+            public String tokenizerSummary() {
+                return tokenizer.summary();
+            }
+        }
+    }
 
     /** Any model directory, for describing it: the model, its config, its tokenizer in one line (null: none), warnings. */
     public record Described(Module model, JsonFields config, String tokenizer, List<String> warnings) {}
 
     /** Loads whatever model the directory holds (checking names and shapes) and describes it. */
     public static Described describe(Path dir) {
-        JsonFields cfg = config(dir);
-        return switch (capability(cfg)) {
-            case TRANSLATES -> {
-                LoadedSeq2Seq l = loadSeq2Seq(dir);
-                yield new Described(l.model(), cfg, l.tokenizer().summary(), l.warnings());
-            }
-            case GENERATES -> {
-                Loaded l = load(dir);
-                yield new Described(l.model(), cfg, l.tokenizer() == null ? null : l.tokenizer().summary(), l.warnings());
-            }
-        };
+        Loaded l = load(dir);
+        return new Described(l.module(), config(dir), l.tokenizerSummary(), l.warnings());
     }
 
     public static void save(Path dir, RnnLanguageModel model, Tokenizer tokenizer) {
@@ -81,23 +117,16 @@ public final class ModelDirectory {
 
     /** What the model in {@code dir} can do, from its config.json. */
     public static Capability capability(Path dir) {
-        return capability(config(dir));
-    }
-
-    /** What a model of this config.json (or a checkpoint's copy of it) can do: the one place that maps architectures to it. */
-    public static Capability capability(JsonFields config) {
-        String arch = config.string("architecture");
-        return switch (arch) {
-            case RnnLmConfig.ARCHITECTURE -> Capability.GENERATES;
-            case Seq2SeqConfig.ARCHITECTURE -> Capability.TRANSLATES;
-            default -> throw new FormatException(config.where() + ": architecture \"" + arch + "\" is not supported by this version "
-                    + "(supported: " + RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ")");
-        };
+        return modelConfig(dir).capability();
     }
 
     /** The {@code architecture} field of the directory's config.json (rnn-lm, seq2seq). */
     public static String architecture(Path dir) {
-        return config(dir).string("architecture");
+        return modelConfig(dir).architecture();
+    }
+
+    private static ModelConfig modelConfig(Path dir) {
+        return ModelConfig.fromJson(config(dir));
     }
 
     private static JsonFields config(Path dir) {
@@ -111,9 +140,7 @@ public final class ModelDirectory {
         if (!Files.exists(cfgPath)) {
             throw new IllegalArgumentException(dir + ": no " + CONFIG + "; a model directory holds config.json, model.safetensors and tokenizer.json");
         }
-        JsonFields cfg = readJson(cfgPath);
-        capability(cfg);                                                  // an architecture this version knows
-        return cfg;
+        return readJson(cfgPath);
     }
 
     private static List<String> loadWeights(Path dir, Module model) {
@@ -124,33 +151,56 @@ public final class ModelDirectory {
         return StateDict.load(model, Safetensors.open(weights));
     }
 
-    /** A language model directory (architecture rnn-lm). */
+    /** Whatever model the directory holds, its weights checked against its config (names and shapes) and its tokenizer against its sizes. */
     public static Loaded load(Path dir) {
-        JsonFields cfg = config(dir);
-        RnnLmConfig config = RnnLmConfig.fromJson(cfg);
-        RnnLanguageModel.footprint(config, 1, 1).requireFits(1, "weights", false, Footprint.freeHeap(),
-                "vocab_size, hidden_size, num_layers in " + dir.resolve(CONFIG));
-        RnnLanguageModel model = new RnnLanguageModel(config, new Rng(0));
-        List<String> warnings = loadWeights(dir, model);
-        Tokenizer tok = readTokenizer(dir);
-        Path tokPath = dir.resolve(TOKENIZER);
-        if (tok != null) {
-            if (tok.vocabSize() != config.vocabSize()) {
-                throw new FormatException(tokPath + ": vocabulary of " + tok.vocabSize() + " tokens, but config.json says vocab_size "
-                        + config.vocabSize() + "; the files come from different models");
+        ModelConfig config = modelConfig(dir);
+        config.weightsFootprint().requireFits(1, "weights", false, Footprint.freeHeap(),
+                config.sizeFields() + " in " + dir.resolve(CONFIG));
+        Loaded loaded = switch (config) {
+            case RnnLmConfig c -> {
+                RnnLanguageModel model = c.build(new Rng(0));
+                List<String> warnings = loadWeights(dir, model);
+                yield new Loaded.Generator(model, lmTokenizer(dir, c), warnings);
             }
-        }
-        model.train(false);
-        return new Loaded(model, tok, warnings);
+            case Seq2SeqConfig c -> {
+                Seq2Seq model = c.build(new Rng(0));
+                List<String> warnings = loadWeights(dir, model);
+                yield new Loaded.Translator(model, pairTokenizer(dir, c), warnings);
+            }
+        };
+        loaded.module().train(false);
+        return loaded;
     }
 
-    /** A translation model directory (architecture seq2seq); it must hold its tokenizer.json. */
-    public static LoadedSeq2Seq loadSeq2Seq(Path dir) {
-        Seq2SeqConfig config = Seq2SeqConfig.fromJson(config(dir));
-        Seq2Seq.footprint(config, 1, 1, 1).requireFits(1, "weights", false, Footprint.freeHeap(),
-                "the vocabulary sizes, hidden_size, num_layers in " + dir.resolve(CONFIG));
-        Seq2Seq model = new Seq2Seq(config, new Rng(0));
-        List<String> warnings = loadWeights(dir, model);
+    /** A model that generates, or an error naming what the directory holds instead and what {@code command} needs. */
+    public static Loaded.Generator loadGenerator(Path dir, String command) {
+        require(dir, Capability.GENERATES, command, "a language model (train one with --arch rnn-lm)");
+        return (Loaded.Generator) load(dir);
+    }
+
+    /** A model that translates, or an error naming what the directory holds instead and what {@code command} needs. */
+    public static Loaded.Translator loadTranslator(Path dir, String command) {
+        require(dir, Capability.TRANSLATES, command, "a translation model (train one with --arch seq2seq)");
+        return (Loaded.Translator) load(dir);
+    }
+
+    private static void require(Path dir, Capability needed, String command, String what) {
+        ModelConfig c = modelConfig(dir);
+        if (c.capability() != needed) {
+            throw new IllegalArgumentException(dir + " holds a " + c.architecture() + " model; " + command + " needs " + what);
+        }
+    }
+
+    private static Tokenizer lmTokenizer(Path dir, RnnLmConfig config) {
+        Tokenizer tok = readTokenizer(dir);
+        if (tok != null && tok.vocabSize() != config.vocabSize()) {
+            throw new FormatException(dir.resolve(TOKENIZER) + ": vocabulary of " + tok.vocabSize() + " tokens, but config.json says vocab_size "
+                    + config.vocabSize() + "; the files come from different models");
+        }
+        return tok;
+    }
+
+    private static PairTokenizer pairTokenizer(Path dir, Seq2SeqConfig config) {
         Path tokPath = dir.resolve(TOKENIZER);
         if (!Files.exists(tokPath)) {
             throw new IllegalArgumentException(dir + ": no " + TOKENIZER + "; a translation model needs its vocabularies");
@@ -161,8 +211,7 @@ public final class ModelDirectory {
                     + " words, but config.json says " + config.sourceVocab() + " and " + config.targetVocab()
                     + "; the files come from different models");
         }
-        model.train(false);
-        return new LoadedSeq2Seq(model, tok, warnings);
+        return tok;
     }
 
     /** The directory's tokenizer.json, or null when it has none. */

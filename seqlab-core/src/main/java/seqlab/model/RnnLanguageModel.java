@@ -8,9 +8,9 @@ import seqlab.nn.Module;
 import seqlab.nn.recurrent.Recurrent;
 import seqlab.nn.recurrent.RecurrentConfig;
 import seqlab.nn.recurrent.RecurrentLayers;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.ShapeOps;
 
 /**
  * A recurrent language model, the architecture of PyTorch's example word-language model
@@ -101,6 +101,6 @@ public final class RnnLanguageModel extends Module {
     /** Mean next-token cross-entropy of (B, T) inputs against (B, T) targets (ignore index −100). */
     public Tensor loss(int[] ids, int[] targets, int batch, int time, Rng rng) {
         Tensor logits = logits(ids, batch, time, rng);
-        return seqlab.tensor.CrossEntropy.mean(Ops.reshape(logits, batch * time, config.vocabSize()), targets, -100);
+        return seqlab.tensor.CrossEntropy.mean(ShapeOps.reshape(logits, batch * time, config.vocabSize()), targets, -100);
     }
 }

@@ -7,6 +7,7 @@ import seqlab.io.FormatException;
 import seqlab.io.Json;
 import seqlab.io.JsonFields;
 import seqlab.tensor.CellType;
+import seqlab.tensor.Rng;
 
 /**
  * The sizes of an {@link RnnLanguageModel}, as stored in {@code config.json}
@@ -21,7 +22,7 @@ import seqlab.tensor.CellType;
  * @param tieWeights    decoder.weight is encoder.weight (needs H = E)
  */
 public record RnnLmConfig(CellType cell, int vocabSize, int embeddingSize, int hiddenSize, int numLayers,
-                          float dropout, boolean tieWeights) {
+                          float dropout, boolean tieWeights) implements ModelConfig {
 
     public static final String ARCHITECTURE = "rnn-lm";
 
@@ -50,6 +51,32 @@ public record RnnLmConfig(CellType cell, int vocabSize, int embeddingSize, int h
         }
     }
 
+    @Override
+    public String architecture() {
+        return ARCHITECTURE;
+    }
+
+    @Override
+    public Capability capability() {
+        return Capability.GENERATES;
+    }
+
+    @Override
+    public RnnLanguageModel build(Rng rng) {
+        return new RnnLanguageModel(this, rng);
+    }
+
+    @Override
+    public Footprint weightsFootprint() {
+        return RnnLanguageModel.footprint(this, 1, 1);
+    }
+
+    @Override
+    public String sizeFields() {
+        return "vocab_size, hidden_size, num_layers";
+    }
+
+    @Override
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architecture", ARCHITECTURE);

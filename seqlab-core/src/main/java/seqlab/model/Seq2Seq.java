@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import seqlab.data.Seq2SeqBatch;
+import seqlab.kernel.AttentionMask;
 import seqlab.kernel.Gemm;
 import seqlab.kernel.Vec;
 import seqlab.model.Seq2SeqConfig.Attention;
@@ -19,12 +20,12 @@ import seqlab.nn.attention.GeneralAttention;
 import seqlab.nn.recurrent.Recurrent;
 import seqlab.nn.recurrent.RecurrentConfig;
 import seqlab.nn.recurrent.RecurrentLayers;
-import seqlab.tensor.AttentionOps;
 import seqlab.tensor.CrossEntropy;
-import seqlab.tensor.Ops;
 import seqlab.tensor.PackedWeights;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.PointwiseOps;
+import seqlab.tensor.ShapeOps;
 
 /**
  * An encoder–decoder on recurrent layers. The encoder reads the embedded source x_1…x_S into states
@@ -54,12 +55,12 @@ public final class Seq2Seq extends Module {
 
     /**
      * The encoded source, what every decoder step reads: encoder states (B, S, D·H), the attention's
-     * prepared keys (null without attention), the mask (B, S) true at real tokens, the context
+     * prepared keys (null without attention), the mask hiding each row's padding, the context
      * vector z (B, H) for the {@code context} variant (else null), and the decoder's recurrent
      * weights packed once for all its steps. A memory is valid while the model's weights do not
      * change: encode again after an optimizer step.
      */
-    public record Memory(Tensor states, Tensor prepared, boolean[] mask, Tensor context, PackedWeights decoderWeights) {
+    public record Memory(Tensor states, Tensor prepared, AttentionMask mask, Tensor context, PackedWeights decoderWeights) {
         public int batch() {
             return states.dim(0);
         }
@@ -193,9 +194,8 @@ public final class Seq2Seq extends Module {
      *
      * @param source  (B, S) ids, row-major
      * @param lengths (B) real tokens per row
-     * @param mask    (B, S) true at real tokens
      */
-    public Encoded encode(int[] source, int batch, int length, int[] lengths, boolean[] mask, Rng rng) {
+    public Encoded encode(int[] source, int batch, int length, int[] lengths, Rng rng) {
         Tensor emb = drop.forward(srcEmbed.forward(source, batch, length), rng);              // (B, S, E)
         Recurrent.Output r = encoder.forward(emb, null, null, lengths, rng);                    // (B, S, D·H)
         Tensor h0 = r.h();                                                                      // (L·D, B, H)
@@ -205,19 +205,19 @@ public final class Seq2Seq extends Module {
             List<Tensor> cs = new ArrayList<>();
             for (int k = 0; k < config.numLayers(); k++) {
                 // s_0 = tanh(W_b [h_fwd; h_bwd] + b)
-                hs.add(AttentionOps.tanh(bridge.forward(Ops.concatLast(Ops.select(h0, 2 * k), Ops.select(h0, 2 * k + 1)))));
+                hs.add(PointwiseOps.tanh(bridge.forward(ShapeOps.concatLast(ShapeOps.select(h0, 2 * k), ShapeOps.select(h0, 2 * k + 1)))));
                 if (c0 != null) {
-                    cs.add(bridgeC.forward(Ops.concatLast(Ops.select(c0, 2 * k), Ops.select(c0, 2 * k + 1))));
+                    cs.add(bridgeC.forward(ShapeOps.concatLast(ShapeOps.select(c0, 2 * k), ShapeOps.select(c0, 2 * k + 1))));
                 }
             }
-            h0 = Ops.stack(hs);                                                                 // (L, B, H)
-            c0 = c0 == null ? null : Ops.stack(cs);
+            h0 = ShapeOps.stack(hs);                                                                 // (L, B, H)
+            c0 = c0 == null ? null : ShapeOps.stack(cs);
         }
         Attention kind = config.attention();
         Tensor prepared = attention == null ? null : attention.prepare(r.output());
-        Tensor z = kind == Attention.CONTEXT ? Ops.select(h0, config.numLayers() - 1) : null;   // (B, H)
+        Tensor z = kind == Attention.CONTEXT ? ShapeOps.select(h0, config.numLayers() - 1) : null;   // (B, H)
         Tensor feed = kind.luong() ? Tensor.zeros(batch, config.hiddenSize()) : null;           // h̃_0 = 0
-        return new Encoded(new Memory(r.output(), prepared, mask, z, new PackedWeights()), new State(h0, c0, feed));
+        return new Encoded(new Memory(r.output(), prepared, AttentionMask.padding(lengths), z, new PackedWeights()), new State(h0, c0, feed));
     }
 
     /** What one step passes to the output layer, before W_o. */
@@ -231,27 +231,27 @@ public final class Seq2Seq extends Module {
         Tensor context = null;
         Tensor x = switch (config.attention()) {
             case NONE -> e;
-            case CONTEXT -> Ops.concatLast(e, m.context());                                    // [e_t; z]
+            case CONTEXT -> ShapeOps.concatLast(e, m.context());                                    // [e_t; z]
             case BAHDANAU -> {
-                AttentionScore.Output a = attention.attend(Ops.select(s.h(), config.numLayers() - 1), m.prepared(),
+                AttentionScore.Output a = attention.attend(ShapeOps.select(s.h(), config.numLayers() - 1), m.prepared(),
                         m.states(), m.mask());                                                  // query s_{t−1}
                 weights = a.weights();
                 context = a.context();
-                yield Ops.concatLast(e, context);                                               // [e_t; c_t]
+                yield ShapeOps.concatLast(e, context);                                               // [e_t; c_t]
             }
-            default -> Ops.concatLast(e, s.feed());                                             // [e_t; h̃_{t−1}]
+            default -> ShapeOps.concatLast(e, s.feed());                                             // [e_t; h̃_{t−1}]
         };
-        Recurrent.Output r = decoder.forward(Ops.reshape(x, b, 1, x.dim(1)), s.h(), s.c(), null, rng, m.decoderWeights());
-        Tensor top = Ops.reshape(r.output(), b, h);                                             // s_t (B, H)
+        Recurrent.Output r = decoder.forward(ShapeOps.reshape(x, b, 1, x.dim(1)), s.h(), s.c(), null, rng, m.decoderWeights());
+        Tensor top = ShapeOps.reshape(r.output(), b, h);                                             // s_t (B, H)
         Tensor feed = null;
         Tensor features = switch (config.attention()) {
             case NONE -> top;
-            case CONTEXT -> config.readsContext() ? Ops.concatLast(Ops.concatLast(top, m.context()), e) : top;   // [s_t; z; e_t]
-            case BAHDANAU -> config.readsContext() ? Ops.concatLast(Ops.concatLast(top, context), e) : top;      // [s_t; c_t; e_t]
+            case CONTEXT -> config.readsContext() ? ShapeOps.concatLast(ShapeOps.concatLast(top, m.context()), e) : top;   // [s_t; z; e_t]
+            case BAHDANAU -> config.readsContext() ? ShapeOps.concatLast(ShapeOps.concatLast(top, context), e) : top;      // [s_t; c_t; e_t]
             default -> {
                 AttentionScore.Output a = attention.attend(top, m.prepared(), m.states(), m.mask());   // query s_t
                 weights = a.weights();
-                feed = AttentionOps.tanh(combine.forward(Ops.concatLast(a.context(), top)));   // h̃_t = tanh(W_c [c_t; s_t] + b_c)
+                feed = PointwiseOps.tanh(combine.forward(ShapeOps.concatLast(a.context(), top)));   // h̃_t = tanh(W_c [c_t; s_t] + b_c)
                 yield feed;
             }
         };
@@ -279,7 +279,7 @@ public final class Seq2Seq extends Module {
         if (!(teacherForcing >= 0 && teacherForcing <= 1)) {
             throw new IllegalArgumentException("teacher forcing ratio must be in [0, 1], got " + teacherForcing);
         }
-        Encoded enc = encode(b.source(), b.batch(), b.sourceLen(), b.sourceLengths(), b.sourceMask(), rng);
+        Encoded enc = encode(b.source(), b.batch(), b.sourceLen(), b.sourceLengths(), rng);
         int batch = b.batch();
         int steps = b.targetLen();
         if (config.attention() == Attention.NONE && teacherForcing >= 1) {
@@ -308,12 +308,12 @@ public final class Seq2Seq extends Module {
             }
         }
         // W_o is applied once over all steps by the caller: one large GEMM instead of T small ones
-        return new Features(Ops.transpose01(Ops.stack(features)), weights);                    // (B, T, F)
+        return new Features(ShapeOps.transpose01(ShapeOps.stack(features)), weights);                    // (B, T, F)
     }
 
     /** Mean cross-entropy of a pass against the batch's targets (padding ignored). */
     public Tensor loss(Output o, Seq2SeqBatch b) {
-        return CrossEntropy.mean(Ops.reshape(o.logits(), b.batch() * b.targetLen(), config.targetVocab()), b.targetOut(),
+        return CrossEntropy.mean(ShapeOps.reshape(o.logits(), b.batch() * b.targetLen(), config.targetVocab()), b.targetOut(),
                 Seq2SeqBatch.IGNORE);
     }
 
@@ -337,7 +337,7 @@ public final class Seq2Seq extends Module {
                 targets[k++] = b.targetOut()[i];
             }
         }
-        Tensor kept = Ops.rows(Ops.reshape(f.features(), cells, f.features().dim(2)), rows);   // (N_real, F)
+        Tensor kept = ShapeOps.rows(ShapeOps.reshape(f.features(), cells, f.features().dim(2)), rows);   // (N_real, F)
         return CrossEntropy.mean(out.forward(kept), targets, Seq2SeqBatch.IGNORE);
     }
 

@@ -7,6 +7,7 @@ import seqlab.io.FormatException;
 import seqlab.io.Json;
 import seqlab.io.JsonFields;
 import seqlab.tensor.CellType;
+import seqlab.tensor.Rng;
 
 /**
  * The sizes and variant of a {@link Seq2Seq} model, as stored in {@code config.json}
@@ -27,7 +28,7 @@ import seqlab.tensor.CellType;
  */
 public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab, int targetVocab, int embeddingSize,
                             int hiddenSize, int numLayers, boolean bidirectional, float dropout, int maxLength,
-                            boolean deepOutput) {
+                            boolean deepOutput) implements ModelConfig {
 
     /** A config with the deep output layer of the papers. */
     public Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab, int targetVocab, int embeddingSize,
@@ -117,6 +118,32 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
         return (bidirectional ? 2 : 1) * hiddenSize;
     }
 
+    @Override
+    public String architecture() {
+        return ARCHITECTURE;
+    }
+
+    @Override
+    public Capability capability() {
+        return Capability.TRANSLATES;
+    }
+
+    @Override
+    public Seq2Seq build(Rng rng) {
+        return new Seq2Seq(this, rng);
+    }
+
+    @Override
+    public Footprint weightsFootprint() {
+        return Seq2Seq.footprint(this, 1, 1, 1);
+    }
+
+    @Override
+    public String sizeFields() {
+        return "the vocabulary sizes, hidden_size, num_layers";
+    }
+
+    @Override
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architecture", ARCHITECTURE);

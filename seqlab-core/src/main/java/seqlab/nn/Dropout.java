@@ -1,8 +1,8 @@
 package seqlab.nn;
 
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.PointwiseOps;
 
 /** Inverted dropout with probability p while training; the identity in evaluation mode. */
 public final class Dropout extends Module {
@@ -17,7 +17,7 @@ public final class Dropout extends Module {
     }
 
     public Tensor forward(Tensor x, Rng rng) {
-        return training() && p > 0f ? Ops.dropout(x, p, rng) : x;
+        return training() && p > 0f ? PointwiseOps.dropout(x, p, rng) : x;
     }
 
     public float p() {

@@ -1,8 +1,8 @@
 package seqlab.nn;
 
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.LinearOps;
 
 /** A lookup table: out[…, :] = W[id, :]. Parameter {@code weight} (V, E); PyTorch init N(0, 1). */
 public final class Embedding extends Module {
@@ -19,7 +19,7 @@ public final class Embedding extends Module {
 
     /** ids with shape {@code shape} → (shape…, E). */
     public Tensor forward(int[] ids, int... shape) {
-        return Ops.embedding(ids, shape, weight.tensor());
+        return LinearOps.embedding(ids, shape, weight.tensor());
     }
 
     public Parameter weight() {

@@ -1,8 +1,8 @@
 package seqlab.nn;
 
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.LinearOps;
 
 /**
  * y = x·Wᵀ + b. Parameters: {@code weight} (out, in), {@code bias} (out). PyTorch's default init:
@@ -38,7 +38,7 @@ public final class Linear extends Module {
 
     /** x (…, in) → (…, out). */
     public Tensor forward(Tensor x) {
-        return Ops.linear(x, weight.tensor(), bias == null ? null : bias.tensor());
+        return LinearOps.linear(x, weight.tensor(), bias == null ? null : bias.tensor());
     }
 
     public Parameter weight() {

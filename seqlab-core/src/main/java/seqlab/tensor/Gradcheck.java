@@ -39,7 +39,7 @@ public final class Gradcheck {
             }
             t.zeroGrad();
         }
-        Tensor loss = Ops.dot(out0, w);
+        Tensor loss = LinearOps.dot(out0, w);
         if (loss.requiresGrad()) {
             loss.backward();
         }

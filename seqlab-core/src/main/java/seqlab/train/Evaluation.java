@@ -61,7 +61,7 @@ public final class Evaluation {
             for (int w = 0; w * time < split.length - 1; w++) {
                 LmBatch b = LmDataset.window(split, w, time);
                 RnnLanguageModel.Output o = model.forward(b.x(), 1, b.time(), h, c, rng);
-                Tensor loss = seqlab.tensor.CrossEntropy.mean(seqlab.tensor.Ops.reshape(o.logits(), b.time(), v), b.y(), -100);
+                Tensor loss = seqlab.tensor.CrossEntropy.mean(seqlab.tensor.ShapeOps.reshape(o.logits(), b.time(), v), b.y(), -100);
                 nats += (double) loss.item() * b.time();
                 count += b.time();
                 h = Tensor.of(o.h().data(), o.h().shape());

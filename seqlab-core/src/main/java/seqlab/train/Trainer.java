@@ -6,19 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import seqlab.data.LmDataset;
 import seqlab.io.AtomicFiles;
 import seqlab.io.FormatException;
 import seqlab.io.JsonFields;
 import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
-import seqlab.model.RnnLanguageModel;
 import seqlab.model.StateDict;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
-import seqlab.text.Tokenizer;
 
 /**
  * Trains a {@link TrainingTask} (a language model, a seq2seq model): per step a batch, forward, cross-entropy, backward, optional
@@ -63,16 +60,6 @@ public final class Trainer {
         return new Trainer(task, dataSpec, cfg, out, listener);
     }
 
-    /** A new language-model run. */
-    public static Trainer start(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, Map<String, Object> dataSpec,
-                                TrainConfig cfg, Path out, TrainListener listener) {
-        return start(new LmTask(model, tokenizer, data, cfg, source(dataSpec)), dataSpec, cfg, out, listener);
-    }
-
-    private static String source(Map<String, Object> dataSpec) {
-        return String.valueOf(dataSpec.getOrDefault("source", "data"));
-    }
-
     /** The saved state of a checkpoint: what a resumed run needs to rebuild its model and data. */
     public record Saved(Path dir, long step, JsonFields model, JsonFields train, Map<String, Object> data, JsonFields task) {}
 
@@ -92,12 +79,6 @@ public final class Trainer {
         t.dataRng.setState(longs(tr, "rng_data"));
         t.step = saved.step();
         return t;
-    }
-
-    /** Continues a language-model run. */
-    public static Trainer resume(Saved saved, RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg,
-                                 Path out, TrainListener listener) {
-        return resume(saved, new LmTask(model, tokenizer, data, cfg, source(saved.data())), cfg, out, listener);
     }
 
     private static long[] longs(JsonFields j, String key) {

@@ -34,7 +34,7 @@ class PairBatcherTest {
         assertThat(b.sourceLen()).isEqualTo(3);
         assertThat(b.targetLen()).isEqualTo(4);
         assertThat(b.source()).containsExactly(5, 6, 3, 8, 3, 0);
-        assertThat(b.sourceMask()).containsExactly(true, true, true, true, true, false);
+        assertThat(b.sourceMask().visibleKeys(b.batch(), b.sourceLen())).containsExactly(true, true, true, true, true, false);
         assertThat(b.sourceLengths()).containsExactly(3, 2);
         assertThat(b.targetIn()).containsExactly(2, 7, 0, 0, 2, 9, 10, 11);
         assertThat(b.targetOut()).containsExactly(7, 3, -100, -100, 9, 10, 11, 3);

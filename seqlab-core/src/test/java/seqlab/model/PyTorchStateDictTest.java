@@ -38,7 +38,7 @@ class PyTorchStateDictTest {
                         + "\"hidden_size\": %s, \"num_layers\": %s, \"dropout\": 0.0, \"tie_weights\": %s}",
                 meta.get("cell"), meta.get("vocab_size"), meta.get("embedding_size"), meta.get("hidden_size"),
                 meta.get("num_layers"), meta.get("tie_weights")));
-        ModelDirectory.Loaded loaded = ModelDirectory.load(model);
+        ModelDirectory.Loaded.Generator loaded = ModelDirectory.loadGenerator(model, "test");
         assertThat(loaded.tokenizer()).isNull();
         int[] shape = ref.info("input_ids").intShape();
         float[] logits = loaded.model().logits(Fixtures.ints(ref.longs("input_ids")), shape[0], shape[1], new Rng(0)).data();

@@ -89,12 +89,6 @@ class Seq2SeqParityTest {
         int[] tout = Fixtures.ints(f.longs("target_out"));
         int batch = lengths.length;
         int s = src.length / batch;
-        boolean[] mask = new boolean[src.length];
-        for (int r = 0; r < batch; r++) {
-            for (int i = 0; i < lengths[r]; i++) {
-                mask[r * s + i] = true;
-            }
-        }
-        return new Seq2SeqBatch(src, mask, lengths, tin, tout, batch, s, tin.length / batch);
+        return new Seq2SeqBatch(src, lengths, tin, tout, batch, s, tin.length / batch);
     }
 }

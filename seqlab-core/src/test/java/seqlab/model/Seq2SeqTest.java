@@ -163,7 +163,7 @@ class Seq2SeqTest {
         assertThat(r.freeRunning().mean()).isGreaterThanOrEqualTo(r.teacherForced().mean() - 0.05);
 
         // saved directory gives the same model
-        ModelDirectory.LoadedSeq2Seq loaded = ModelDirectory.loadSeq2Seq(dir.resolve("run"));
+        ModelDirectory.Loaded.Translator loaded = ModelDirectory.loadTranslator(dir.resolve("run"), "test");
         assertThat(loaded.model().config()).isEqualTo(m.config());
         int[] src = TOK.encodeSource("12345");
         assertThat(new Translator(loaded.model()).beam(src, 3, 10, 1.0).get(0).tokens())

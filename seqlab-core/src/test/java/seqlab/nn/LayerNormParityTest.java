@@ -3,9 +3,9 @@ package seqlab.nn;
 import org.junit.jupiter.api.Test;
 
 import seqlab.io.Safetensors;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Tensor;
 import seqlab.testing.Fixtures;
+import seqlab.tensor.LinearOps;
 
 /** nn.LayerNorm against PyTorch: output and the gradients of x, weight and bias. */
 class LayerNormParityTest {
@@ -20,7 +20,7 @@ class LayerNormParityTest {
         Tensor x = Tensor.parameter(f.floats("x"), shape);
         Tensor y = ln.forward(x);
         Fixtures.assertClose("layer_norm y", f.floats("y"), y.data(), 1e-6, 1e-5);
-        Ops.dot(y, f.floats("w")).backward();
+        LinearOps.dot(y, f.floats("w")).backward();
         Fixtures.assertClose("grad x", f.floats("grad.x"), x.grad(), 1e-5, 1e-4);
         Fixtures.assertClose("grad weight", f.floats("grad.weight"), ln.namedParameters().get("weight").grad(), 1e-5, 1e-4);
         Fixtures.assertClose("grad bias", f.floats("grad.bias"), ln.namedParameters().get("bias").grad(), 1e-5, 1e-4);

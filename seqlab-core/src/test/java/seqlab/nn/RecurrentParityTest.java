@@ -12,10 +12,11 @@ import seqlab.nn.recurrent.Recurrent;
 import seqlab.nn.recurrent.RecurrentConfig;
 import seqlab.nn.recurrent.RecurrentLayers;
 import seqlab.tensor.CellType;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 import seqlab.testing.Fixtures;
+import seqlab.tensor.LinearOps;
+import seqlab.tensor.PointwiseOps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,10 +90,10 @@ class RecurrentParityTest {
         Fixtures.assertClose(name + " output", expectedOut, out.output().data(), FWD_ATOL, FWD_RTOL);
         assertThat(out.output().shape()).isEqualTo(f.info("out").intShape());
         Fixtures.assertClose(name + " h_n", f.floats("h_n"), out.h().data(), FWD_ATOL, FWD_RTOL);
-        Tensor loss = Ops.add(Ops.dot(out.output(), f.floats("w_out")), Ops.dot(out.h(), f.floats("w_h")));
+        Tensor loss = PointwiseOps.add(LinearOps.dot(out.output(), f.floats("w_out")), LinearOps.dot(out.h(), f.floats("w_h")));
         if (out.c() != null) {
             Fixtures.assertClose(name + " c_n", f.floats("c_n"), out.c().data(), FWD_ATOL, FWD_RTOL);
-            loss = Ops.add(loss, Ops.dot(out.c(), f.floats("w_c")));
+            loss = PointwiseOps.add(loss, LinearOps.dot(out.c(), f.floats("w_c")));
         }
         loss.backward();
         List<String> checked = new ArrayList<>();

@@ -40,8 +40,8 @@ class GradcheckTest {
         Tensor x = param(rng, 1f, rows, in);
         Tensor w = param(rng, 1f, out, in);
         Tensor b = param(rng, 1f, out);
-        assertGradients(() -> Ops.linear(x, w, b), x, w, b);
-        assertGradients(() -> Ops.linear(x, w, null), x, w);
+        assertGradients(() -> LinearOps.linear(x, w, b), x, w, b);
+        assertGradients(() -> LinearOps.linear(x, w, null), x, w);
     }
 
     @Test
@@ -49,7 +49,7 @@ class GradcheckTest {
         Rng rng = new Rng(2);
         Tensor x = param(rng, 1f, 2, 3, 5);
         Tensor w = param(rng, 1f, 4, 5);
-        assertGradients(() -> Ops.linear(x, w, null), x, w);
+        assertGradients(() -> LinearOps.linear(x, w, null), x, w);
     }
 
     @Test
@@ -57,7 +57,7 @@ class GradcheckTest {
         Rng rng = new Rng(3);
         Tensor w = param(rng, 1f, 6, 5);
         int[] ids = {1, 4, 1, 0, 5, 1};
-        assertGradients(() -> Ops.embedding(ids, new int[] {2, 3}, w), w);
+        assertGradients(() -> LinearOps.embedding(ids, new int[] {2, 3}, w), w);
     }
 
     @ParameterizedTest
@@ -67,7 +67,7 @@ class GradcheckTest {
         Tensor k = param(rng, 1f, batch, positions, attn);
         Tensor q = param(rng, 1f, batch, attn);
         Tensor v = param(rng, 1f, 1, attn);
-        assertGradients(() -> AttentionOps.additiveScores(k, q, v), k, q, v);
+        assertGradients(() -> AlignmentOps.additiveScores(k, q, v), k, q, v);
     }
 
     @Test
@@ -83,15 +83,15 @@ class GradcheckTest {
         Rng rng = new Rng(4);
         Tensor a = param(rng, 1f, 3, 2, 4);
         Tensor b = param(rng, 1f, 3, 2, 5);
-        assertGradients(() -> Ops.transpose01(a), a);
-        assertGradients(() -> Ops.concatLast(a, b), a, b);
-        assertGradients(() -> Ops.reshape(a, 6, 4), a);
-        assertGradients(() -> Ops.add(a, a), a);
-        assertGradients(() -> Ops.select(a, 2), a);
+        assertGradients(() -> ShapeOps.transpose01(a), a);
+        assertGradients(() -> ShapeOps.concatLast(a, b), a, b);
+        assertGradients(() -> ShapeOps.reshape(a, 6, 4), a);
+        assertGradients(() -> PointwiseOps.add(a, a), a);
+        assertGradients(() -> ShapeOps.select(a, 2), a);
         Tensor m = Tensor.parameter(new float[] {0.3f, -1.2f, 0.7f, 2.1f, -0.4f, 0.9f, 1.5f, -2.2f}, 4, 2);
-        assertGradients(() -> Ops.rows(m, new int[] {3, 0, 3}), m);                // a repeated row gets both gradients
+        assertGradients(() -> ShapeOps.rows(m, new int[] {3, 0, 3}), m);                // a repeated row gets both gradients
         Tensor c = param(rng, 1f, 3, 2, 4);
-        assertGradients(() -> Ops.stack(List.of(a, c)), a, c);
+        assertGradients(() -> ShapeOps.stack(List.of(a, c)), a, c);
     }
 
     @ParameterizedTest(name = "rows={0} C={1}")
@@ -109,7 +109,7 @@ class GradcheckTest {
     void dropoutUsesTheSameMaskForwardAndBackward() {
         Rng rng = new Rng(5);
         Tensor x = param(rng, 1f, 4, 9);
-        assertGradients(() -> Ops.dropout(x, 0.3f, new Rng(99)), x);
+        assertGradients(() -> PointwiseOps.dropout(x, 0.3f, new Rng(99)), x);
     }
 
     @ParameterizedTest(name = "N={0} V={1}")
@@ -143,10 +143,10 @@ class GradcheckTest {
         // all outputs enter the loss: y, h_T and c_T
         Supplier<Tensor> f = () -> {
             RecurrentScan.Result r = RecurrentScan.apply(cell, x, h0, c0, wIh, wHh, bIh, bHh, reverse);
-            Tensor all = Ops.concatLast(Ops.reshape(r.y(), steps * batch * hidden, 1),
-                    Ops.reshape(r.y(), steps * batch * hidden, 1));
-            Tensor states = r.c() == null ? r.h() : Ops.concatLast(r.h(), r.c());
-            return Ops.concatLast(Ops.reshape(all, 1, all.size()), Ops.reshape(states, 1, states.size()));
+            Tensor all = ShapeOps.concatLast(ShapeOps.reshape(r.y(), steps * batch * hidden, 1),
+                    ShapeOps.reshape(r.y(), steps * batch * hidden, 1));
+            Tensor states = r.c() == null ? r.h() : ShapeOps.concatLast(r.h(), r.c());
+            return ShapeOps.concatLast(ShapeOps.reshape(all, 1, all.size()), ShapeOps.reshape(states, 1, states.size()));
         };
         // relu has a kink at 0: a smaller step keeps central differences from straddling it
         double eps = cell == CellType.RNN_RELU ? 1e-3 : EPS;

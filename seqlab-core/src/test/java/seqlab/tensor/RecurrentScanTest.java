@@ -45,8 +45,8 @@ class RecurrentScanTest {
                 t -> {
                     RecurrentScan.Result r = RecurrentScan.apply(cell, t[0], t[1], cell == CellType.LSTM ? t[2] : null,
                             t[3], t[4], t[5], t[6], reverse, lens);
-                    Tensor all = Ops.concatLast(Ops.reshape(r.y(), 1, steps * batch * hidden), Ops.reshape(r.h(), 1, batch * hidden));
-                    return cell == CellType.LSTM ? Ops.concatLast(all, Ops.reshape(r.c(), 1, batch * hidden)) : all;   // y, h_T, c_T
+                    Tensor all = ShapeOps.concatLast(ShapeOps.reshape(r.y(), 1, steps * batch * hidden), ShapeOps.reshape(r.h(), 1, batch * hidden));
+                    return cell == CellType.LSTM ? ShapeOps.concatLast(all, ShapeOps.reshape(r.c(), 1, batch * hidden)) : all;   // y, h_T, c_T
                 });
     }
 
@@ -93,8 +93,8 @@ class RecurrentScanTest {
             for (int i = 0; i < w.length; i++) {
                 w[i] = rng.uniform(-1f, 1f);
             }
-            Tensor term = Ops.dot(Ops.reshape(r.y(), batch, hidden), w);
-            loss = loss == null ? term : Ops.add(loss, term);
+            Tensor term = LinearOps.dot(ShapeOps.reshape(r.y(), batch, hidden), w);
+            loss = loss == null ? term : PointwiseOps.add(loss, term);
         }
         loss.backward();
         List<float[]> out = new ArrayList<>(List.of(h.data().clone(), wIh.grad().clone(), wHh.grad().clone(), bIh.grad().clone(),

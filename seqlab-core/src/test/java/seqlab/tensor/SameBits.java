@@ -44,7 +44,7 @@ final class SameBits {
         for (int i = 0; i < w.length; i++) {
             w[i] = rng.uniform(-1f, 1f);
         }
-        Ops.dot(out, w).backward();
+        LinearOps.dot(out, w).backward();
         List<float[]> all = new ArrayList<>();
         all.add(out.data().clone());
         for (Tensor t : in) {

@@ -79,7 +79,7 @@ class TrainingTest {
         RnnLanguageModel m = new RnnLanguageModel(new RnnLmConfig(CellType.LSTM, TOK.vocabSize(), 32, 96, 1, 0f, false), new Rng(1));
         TrainConfig cfg = new TrainConfig(250, 16, 32, "adamw", 1e-2f, "cosine", 10, 0.01f, 0.9f, 1f, 0, 10, 1);
         double before = Evaluation.estimate(m, DATA.val(), 16, 32, 10, 9);
-        double after = Trainer.start(m, TOK, DATA, Map.of("source", "test"), cfg, dir, null).run();
+        double after = Trainer.start(new LmTask(m, TOK, DATA, cfg, "test"), Map.of("source", "test"), cfg, dir, null).run();
         System.out.println("learning test: val loss " + before + " -> " + after);
         assertThat(before).isGreaterThan(3.0);                     // ≈ ln V at initialisation
         assertThat(after).as("val loss after 250 steps").isLessThan(1.2);
@@ -93,7 +93,7 @@ class TrainingTest {
             Parallel.setThreads(t);
             RnnLanguageModel m = model(CellType.GRU, 0.1f, 3);
             Losses l = new Losses();
-            Trainer.start(m, TOK, DATA, Map.of("source", "test"), cfg(12, 3), dir.resolve("t" + t), l).run();
+            Trainer.start(new LmTask(m, TOK, DATA, cfg(12, 3), "test"), Map.of("source", "test"), cfg(12, 3), dir.resolve("t" + t), l).run();
             weights[t - 1] = flatWeights(m);
             losses.add(l.values);
         }
@@ -105,17 +105,17 @@ class TrainingTest {
     void aResumedRunContinuesBitForBit() {
         RnnLanguageModel straight = model(CellType.LSTM, 0.2f, 4);
         Losses all = new Losses();
-        Trainer.start(straight, TOK, DATA, Map.of("source", "test"), cfg(20, 4), dir.resolve("a"), all).run();
+        Trainer.start(new LmTask(straight, TOK, DATA, cfg(20, 4), "test"), Map.of("source", "test"), cfg(20, 4), dir.resolve("a"), all).run();
 
         Path b = dir.resolve("b");
         RnnLanguageModel first = model(CellType.LSTM, 0.2f, 4);
         Losses part1 = new Losses();
-        Trainer.start(first, TOK, DATA, Map.of("source", "test"), cfg(20, 4), b, part1).runUntil(10);   // as if killed after step 10
+        Trainer.start(new LmTask(first, TOK, DATA, cfg(20, 4), "test"), Map.of("source", "test"), cfg(20, 4), b, part1).runUntil(10);   // as if killed after step 10
         Trainer.Saved saved = Trainer.readCheckpoint(Checkpoint.latest(b));
         assertThat(saved.step()).isEqualTo(10);
         RnnLanguageModel resumed = model(CellType.LSTM, 0.2f, 99);    // weights come from the checkpoint
         Losses part2 = new Losses();
-        Trainer.resume(saved, resumed, TOK, DATA, cfg(20, 4), b, part2).run();
+        Trainer.resume(saved, new LmTask(resumed, TOK, DATA, cfg(20, 4), "test"), cfg(20, 4), b, part2).run();
 
         List<Double> joined = new ArrayList<>(part1.values);
         joined.addAll(part2.values);
@@ -127,7 +127,7 @@ class TrainingTest {
     void aCheckpointWithoutManifestOrWithAFlippedByteIsSkipped() throws IOException {
         Path out = dir.resolve("c");
         RnnLanguageModel m = model(CellType.RNN_TANH, 0f, 5);
-        Trainer.start(m, TOK, DATA, Map.of("source", "test"), cfg(20, 5), out, null).run();
+        Trainer.start(new LmTask(m, TOK, DATA, cfg(20, 5), "test"), Map.of("source", "test"), cfg(20, 5), out, null).run();
         Path newest = Checkpoint.stepDir(out, 20);
         Path older = Checkpoint.stepDir(out, 10);
         assertThat(newest).isDirectory();
@@ -147,7 +147,7 @@ class TrainingTest {
     void aDivergingRunStopsWithoutCheckpointingNaN() {
         RnnLanguageModel m = model(CellType.RNN_RELU, 0f, 6);
         TrainConfig wild = new TrainConfig(30, 8, 24, "sgd", 1e9f, "constant", 0, 0f, 0f, 0f, 0, 3, 6);
-        assertThatThrownBy(() -> Trainer.start(m, TOK, DATA, Map.of("source", "test"), wild, dir.resolve("d"), null).run())
+        assertThatThrownBy(() -> Trainer.start(new LmTask(m, TOK, DATA, wild, "test"), Map.of("source", "test"), wild, dir.resolve("d"), null).run())
                 .isInstanceOf(TrainingDivergedException.class).hasMessageContaining("lower --lr");
         assertThat(dir.resolve("d").resolve(Checkpoint.DIR)).doesNotExist();
     }
@@ -157,7 +157,7 @@ class TrainingTest {
         RnnLanguageModel m = model(CellType.GRU, 0f, 7);
         Path out = dir.resolve("m");
         ModelDirectory.save(out, m, TOK);
-        ModelDirectory.Loaded back = ModelDirectory.load(out);
+        ModelDirectory.Loaded.Generator back = ModelDirectory.loadGenerator(out, "test");
         int[] ids = TOK.encode("The cat");
         m.train(false);
         assertThat(back.model().logits(ids, 1, ids.length, new Rng(0)).data()).isEqualTo(m.logits(ids, 1, ids.length, new Rng(0)).data());

@@ -2,9 +2,9 @@ package seqlab.nn.attention;
 
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
-import seqlab.tensor.AttentionOps;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.AlignmentOps;
 
 /**
  * Bahdanau et al. (2014) additive attention: e_i = vᵀ tanh(W_a s + U_a h_i).
@@ -31,6 +31,6 @@ public final class AdditiveAttention extends Module implements AttentionScore {
 
     @Override
     public Tensor scores(Tensor query, Tensor prepared) {
-        return AttentionOps.additiveScores(prepared, wa.forward(query), v.weight().tensor());   // vᵀ tanh(W_a s + U_a h_i), (B, S)
+        return AlignmentOps.additiveScores(prepared, wa.forward(query), v.weight().tensor());   // vᵀ tanh(W_a s + U_a h_i), (B, S)
     }
 }

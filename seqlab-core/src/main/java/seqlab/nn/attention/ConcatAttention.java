@@ -4,10 +4,11 @@ import seqlab.nn.Init;
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
-import seqlab.tensor.AttentionOps;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.LinearOps;
+import seqlab.tensor.PointwiseOps;
+import seqlab.tensor.ShapeOps;
 
 /**
  * Luong et al. (2015) concat score: e_i = vᵀ tanh(W_a [s; h_i] + b). Parameters {@code attn.weight}
@@ -34,9 +35,9 @@ public final class ConcatAttention extends Module implements AttentionScore {
     public Tensor scores(Tensor query, Tensor prepared) {
         int b = prepared.dim(0);
         int s = prepared.dim(1);
-        Tensor repeated = AttentionOps.addToEachPosition(Tensor.zeros(b, s, query.dim(1)), query);      // s at every i
-        Tensor energy = AttentionOps.tanh(attn.forward(Ops.concatLast(repeated, prepared)));          // tanh(W_a[s; h_i] + b)
-        Tensor e = Ops.linear(energy, Ops.reshape(v.tensor(), 1, v.size()), null);                   // vᵀ(…), (B, S, 1)
-        return Ops.reshape(e, b, s);
+        Tensor repeated = PointwiseOps.addToEachPosition(Tensor.zeros(b, s, query.dim(1)), query);      // s at every i
+        Tensor energy = PointwiseOps.tanh(attn.forward(ShapeOps.concatLast(repeated, prepared)));          // tanh(W_a[s; h_i] + b)
+        Tensor e = LinearOps.linear(energy, ShapeOps.reshape(v.tensor(), 1, v.size()), null);                   // vᵀ(…), (B, S, 1)
+        return ShapeOps.reshape(e, b, s);
     }
 }

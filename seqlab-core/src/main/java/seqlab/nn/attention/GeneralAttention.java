@@ -2,9 +2,9 @@ package seqlab.nn.attention;
 
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
-import seqlab.tensor.AttentionOps;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.AlignmentOps;
 
 /**
  * Luong et al. (2015) general score: e_i = sᵀ (W_a h_i + b). Parameters {@code attn.weight}
@@ -26,6 +26,6 @@ public final class GeneralAttention extends Module implements AttentionScore {
 
     @Override
     public Tensor scores(Tensor query, Tensor prepared) {
-        return AttentionOps.dotScores(query, prepared);                       // sᵀ (W_a h_i + b)
+        return AlignmentOps.dotScores(query, prepared);                       // sᵀ (W_a h_i + b)
     }
 }

@@ -8,11 +8,12 @@ import seqlab.nn.Init;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.CellType;
-import seqlab.tensor.Ops;
 import seqlab.tensor.PackedWeights;
 import seqlab.tensor.RecurrentScan;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.PointwiseOps;
+import seqlab.tensor.ShapeOps;
 
 /**
  * A stack of recurrent layers, PyTorch's {@code nn.RNNBase}: the common body of {@link Rnn},
@@ -109,7 +110,7 @@ public class Recurrent extends Module {
             throw new IllegalArgumentException(cell.id().toUpperCase() + ": c0 is only for LSTM");
         }
         checkState("c0", c0, stateShape);
-        Tensor seq = config.batchFirst() ? Ops.transpose01(x) : x;     // (T, B, I)
+        Tensor seq = config.batchFirst() ? ShapeOps.transpose01(x) : x;     // (T, B, I)
         List<Tensor> hs = new ArrayList<>();
         List<Tensor> cs = new ArrayList<>();
         for (int layer = 0; layer < layers; layer++) {
@@ -118,8 +119,8 @@ public class Recurrent extends Module {
                 int slot = layer * d + dir;
                 Parameter[] w = weights[slot];
                 RecurrentScan.Result r = RecurrentScan.apply(cell, seq,
-                        h0 == null ? null : Ops.select(h0, slot),
-                        c0 == null ? null : Ops.select(c0, slot),
+                        h0 == null ? null : ShapeOps.select(h0, slot),
+                        c0 == null ? null : ShapeOps.select(c0, slot),
                         w[0].tensor(), w[1].tensor(),
                         w[2] == null ? null : w[2].tensor(), w[3] == null ? null : w[3].tensor(), dir == 1, lengths, packs);
                 ys[dir] = r.y();
@@ -128,13 +129,13 @@ public class Recurrent extends Module {
                     cs.add(r.c());
                 }
             }
-            seq = d == 2 ? Ops.concatLast(ys[0], ys[1]) : ys[0];         // (T, B, D·H)
+            seq = d == 2 ? ShapeOps.concatLast(ys[0], ys[1]) : ys[0];         // (T, B, D·H)
             if (layer < layers - 1 && training() && config.dropout() > 0f) {
-                seq = Ops.dropout(seq, config.dropout(), dropoutRng);
+                seq = PointwiseOps.dropout(seq, config.dropout(), dropoutRng);
             }
         }
-        Tensor out = config.batchFirst() ? Ops.transpose01(seq) : seq;
-        return new Output(out, Ops.stack(hs), cs.isEmpty() ? null : Ops.stack(cs));
+        Tensor out = config.batchFirst() ? ShapeOps.transpose01(seq) : seq;
+        return new Output(out, ShapeOps.stack(hs), cs.isEmpty() ? null : ShapeOps.stack(cs));
     }
 
     private void checkState(String name, Tensor s, int[] expected) {

@@ -8,14 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import seqlab.kernel.AttentionMask;
 import seqlab.io.Safetensors;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.Gradcheck;
-import seqlab.tensor.Ops;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 import seqlab.testing.Fixtures;
+import seqlab.tensor.LinearOps;
+import seqlab.tensor.PointwiseOps;
+import seqlab.tensor.ShapeOps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,12 +38,21 @@ class AttentionScoreTest {
         };
     }
 
-    static boolean[] mask(long[] m) {
-        boolean[] out = new boolean[m.length];
+    /** The mask of a (B, S) array, true (or nonzero) = attend. */
+    static AttentionMask mask(long[] m, int b) {
+        boolean[] hidden = new boolean[m.length];
         for (int i = 0; i < m.length; i++) {
-            out[i] = m[i] != 0;
+            hidden[i] = m[i] == 0;
         }
-        return out;
+        return AttentionMask.keyPadding(hidden, b, m.length / b);
+    }
+
+    static AttentionMask mask(boolean[] attend, int b) {
+        long[] m = new long[attend.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = attend[i] ? 1 : 0;
+        }
+        return mask(m, b);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,10 +68,10 @@ class AttentionScoreTest {
         params.forEach((name, p) -> System.arraycopy(f.floats("param." + name), 0, p.data(), 0, p.size()));
         Tensor q = Tensor.parameter(f.floats("query"), f.info("query").intShape());
         Tensor k = Tensor.parameter(f.floats("keys"), f.info("keys").intShape());
-        AttentionScore.Output out = score.attend(q, score.prepare(k), k, mask(f.longs("mask")));
+        AttentionScore.Output out = score.attend(q, score.prepare(k), k, mask(f.longs("mask"), q.dim(0)));
         Fixtures.assertClose(kind + " weights", f.floats("weights"), out.weights().data(), 1e-6, 1e-5);
         Fixtures.assertClose(kind + " context", f.floats("context"), out.context().data(), 1e-6, 1e-5);
-        Ops.add(Ops.dot(out.context(), f.floats("w_context")), Ops.dot(out.weights(), f.floats("w_weights"))).backward();
+        PointwiseOps.add(LinearOps.dot(out.context(), f.floats("w_context")), LinearOps.dot(out.weights(), f.floats("w_weights"))).backward();
         Fixtures.assertClose(kind + " grad query", f.floats("grad.query"), q.grad(), 1e-5, 1e-4);
         Fixtures.assertClose(kind + " grad keys", f.floats("grad.keys"), k.grad(), 1e-5, 1e-4);
         params.forEach((name, p) -> Fixtures.assertClose(kind + " grad " + name, f.floats("grad." + name), p.grad(), 1e-5, 1e-4));
@@ -79,8 +91,8 @@ class AttentionScoreTest {
             inputs.add(p.tensor());
         }
         Gradcheck.Report r = Gradcheck.check(() -> {
-            AttentionScore.Output o = score.attend(q, score.prepare(k), k, mask);
-            return Ops.concatLast(Ops.reshape(o.context(), 1, b * h), Ops.reshape(o.weights(), 1, b * s));
+            AttentionScore.Output o = score.attend(q, score.prepare(k), k, mask(mask, b));
+            return ShapeOps.concatLast(ShapeOps.reshape(o.context(), 1, b * h), ShapeOps.reshape(o.weights(), 1, b * s));
         }, inputs, 1e-2, 2e-3, 2e-2, 60, 3);
         assertThat(r.firstFailure()).as("%d checked, max |diff| %.3g", r.checked(), r.maxAbsError()).isNull();
     }
@@ -92,11 +104,11 @@ class AttentionScoreTest {
         Tensor q = Tensor.parameter(random(rng, 8), 2, 4);
         Tensor k = Tensor.parameter(random(rng, 24), 2, 3, 4);
         boolean[] mask = {true, true, false, false, false, false};            // row 1: all padding
-        AttentionScore.Output o = score.attend(q, score.prepare(k), k, mask);
+        AttentionScore.Output o = score.attend(q, score.prepare(k), k, mask(mask, 2));
         assertThat(java.util.Arrays.copyOfRange(o.weights().data(), 3, 6)).containsOnly(0f);
         assertThat(java.util.Arrays.copyOfRange(o.context().data(), 4, 8)).containsOnly(0f);
         assertThat(o.weights().data()[2]).isZero();                            // padding in row 0
-        Ops.dot(o.context(), new float[] {1, 1, 1, 1, 1, 1, 1, 1}).backward();
+        LinearOps.dot(o.context(), new float[] {1, 1, 1, 1, 1, 1, 1, 1}).backward();
         for (float g : q.grad()) {
             assertThat(g).isFinite();
         }

@@ -2,24 +2,26 @@ package seqlab.tensor;
 
 import java.util.Arrays;
 
+import seqlab.kernel.AttentionMask;
 import seqlab.kernel.FastMath;
 import seqlab.kernel.Parallel;
 import seqlab.kernel.Softmax;
+import seqlab.kernel.Vec;
 
 /**
- * The batched pieces attention is built from, each one differentiable op:
- * scores by dot product, a softmax that gives padding exactly zero weight, the weighted sum of
- * values, tanh, and the broadcast of a per-row vector over a sequence.
- * Shapes: q (B, H), keys/values (B, S, H), scores and weights (B, S), mask (B, S) true = attend.
+ * The alignment of a seq2seq decoder with its source, one query vector per batch row (Bahdanau
+ * and Luong attention), each a differentiable op: scores by dot product or by the additive form, a
+ * softmax that gives hidden positions exactly zero weight, and the weighted sum of values.
+ * Shapes: q (B, H), keys/values (B, S, H), scores and weights (B, S).
  *
  * <p>The batch rows of an op are independent, so the larger ops split them over the thread pool;
  * each row is computed in the same order either way, and the results are the same bits for any
  * thread count. A gradient summed over rows (v in {@link #additiveScores}) is summed afterwards
  * on the calling thread, in row order.
  */
-public final class AttentionOps {
+public final class AlignmentOps {
 
-    private AttentionOps() {}
+    private AlignmentOps() {}
 
     /** Runs {@code row(r)} for every batch row r, on the thread pool when {@code work} is large enough. */
     private static void eachRow(int b, long work, Parallel.Task row) {
@@ -80,20 +82,19 @@ public final class AttentionOps {
     }
 
     /**
-     * α = softmax over positions with mask[b, i] = false given weight exactly 0 (−∞ before the
-     * softmax); a row with no position to attend gives all zeros and zero gradient, never NaN.
-     * mask may be null (attend everywhere).
+     * α = softmax over the positions the mask shows the row's one query, hidden ones given weight
+     * exactly 0 (−∞ before the softmax); a row with no position to attend gives all zeros and zero
+     * gradient, never NaN.
      */
-    public static Tensor maskedSoftmax(Tensor scores, boolean[] mask) {
+    public static Tensor maskedSoftmax(Tensor scores, AttentionMask mask) {
         int b = scores.dim(0);
         int s = scores.dim(1);
-        if (mask != null && mask.length != b * s) {
-            throw new IllegalArgumentException("attention: mask has " + mask.length + " entries, scores " + b + "x" + s);
-        }
+        mask.check(b, 1, s);
         float[] z = scores.data().clone();
-        if (mask != null) {
+        if (!mask.isNone()) {
+            boolean[] visible = mask.visibleKeys(b, s);
             for (int i = 0; i < z.length; i++) {
-                if (!mask[i]) {
+                if (!visible[i]) {
                     z[i] = Float.NEGATIVE_INFINITY;
                 }
             }
@@ -167,60 +168,6 @@ public final class AttentionOps {
             });
         });
         return c;
-    }
-
-    /** Element-wise tanh. */
-    public static Tensor tanh(Tensor x) {
-        Tensor y = Tensor.zeros(x.shape());
-        FastMath.tanh(x.size(), x.data(), 0, y.data(), 0);
-        Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
-            float[] dy = y.gradOrNull();
-            if (dy != null && x.requiresGrad()) {
-                float[] dx = x.grad();
-                float[] yd = y.data();
-                for (int i = 0; i < dx.length; i++) {
-                    dx[i] += dy[i] * (1f - yd[i] * yd[i]);                // tanh' = 1 − tanh²
-                }
-            }
-        });
-        return y;
-    }
-
-    /** out[b, i, :] = seq[b, i, :] + row[b, :]: a per-row vector added at every position. */
-    public static Tensor addToEachPosition(Tensor seq, Tensor row) {
-        int b = seq.dim(0);
-        int s = seq.dim(1);
-        int h = seq.dim(2);
-        if (row.rank() != 2 || row.dim(0) != b || row.dim(1) != h) {
-            throw new IllegalArgumentException("attention: cannot add " + Arrays.toString(row.shape()) + " to each position of "
-                    + Arrays.toString(seq.shape()));
-        }
-        Tensor out = Tensor.of(seq.data().clone(), seq.shape());
-        float[] od = out.data();
-        float[] rd = row.data();
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < s; i++) {
-                seqlab.kernel.Vec.add(h, rd, r * h, od, (r * s + i) * h);
-            }
-        }
-        Node.record(new Tensor[] {out}, new Tensor[] {seq, row}, () -> {
-            float[] dout = out.gradOrNull();
-            if (dout == null) {
-                return;
-            }
-            if (seq.requiresGrad()) {
-                seqlab.kernel.Vec.add(dout.length, dout, 0, seq.grad(), 0);
-            }
-            if (row.requiresGrad()) {
-                float[] dr = row.grad();
-                for (int r = 0; r < b; r++) {
-                    for (int i = 0; i < s; i++) {
-                        seqlab.kernel.Vec.add(h, dout, (r * s + i) * h, dr, r * h);
-                    }
-                }
-            }
-        });
-        return out;
     }
 
     /**

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The attention ops split their batch rows over the thread pool when they are large: same bits for any thread count. */
-class AttentionOpsTest {
+class AlignmentOpsTest {
 
     static Stream<Arguments> shapes() {
         return Stream.of(
@@ -21,18 +21,18 @@ class AttentionOpsTest {
     @ParameterizedTest(name = "B={0} S={1} H={2}")
     @MethodSource("shapes")
     void additiveScoresSameBitsForAnyThreadCount(int b, int s, int h) {
-        SameBits.assertForAnyThreadCount(new int[][] {{b, s, h}, {b, h}, {1, h}}, t -> AttentionOps.additiveScores(t[0], t[1], t[2]));
+        SameBits.assertForAnyThreadCount(new int[][] {{b, s, h}, {b, h}, {1, h}}, t -> AlignmentOps.additiveScores(t[0], t[1], t[2]));
     }
 
     @ParameterizedTest(name = "B={0} S={1} H={2}")
     @MethodSource("shapes")
     void weightedSumSameBitsForAnyThreadCount(int b, int s, int h) {
-        SameBits.assertForAnyThreadCount(new int[][] {{b, s}, {b, s, h}}, t -> AttentionOps.weightedSum(t[0], t[1]));
+        SameBits.assertForAnyThreadCount(new int[][] {{b, s}, {b, s, h}}, t -> AlignmentOps.weightedSum(t[0], t[1]));
     }
 
     @ParameterizedTest(name = "B={0} S={1} H={2}")
     @MethodSource("shapes")
     void dotScoresSameBitsForAnyThreadCount(int b, int s, int h) {
-        SameBits.assertForAnyThreadCount(new int[][] {{b, h}, {b, s, h}}, t -> AttentionOps.dotScores(t[0], t[1]));
+        SameBits.assertForAnyThreadCount(new int[][] {{b, h}, {b, s, h}}, t -> AlignmentOps.dotScores(t[0], t[1]));
     }
 }

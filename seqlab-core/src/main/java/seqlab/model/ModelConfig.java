@@ -1,0 +1,48 @@
+package seqlab.model;
+
+import java.util.Map;
+
+import seqlab.io.FormatException;
+import seqlab.io.JsonFields;
+import seqlab.nn.Module;
+import seqlab.tensor.Rng;
+
+/**
+ * The configuration of a model, one record per architecture: the one place that knows which
+ * architectures exist, what each is called in {@code config.json}, what it can do and how it is
+ * built. A new architecture is a new case here and a new model class, not a branch in every command.
+ */
+public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig {
+
+    /** The {@code architecture} field of {@code config.json}. */
+    String architecture();
+
+    /** What a model of this config can do. */
+    Capability capability();
+
+    /** The {@code config.json} form, {@code architecture} first. */
+    Map<String, Object> toJson();
+
+    /** A freshly initialised model of this config. */
+    Module build(Rng rng);
+
+    /** The sizes of the model's weights alone (no activations), to check before building it. */
+    Footprint weightsFootprint();
+
+    /** The config.json fields that set the model's size, for a message asking for smaller ones. */
+    String sizeFields();
+
+    /** The architectures this version reads, for messages. */
+    String SUPPORTED = RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE;
+
+    /** The config a {@code config.json} (or a checkpoint's copy of it) describes, by its {@code architecture}. */
+    static ModelConfig fromJson(JsonFields j) {
+        String arch = j.string("architecture");
+        return switch (arch) {
+            case RnnLmConfig.ARCHITECTURE -> RnnLmConfig.fromJson(j);
+            case Seq2SeqConfig.ARCHITECTURE -> Seq2SeqConfig.fromJson(j);
+            default -> throw new FormatException(j.where() + ": architecture \"" + arch + "\" is not supported by this version "
+                    + "(supported: " + SUPPORTED + ")");
+        };
+    }
+}
