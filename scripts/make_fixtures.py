@@ -3,7 +3,7 @@
 
 Run with Debian's python3-torch (the system Python):
 
-    /usr/bin/python3 scripts/make_fixtures.py
+    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention]   (the groups; all when none is named)
 
 Output: seqlab-core/src/test/resources/fixtures/*.safetensors, committed so the tests need no
 Python. Debian has no safetensors package, so the format is written here by hand: an 8-byte
@@ -17,6 +17,7 @@ parameters as "param.<PyTorch name>", gradients as "grad.<name>", outputs by nam
 import json
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
@@ -416,9 +417,66 @@ def bleu_cases():
     print("wrote %s (%d cases)" % (os.path.relpath(path), len(cases)))
 
 
-def main():
-    os.makedirs(OUT, exist_ok=True)
-    torch.set_num_threads(1)
+def mha_case(name, seed, B, T, S, E, H, kind, masks, weights, batch_first=True):
+    """nn.MultiheadAttention: kind self (q = k = v, one tensor), cross (k = v) or general (all three
+    differ). masks: "causal" (attn_mask, True = hidden), "random" (attn_mask), "padding"
+    (key_padding_mask, tail lengths). Key 0 is never hidden, so no row is empty (PyTorch gives NaN
+    there). Loss: sum(out * w_out) (+ sum(weights * w_weights) when the weights are returned)."""
+    torch.manual_seed(seed)
+    m = nn.MultiheadAttention(E, H, batch_first=batch_first)
+    shape = (lambda L: (B, L, E)) if batch_first else (lambda L: (L, B, E))
+    q = torch.randn(*shape(T), requires_grad=True)
+    if kind == "self":
+        assert S == T
+        k = v = q
+    elif kind == "cross":
+        k = torch.randn(*shape(S), requires_grad=True)
+        v = k
+    else:
+        k = torch.randn(*shape(S), requires_grad=True)
+        v = torch.randn(*shape(S), requires_grad=True)
+    attn_mask = None
+    kpm = None
+    tensors = {}
+    if "causal" in masks:
+        attn_mask = torch.ones(T, S, dtype=torch.bool).triu(1 + S - T)
+    if "random" in masks:
+        attn_mask = torch.rand(T, S) < 0.4
+        attn_mask[:, 0] = False
+    if attn_mask is not None:
+        tensors["attn_mask"] = attn_mask.numpy().astype(np.int64)
+    if "padding" in masks:
+        lengths = torch.randint(1, S + 1, (B,))
+        lengths[0] = S
+        kpm = torch.arange(S)[None, :] >= lengths[:, None]
+        tensors["key_padding_mask"] = kpm.numpy().astype(np.int64)
+    out, w = m(q, k, v, attn_mask=attn_mask, key_padding_mask=kpm, need_weights=weights, average_attn_weights=False)
+    w_out = torch.randn(out.shape)
+    loss = (out * w_out).sum()
+    tensors["w_out"] = f32(w_out)
+    if weights:
+        w_weights = torch.randn(w.shape)
+        loss = loss + (w * w_weights).sum()
+        tensors["w_weights"] = f32(w_weights)
+        tensors["weights"] = f32(w)
+    loss.backward()
+    tensors["query"] = f32(q)
+    tensors["output"] = f32(out)
+    tensors["grad.query"] = f32(q.grad)
+    if kind != "self":
+        tensors["key"] = f32(k)
+        tensors["grad.key"] = f32(k.grad)
+    if kind == "general":
+        tensors["value"] = f32(v)
+        tensors["grad.value"] = f32(v.grad)
+    for pname, prm in m.named_parameters():
+        tensors["param." + pname] = f32(prm)
+        tensors["grad." + pname] = f32(prm.grad)
+    save(os.path.join(OUT, "mha_%s.safetensors" % name), tensors,
+         {"embed_dim": E, "num_heads": H, "kind": kind, "batch_first": batch_first, "need_weights": weights})
+
+
+def recurrent_fixtures():
     seed = 100
     for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
         recurrent_case(cell + "_l1", cell, 1, False, False, False, T=5, B=3, I=4, H=6, seed=seed)
@@ -446,6 +504,32 @@ def main():
     seq2seq_case("lstm_luong_general_bi", "lstm", "luong-general", 1, True, 1.0, 68)
     seq2seq_case("rnn_tanh_luong_concat_l2", "rnn_tanh", "luong-concat", 2, False, 1.0, 69)
     seq2seq_case("gru_bahdanau_shallow", "gru", "bahdanau", 1, False, 1.0, 70, deep=False)   # the W4 model
+
+
+def attention_fixtures():
+    mha_case("self_causal_padding", 80, B=2, T=5, S=5, E=12, H=3, kind="self", masks=("causal", "padding"), weights=True)
+    mha_case("self_padding_fused", 81, B=3, T=70, S=70, E=16, H=2, kind="self", masks=("causal", "padding"), weights=False)
+    mha_case("cross_padding", 82, B=3, T=4, S=7, E=8, H=2, kind="cross", masks=("padding",), weights=True)
+    mha_case("cross_fused", 83, B=2, T=9, S=66, E=14, H=2, kind="cross", masks=("padding",), weights=False)
+    mha_case("general_time_major", 84, B=2, T=6, S=3, E=6, H=1, kind="general", masks=("random",), weights=False,
+             batch_first=False)
+    mha_case("general_weights", 85, B=1, T=3, S=8, E=10, H=5, kind="general", masks=("random", "padding"), weights=True)
+
+
+GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures}
+
+
+def main():
+    """Writes the groups named on the command line (recurrent, attention), or all of them. A group
+    once committed is regenerated only when its cases change: another machine's torch may differ in
+    the last bit (the bidirectional cases do), and the tests' tolerances allow for that."""
+    os.makedirs(OUT, exist_ok=True)
+    torch.set_num_threads(1)
+    names = sys.argv[1:] or list(GROUPS)
+    for n in names:
+        if n not in GROUPS:
+            raise SystemExit("unknown group %r; groups: %s" % (n, ", ".join(GROUPS)))
+        GROUPS[n]()
 
 
 if __name__ == "__main__":

@@ -18,22 +18,36 @@ public final class LinearOps {
      * y (…, out).
      */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        return linear(x, w, b, 0, w.dim(0));
+    }
+
+    /**
+     * y = x·W[from:to]ᵀ + b[from:to]: the map of a block of W's rows, as a packed projection's
+     * part (the key and value rows of {@code in_proj_weight}). x (…, in), W (out, in), b (out) or
+     * null; y (…, to − from). The gradients land in the same rows of W and b.
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b, int from, int to) {
         int in = w.dim(1);
-        int out = w.dim(0);
+        if (from < 0 || to < from || to > w.dim(0)) {
+            throw new IllegalArgumentException("linear: rows [" + from + ", " + to + ") of a weight " + Arrays.toString(w.shape()));
+        }
+        int out = to - from;
         if (x.rank() == 0 || x.dim(-1) != in) {
             throw new IllegalArgumentException("linear: input has shape " + Arrays.toString(x.shape())
                     + ", expected last dimension " + in + " (weight " + Arrays.toString(w.shape()) + ")");
         }
-        if (b != null && (b.rank() != 1 || b.dim(0) != out)) {
-            throw new IllegalArgumentException("linear: bias has shape " + Arrays.toString(b.shape()) + ", expected [" + out + "]");
+        if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(0))) {
+            throw new IllegalArgumentException("linear: bias has shape " + Arrays.toString(b.shape()) + ", expected [" + w.dim(0) + "]");
         }
         int rows = rowsOf(x);
         int[] shape = x.shape();
         shape[shape.length - 1] = out;
         Tensor y = Tensor.zeros(shape);
-        Gemm.sgemm(false, true, rows, out, in, 1f, x.data(), 0, Math.max(in, 1), w.data(), 0, Math.max(in, 1), 0f, y.data(), 0, Math.max(out, 1));
+        int ld = Math.max(in, 1);
+        int wOff = from * in;
+        Gemm.sgemm(false, true, rows, out, in, 1f, x.data(), 0, ld, w.data(), wOff, ld, 0f, y.data(), 0, Math.max(out, 1));
         if (b != null) {
-            Vec.addBias(rows, out, b.data(), 0, y.data(), 0);
+            Vec.addBias(rows, out, b.data(), from, y.data(), 0);
         }
         int r = rows;
         Node.record(new Tensor[] {y}, new Tensor[] {x, w, b}, () -> {
@@ -42,13 +56,13 @@ public final class LinearOps {
                 return;
             }
             if (x.requiresGrad()) {                      // ∂x = ∂y·W
-                Gemm.sgemm(false, false, r, in, out, 1f, dy, 0, Math.max(out, 1), w.data(), 0, Math.max(in, 1), 1f, x.grad(), 0, Math.max(in, 1));
+                Gemm.sgemm(false, false, r, in, out, 1f, dy, 0, Math.max(out, 1), w.data(), wOff, ld, 1f, x.grad(), 0, ld);
             }
             if (w.requiresGrad()) {                      // ∂W = ∂yᵀ·x
-                Gemm.sgemm(true, false, out, in, r, 1f, dy, 0, Math.max(out, 1), x.data(), 0, Math.max(in, 1), 1f, w.grad(), 0, Math.max(in, 1));
+                Gemm.sgemm(true, false, out, in, r, 1f, dy, 0, Math.max(out, 1), x.data(), 0, ld, 1f, w.grad(), wOff, ld);
             }
             if (b != null && b.requiresGrad()) {         // ∂b = Σ_rows ∂y
-                Vec.addRows(r, out, dy, 0, b.grad(), 0);
+                Vec.addRows(r, out, dy, 0, b.grad(), from);
             }
         });
         return y;
