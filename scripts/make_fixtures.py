@@ -476,6 +476,56 @@ def mha_case(name, seed, B, T, S, E, H, kind, masks, weights, batch_first=True):
          {"embed_dim": E, "num_heads": H, "kind": kind, "batch_first": batch_first, "need_weights": weights})
 
 
+def padding_mask(B, S, gen):
+    """(B, S) True after each row's length; row 0 full, every row at least one real token."""
+    lengths = torch.randint(1, S + 1, (B,), generator=gen)
+    lengths[0] = S
+    return torch.arange(S)[None, :] >= lengths[:, None]
+
+
+def transformer_case(name, seed, what, B, S, T, E, H, F, norm_first, activation, layers=2):
+    """nn.TransformerEncoderLayer, nn.TransformerDecoderLayer or nn.Transformer, batch first,
+    dropout 0: src_key_padding_mask, causal tgt_mask, tgt_key_padding_mask, memory_key_padding_mask
+    (= src's). Loss sum(out * w_out); gradients of the inputs and every parameter."""
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    kw = dict(dim_feedforward=F, dropout=0.0, activation=activation, batch_first=True, norm_first=norm_first)
+    src = torch.randn(B, S, E, requires_grad=True)
+    tgt = torch.randn(B, T, E, requires_grad=True)
+    src_kpm = padding_mask(B, S, gen)
+    tgt_kpm = padding_mask(B, T, gen)
+    causal = torch.ones(T, T, dtype=torch.bool).triu(1)
+    tensors = {"src": f32(src), "src_key_padding_mask": src_kpm.numpy().astype(np.int64)}
+    if what == "encoder_layer":
+        m = nn.TransformerEncoderLayer(E, H, **kw)
+        out = m(src, src_key_padding_mask=src_kpm)
+        inputs = {"src": src}
+    elif what == "decoder_layer":
+        m = nn.TransformerDecoderLayer(E, H, **kw)
+        out = m(tgt, src, tgt_mask=causal, tgt_key_padding_mask=tgt_kpm, memory_key_padding_mask=src_kpm)
+        inputs = {"src": src, "tgt": tgt}
+    else:
+        m = nn.Transformer(E, H, layers, layers, **kw)
+        out = m(src, tgt, tgt_mask=causal, src_key_padding_mask=src_kpm, tgt_key_padding_mask=tgt_kpm,
+                memory_key_padding_mask=src_kpm)
+        inputs = {"src": src, "tgt": tgt}
+    if what != "encoder_layer":
+        tensors["tgt"] = f32(tgt)
+        tensors["tgt_key_padding_mask"] = tgt_kpm.numpy().astype(np.int64)
+    w_out = torch.randn(out.shape)
+    (out * w_out).sum().backward()
+    tensors["w_out"] = f32(w_out)
+    tensors["output"] = f32(out)
+    for k, x in inputs.items():
+        tensors["grad." + k] = f32(x.grad)
+    for pname, prm in m.named_parameters():
+        tensors["param." + pname] = f32(prm)
+        tensors["grad." + pname] = f32(prm.grad)
+    save(os.path.join(OUT, "transformer_%s.safetensors" % name), tensors,
+         {"what": what, "d_model": E, "nhead": H, "dim_feedforward": F, "norm_first": norm_first,
+          "activation": activation, "layers": layers})
+
+
 def recurrent_fixtures():
     seed = 100
     for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
@@ -513,6 +563,17 @@ def attention_fixtures():
     mha_case("cross_fused", 83, B=2, T=9, S=66, E=14, H=2, kind="cross", masks=("padding",), weights=False)
     mha_case("general_time_major", 84, B=2, T=6, S=3, E=6, H=1, kind="general", masks=("random",), weights=False,
              batch_first=False)
+    transformer_case("encoder_post_relu", 90, "encoder_layer", B=3, S=6, T=1, E=8, H=2, F=12, norm_first=False,
+                     activation="relu")
+    transformer_case("encoder_pre_gelu", 91, "encoder_layer", B=2, S=70, T=1, E=12, H=3, F=20, norm_first=True,
+                     activation="gelu")
+    transformer_case("decoder_post_relu", 92, "decoder_layer", B=3, S=5, T=4, E=8, H=2, F=12, norm_first=False,
+                     activation="relu")
+    transformer_case("decoder_pre_gelu", 93, "decoder_layer", B=2, S=7, T=6, E=12, H=4, F=16, norm_first=True,
+                     activation="gelu")
+    transformer_case("whole_post", 94, "transformer", B=2, S=6, T=5, E=16, H=4, F=24, norm_first=False, activation="relu")
+    transformer_case("whole_pre", 95, "transformer", B=3, S=4, T=7, E=8, H=2, F=16, norm_first=True, activation="gelu",
+                     layers=3)
     mha_case("general_weights", 85, B=1, T=3, S=8, E=10, H=5, kind="general", masks=("random", "padding"), weights=True)
 
 

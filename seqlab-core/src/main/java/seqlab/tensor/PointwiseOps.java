@@ -3,6 +3,7 @@ package seqlab.tensor;
 import java.util.Arrays;
 
 import seqlab.kernel.FastMath;
+import seqlab.kernel.Gelu;
 import seqlab.kernel.Vec;
 
 /**
@@ -122,5 +123,87 @@ public final class PointwiseOps {
             }
         });
         return out;
+    }
+
+    /** ReLU(x) = max(0, x), element-wise; the gradient at 0 is 0, as PyTorch's. */
+    public static Tensor relu(Tensor x) {
+        float[] xd = x.data();
+        Tensor y = Tensor.zeros(x.shape());
+        float[] yd = y.data();
+        for (int i = 0; i < yd.length; i++) {
+            yd[i] = xd[i] > 0f ? xd[i] : 0f;
+        }
+        Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
+            float[] dy = y.gradOrNull();
+            if (dy != null && x.requiresGrad()) {
+                float[] dx = x.grad();
+                for (int i = 0; i < dx.length; i++) {
+                    if (xd[i] > 0f) {
+                        dx[i] += dy[i];
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    /** GELU(x) = x·Φ(x), exact or in its tanh form (see {@link Gelu}), element-wise. */
+    public static Tensor gelu(Tensor x, boolean tanh) {
+        Tensor y = Tensor.zeros(x.shape());
+        Gelu.forward(x.size(), tanh, x.data(), 0, y.data(), 0);
+        Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
+            float[] dy = y.gradOrNull();
+            if (dy != null && x.requiresGrad()) {
+                Gelu.backward(x.size(), tanh, x.data(), 0, dy, 0, x.grad(), 0);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * out[b, t, :] = x[b, t, :] + table[from + t, :]: rows of a (P, d) position table added to every
+     * batch row of x (B, T, d). The table's gradient, if it has one, is the sum over the batch.
+     */
+    public static Tensor addPositions(Tensor x, Tensor table, int from) {
+        if (x.rank() != 3 || table.rank() != 2 || table.dim(1) != x.dim(2) || from < 0 || from + x.dim(1) > table.dim(0)) {
+            throw new IllegalArgumentException("positions: rows [" + from + ", " + (from + (x.rank() == 3 ? x.dim(1) : 0)) + ") of a table "
+                    + Arrays.toString(table.shape()) + " do not fit an input " + Arrays.toString(x.shape()));
+        }
+        int b = x.dim(0);
+        int n = x.dim(1) * x.dim(2);
+        int off = from * x.dim(2);
+        Tensor out = Tensor.of(x.data().clone(), x.shape());
+        for (int r = 0; r < b; r++) {
+            Vec.add(n, table.data(), off, out.data(), r * n);
+        }
+        Node.record(new Tensor[] {out}, new Tensor[] {x, table}, () -> {
+            float[] dy = out.gradOrNull();
+            if (dy == null) {
+                return;
+            }
+            if (x.requiresGrad()) {
+                Vec.add(dy.length, dy, 0, x.grad(), 0);
+            }
+            if (table.requiresGrad()) {
+                for (int r = 0; r < b; r++) {
+                    Vec.add(n, dy, r * n, table.grad(), off);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** y = a·x for a constant a (the embeddings' √d_model). */
+    public static Tensor scale(Tensor x, float a) {
+        float[] out = x.data().clone();
+        Vec.scale(out.length, a, out, 0);
+        Tensor y = Tensor.of(out, x.shape());
+        Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
+            float[] dy = y.gradOrNull();
+            if (dy != null && x.requiresGrad()) {
+                Vec.axpy(dy.length, a, dy, 0, x.grad(), 0);
+            }
+        });
+        return y;
     }
 }

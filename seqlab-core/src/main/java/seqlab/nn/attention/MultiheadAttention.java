@@ -5,6 +5,7 @@ import seqlab.nn.Init;
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
+import seqlab.nn.transformer.RotaryEmbedding;
 import seqlab.tensor.LinearOps;
 import seqlab.tensor.Rng;
 import seqlab.tensor.ScaledDotProductAttention;
@@ -37,11 +38,17 @@ public final class MultiheadAttention extends Module {
     private final Parameter inProjWeight;   // (3E, E)
     private final Parameter inProjBias;     // (3E) or null
     private final Linear outProj;           // (E, E)
+    private final RotaryEmbedding rotary;   // rotates Q and K by position, or null
 
     /** The output (shaped as the query) and, when asked for, the weights (B, H, T, S) of each head; else null. */
     public record Output(Tensor output, Tensor weights) {}
 
     public MultiheadAttention(int embed, int heads, float dropout, boolean bias, boolean batchFirst, Rng rng) {
+        this(embed, heads, dropout, bias, batchFirst, null, rng);
+    }
+
+    /** With {@code rotary} not null, queries and keys are rotated by their positions after the projection (not a PyTorch option). */
+    public MultiheadAttention(int embed, int heads, float dropout, boolean bias, boolean batchFirst, RotaryEmbedding rotary, Rng rng) {
         if (embed < 1 || heads < 1) {
             throw new IllegalArgumentException("MultiheadAttention: embed_dim and num_heads must be >= 1, got " + embed + " and " + heads);
         }
@@ -56,6 +63,11 @@ public final class MultiheadAttention extends Module {
         this.heads = heads;
         this.dropout = dropout;
         this.batchFirst = batchFirst;
+        this.rotary = rotary;
+        if (rotary != null && (embed / heads) % 2 != 0) {
+            throw new IllegalArgumentException("rotary positions need an even head size, got embed_dim " + embed + " / num_heads " + heads
+                    + " = " + embed / heads);
+        }
         this.inProjWeight = parameter("in_proj_weight", 3 * embed, embed);
         this.inProjBias = bias ? parameter("in_proj_bias", 3 * embed) : null;
         this.outProj = child("out_proj", new Linear(embed, embed, bias, rng));
@@ -101,6 +113,9 @@ public final class MultiheadAttention extends Module {
         Columns vc;
         if (q == k && k == v) {
             Tensor qkv = LinearOps.linear(q, w, b);                                      // [Q | K | V] = x·W_inᵀ + b_in (B, T, 3E)
+            if (rotary != null) {
+                qkv = rotary.apply(qkv, new int[] {0, embed}, heads, embed / heads, 0);
+            }
             qc = new Columns(qkv, 0);
             kc = new Columns(qkv, embed);
             vc = new Columns(qkv, 2 * embed);
@@ -113,6 +128,13 @@ public final class MultiheadAttention extends Module {
             qc = new Columns(LinearOps.linear(q, w, b, 0, embed), 0);
             kc = new Columns(LinearOps.linear(k, w, b, embed, 2 * embed), 0);
             vc = new Columns(LinearOps.linear(v, w, b, 2 * embed, 3 * embed), 0);
+        }
+        if (rotary != null && !(q == k && k == v)) {
+            qc = new Columns(rotary.apply(qc.x(), new int[] {0}, heads, embed / heads, 0), 0);
+            kc = new Columns(rotary.apply(kc.x(), new int[] {kc.from()}, heads, embed / heads, 0), kc.from());
+            if (k == v) {
+                vc = new Columns(kc.x(), embed);
+            }
         }
         float p = training() ? dropout : 0f;
         ScaledDotProductAttention.Result a = ScaledDotProductAttention.apply(qc, kc, vc, heads, embed, mask, p, rng, weights);
