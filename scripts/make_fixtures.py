@@ -15,6 +15,7 @@ parameters as "param.<PyTorch name>", gradients as "grad.<name>", outputs by nam
 """
 
 import json
+import math
 import os
 import struct
 import sys
@@ -483,13 +484,13 @@ def padding_mask(B, S, gen):
     return torch.arange(S)[None, :] >= lengths[:, None]
 
 
-def transformer_case(name, seed, what, B, S, T, E, H, F, norm_first, activation, layers=2):
+def transformer_case(name, seed, what, B, S, T, E, H, FF, norm_first, activation, layers=2):
     """nn.TransformerEncoderLayer, nn.TransformerDecoderLayer or nn.Transformer, batch first,
     dropout 0: src_key_padding_mask, causal tgt_mask, tgt_key_padding_mask, memory_key_padding_mask
     (= src's). Loss sum(out * w_out); gradients of the inputs and every parameter."""
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
-    kw = dict(dim_feedforward=F, dropout=0.0, activation=activation, batch_first=True, norm_first=norm_first)
+    kw = dict(dim_feedforward=FF, dropout=0.0, activation=activation, batch_first=True, norm_first=norm_first)
     src = torch.randn(B, S, E, requires_grad=True)
     tgt = torch.randn(B, T, E, requires_grad=True)
     src_kpm = padding_mask(B, S, gen)
@@ -522,8 +523,125 @@ def transformer_case(name, seed, what, B, S, T, E, H, F, norm_first, activation,
         tensors["param." + pname] = f32(prm)
         tensors["grad." + pname] = f32(prm.grad)
     save(os.path.join(OUT, "transformer_%s.safetensors" % name), tensors,
-         {"what": what, "d_model": E, "nhead": H, "dim_feedforward": F, "norm_first": norm_first,
+         {"what": what, "d_model": E, "nhead": H, "dim_feedforward": FF, "norm_first": norm_first,
           "activation": activation, "layers": layers})
+
+
+class PositionalEncoding(nn.Module):
+    """PyTorch's tutorial "Language Translation with nn.Transformer", as written there (time-major)."""
+
+    def __init__(self, emb_size, dropout, maxlen=5000):
+        super().__init__()
+        den = torch.exp(- torch.arange(0, emb_size, 2) * math.log(10000) / emb_size)
+        pos = torch.arange(0, maxlen).reshape(maxlen, 1)
+        pos_embedding = torch.zeros((maxlen, emb_size))
+        pos_embedding[:, 0::2] = torch.sin(pos * den)
+        pos_embedding[:, 1::2] = torch.cos(pos * den)
+        pos_embedding = pos_embedding.unsqueeze(-2)
+        self.dropout = nn.Dropout(dropout)
+        self.register_buffer("pos_embedding", pos_embedding)
+
+    def forward(self, token_embedding):
+        return self.dropout(token_embedding + self.pos_embedding[:token_embedding.size(0), :])
+
+
+class TokenEmbedding(nn.Module):
+    def __init__(self, vocab_size, emb_size):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, emb_size)
+        self.emb_size = emb_size
+
+    def forward(self, tokens):
+        return self.embedding(tokens.long()) * math.sqrt(self.emb_size)
+
+
+class Seq2SeqTransformer(nn.Module):
+    """The tutorial's model, plus nn.Transformer's activation and norm_first passed through."""
+
+    def __init__(self, num_encoder_layers, num_decoder_layers, emb_size, nhead, src_vocab_size, tgt_vocab_size,
+                 dim_feedforward=512, dropout=0.1, activation="relu", norm_first=False):
+        super().__init__()
+        self.transformer = nn.Transformer(d_model=emb_size, nhead=nhead, num_encoder_layers=num_encoder_layers,
+                                          num_decoder_layers=num_decoder_layers, dim_feedforward=dim_feedforward,
+                                          dropout=dropout, activation=activation, norm_first=norm_first)
+        self.generator = nn.Linear(emb_size, tgt_vocab_size)
+        self.src_tok_emb = TokenEmbedding(src_vocab_size, emb_size)
+        self.tgt_tok_emb = TokenEmbedding(tgt_vocab_size, emb_size)
+        self.positional_encoding = PositionalEncoding(emb_size, dropout=dropout)
+
+    def forward(self, src, trg, src_mask, tgt_mask, src_padding_mask, tgt_padding_mask, memory_key_padding_mask):
+        src_emb = self.positional_encoding(self.src_tok_emb(src))
+        tgt_emb = self.positional_encoding(self.tgt_tok_emb(trg))
+        outs = self.transformer(src_emb, tgt_emb, src_mask, tgt_mask, None, src_padding_mask, tgt_padding_mask,
+                                memory_key_padding_mask)
+        return self.generator(outs)
+
+
+def translation_batch(Vs, Vt, lengths, tlengths):
+    """Batch-first padded ids as seqlab's PairBatcher makes them: <pad> 0, <bos> 2, <eos> 3."""
+    B, S, T = len(lengths), max(lengths), max(tlengths)
+    src = torch.zeros(B, S, dtype=torch.long)
+    tgt_in = torch.zeros(B, T, dtype=torch.long)
+    tgt_out = torch.full((B, T), -100, dtype=torch.long)
+    for b in range(B):
+        src[b, :lengths[b]] = torch.randint(4, Vs, (lengths[b],))
+        src[b, lengths[b] - 1] = 3
+        y = torch.randint(4, Vt, (tlengths[b],))
+        y[-1] = 3
+        tgt_out[b, :tlengths[b]] = y
+        tgt_in[b, 0] = 2
+        tgt_in[b, 1:tlengths[b]] = y[:-1]
+    return src, tgt_in, tgt_out
+
+
+def tutorial_logits(m, src, tgt_in):
+    """The tutorial's masks (create_mask) on batch-first ids; logits batch-first (B, T, V_t)."""
+    S, T = src.shape[1], tgt_in.shape[1]
+    tgt_mask = torch.ones(T, T, dtype=torch.bool).triu(1)
+    src_mask = torch.zeros(S, S, dtype=torch.bool)
+    src_pad = src == 0
+    tgt_pad = tgt_in == 0
+    return m(src.t(), tgt_in.t(), src_mask, tgt_mask, src_pad, tgt_pad, src_pad).transpose(0, 1)
+
+
+def translation_transformer_case(name, seed, norm_first, activation, Vs=13, Vt=11, E=16, H=4, L=2, FF=24, steps=10,
+                                 smoothing=0.1):
+    """The tutorial's Seq2SeqTransformer (dropout 0), llm.c's pattern: logits, loss with label
+    smoothing, every gradient, and the losses of 10 AdamW steps (weight decay 0.01 on matrices only)."""
+    torch.manual_seed(seed)
+    m = Seq2SeqTransformer(L, L, E, H, Vs, Vt, dim_feedforward=FF, dropout=0.0, activation=activation, norm_first=norm_first)
+    for p in m.parameters():
+        if p.dim() > 1:
+            nn.init.xavier_uniform_(p)
+    src, tgt_in, tgt_out = translation_batch(Vs, Vt, [6, 3, 4], [5, 2, 4])
+    tensors = {"source": src.numpy().astype(np.int64), "source_lengths": np.array([6, 3, 4], dtype=np.int64),
+               "target_in": tgt_in.numpy().astype(np.int64), "target_out": tgt_out.numpy().astype(np.int64)}
+    for n, p in m.named_parameters():
+        tensors["param." + n] = f32(p)
+    logits = tutorial_logits(m, src, tgt_in)
+    loss = F.cross_entropy(logits.reshape(-1, Vt), tgt_out.reshape(-1), ignore_index=-100, label_smoothing=smoothing)
+    loss.backward()
+    tensors["logits"] = f32(logits)
+    tensors["loss"] = np.array([loss.item()], dtype=np.float32)
+    for n, p in m.named_parameters():
+        tensors["grad." + n] = f32(p.grad)
+    m.zero_grad()
+    decay = [p for p in m.parameters() if p.dim() >= 2]
+    rest = [p for p in m.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}], lr=1e-3)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        lg = tutorial_logits(m, src, tgt_in)
+        l = F.cross_entropy(lg.reshape(-1, Vt), tgt_out.reshape(-1), ignore_index=-100, label_smoothing=smoothing)
+        losses.append(l.item())
+        l.backward()
+        opt.step()
+    tensors["adamw_losses"] = np.array(losses, dtype=np.float32)
+    meta = dict(src_vocab_size=Vs, tgt_vocab_size=Vt, d_model=E, nhead=H, layers=L, dim_feedforward=FF,
+                norm_first=str(norm_first).lower(), activation=activation, label_smoothing=smoothing,
+                param_names=",".join(n for n, _ in m.named_parameters()), torch=torch.__version__)
+    save(os.path.join(OUT, "translation_transformer_%s.safetensors" % name), tensors, meta)
 
 
 def recurrent_fixtures():
@@ -563,17 +681,19 @@ def attention_fixtures():
     mha_case("cross_fused", 83, B=2, T=9, S=66, E=14, H=2, kind="cross", masks=("padding",), weights=False)
     mha_case("general_time_major", 84, B=2, T=6, S=3, E=6, H=1, kind="general", masks=("random",), weights=False,
              batch_first=False)
-    transformer_case("encoder_post_relu", 90, "encoder_layer", B=3, S=6, T=1, E=8, H=2, F=12, norm_first=False,
+    transformer_case("encoder_post_relu", 90, "encoder_layer", B=3, S=6, T=1, E=8, H=2, FF=12, norm_first=False,
                      activation="relu")
-    transformer_case("encoder_pre_gelu", 91, "encoder_layer", B=2, S=70, T=1, E=12, H=3, F=20, norm_first=True,
+    transformer_case("encoder_pre_gelu", 91, "encoder_layer", B=2, S=70, T=1, E=12, H=3, FF=20, norm_first=True,
                      activation="gelu")
-    transformer_case("decoder_post_relu", 92, "decoder_layer", B=3, S=5, T=4, E=8, H=2, F=12, norm_first=False,
+    transformer_case("decoder_post_relu", 92, "decoder_layer", B=3, S=5, T=4, E=8, H=2, FF=12, norm_first=False,
                      activation="relu")
-    transformer_case("decoder_pre_gelu", 93, "decoder_layer", B=2, S=7, T=6, E=12, H=4, F=16, norm_first=True,
+    transformer_case("decoder_pre_gelu", 93, "decoder_layer", B=2, S=7, T=6, E=12, H=4, FF=16, norm_first=True,
                      activation="gelu")
-    transformer_case("whole_post", 94, "transformer", B=2, S=6, T=5, E=16, H=4, F=24, norm_first=False, activation="relu")
-    transformer_case("whole_pre", 95, "transformer", B=3, S=4, T=7, E=8, H=2, F=16, norm_first=True, activation="gelu",
+    transformer_case("whole_post", 94, "transformer", B=2, S=6, T=5, E=16, H=4, FF=24, norm_first=False, activation="relu")
+    transformer_case("whole_pre", 95, "transformer", B=3, S=4, T=7, E=8, H=2, FF=16, norm_first=True, activation="gelu",
                      layers=3)
+    translation_transformer_case("post_relu", 96, False, "relu")
+    translation_transformer_case("pre_gelu", 97, True, "gelu")
     mha_case("general_weights", 85, B=1, T=3, S=8, E=10, H=5, kind="general", masks=("random", "padding"), weights=True)
 
 

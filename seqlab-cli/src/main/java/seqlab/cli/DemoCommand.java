@@ -20,7 +20,6 @@ import seqlab.decode.SamplingConfig;
 import seqlab.decode.Translator;
 import seqlab.io.Directories;
 import seqlab.model.ModelDirectory;
-import seqlab.model.Seq2Seq;
 import seqlab.model.Seq2SeqConfig;
 import seqlab.report.HeatMap;
 import seqlab.tensor.CellType;
@@ -112,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String e : EXAMPLES) {
             sources.add(m.tokenizer().encodeSource(e));
         }
-        List<Translator.Translation> outs = tr.decode(sources, m.model().config().maxLength(), SamplingConfig.greedy(), new Rng(0));
+        List<Translator.Translation> outs = tr.decode(sources, m.model().maxLength(), SamplingConfig.greedy(), new Rng(0));
         for (int i = 0; i < EXAMPLES.length; i++) {
             o.printf(Locale.ROOT, "    %-34s -> %s%n", EXAMPLES[i], m.tokenizer().join(m.tokenizer().decodeTarget(outs.get(i).tokens())));
         }
@@ -130,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The trained model, read back from its directory as a user's later command would. */
-    private record ModelDirectoryView(Seq2Seq model, seqlab.text.PairTokenizer tokenizer) {
+    private record ModelDirectoryView(seqlab.model.TranslationModel model, seqlab.text.PairTokenizer tokenizer) {
         static ModelDirectoryView of(Path dir) {
             seqlab.model.ModelDirectory.Loaded.Translator l = seqlab.model.ModelDirectory.loadTranslator(dir, "demo");
             return new ModelDirectoryView(l.model(), l.tokenizer());

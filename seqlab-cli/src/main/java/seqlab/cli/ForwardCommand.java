@@ -15,7 +15,7 @@ import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.model.RnnLanguageModel;
-import seqlab.model.Seq2Seq;
+import seqlab.model.TranslationModel;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 
@@ -60,9 +60,9 @@ final class ForwardCommand implements Callable<Integer> {
 
     /** (B, T, V_t): the decoder's logits given the sources and the decoder inputs, teacher-forced. */
     private Tensor translatorLogits(Safetensors.File in, ModelDirectory.Loaded.Translator loaded) {
-        Seq2Seq m = loaded.model();
-        Ids src = ids(in, "input_ids", m.config().sourceVocab());
-        Ids dec = ids(in, "decoder_input_ids", m.config().targetVocab());
+        TranslationModel m = loaded.model();
+        Ids src = ids(in, "input_ids", m.sourceVocab());
+        Ids dec = ids(in, "decoder_input_ids", m.targetVocab());
         if (dec.rows() != src.rows()) {
             throw new UserException(input + ": decoder_input_ids has " + dec.rows() + " rows, input_ids " + src.rows()
                     + "; each source needs its decoder input");
@@ -72,7 +72,7 @@ final class ForwardCommand implements Callable<Integer> {
         Arrays.fill(noTargets, Seq2SeqBatch.IGNORE);
         Seq2SeqBatch b = new Seq2SeqBatch(src.ids(), lengths, dec.ids(), noTargets, src.rows(), src.cols(), dec.cols());
         start(loaded.warnings());
-        return m.inference(() -> m.forward(b, 1.0, new Rng(0), new Rng(0)).logits());
+        return m.module().inference(() -> m.logits(b, new Rng(0)));
     }
 
     /** (B, T, V): the next-token logits at every position. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import seqlab.decode.SamplingConfig;
 import seqlab.decode.Translator;
 import seqlab.model.ModelDirectory;
-import seqlab.model.Seq2Seq;
+import seqlab.model.TranslationModel;
 import seqlab.report.HeatMap;
 import seqlab.tensor.Rng;
 import seqlab.text.PairTokenizer;
@@ -90,20 +90,20 @@ final class TranslateCommand implements Callable<Integer> {
             OutputFile.check("--attention-map", attentionMap, force);
         }
         ModelDirectory.Loaded.Translator loaded = ModelDirectory.loadTranslator(model, "translate");
-        Seq2Seq m = loaded.model();
+        TranslationModel m = loaded.model();
         PairTokenizer tok = loaded.tokenizer();
         PrintWriter err = spec.commandLine().getErr();
-        if (attentionMap != null && !m.config().attention().attends()) {
-            throw new UserException("--attention-map: the model has attention \"" + m.config().attention().id()
+        if (attentionMap != null && !m.attends()) {
+            throw new UserException("--attention-map: the model has attention \"" + m.attentionName()
                     + "\", which does not attend over the source; train with --attention bahdanau or luong-*");
         }
         List<String> words = tok.tokens(text);
         if (words.isEmpty() || text.isBlank()) {
             throw new UserException("--text is empty; give a sentence to translate");
         }
-        if (words.size() + 1 > m.config().maxLength()) {
+        if (words.size() + 1 > m.maxLength()) {
             throw new UserException("--text has " + (words.size() + 1) + " tokens with <eos>, more than the model's limit of "
-                    + m.config().maxLength() + " (max_length in " + model.resolve(ModelDirectory.CONFIG) + "); shorten the text");
+                    + m.maxLength() + " (" + m.maxLengthField() + " in " + model.resolve(ModelDirectory.CONFIG) + "); shorten the text");
         }
         Set<String> unknown = new LinkedHashSet<>();
         for (String w : words) {
@@ -121,8 +121,8 @@ final class TranslateCommand implements Callable<Integer> {
         threads.apply(err);
         Translator tr = new Translator(m);
         Translator.Translation best = beam == 1
-                ? tr.decode(List.of(src), m.config().maxLength(), sampling, new Rng(seed)).get(0)
-                : tr.beam(src, beam, m.config().maxLength(), alpha).get(0);
+                ? tr.decode(List.of(src), m.maxLength(), sampling, new Rng(seed)).get(0)
+                : tr.beam(src, beam, m.maxLength(), alpha).get(0);
         List<String> output = tok.decodeTarget(best.tokens());
         spec.commandLine().getOut().println(Text.forTerminal(tok.join(output)));
         if (attentionMap != null) {
@@ -132,7 +132,7 @@ final class TranslateCommand implements Callable<Integer> {
             for (int id : best.tokens()) {
                 tgtLabels.add(tok.target().words().get(id));
             }
-            HeatMap.attention(String.format(Locale.ROOT, "%s attention: %s", m.config().attention().id(), Text.forTerminal(text)),
+            HeatMap.attention(String.format(Locale.ROOT, "%s attention: %s", m.attentionName(), Text.forTerminal(text)),
                     srcLabels, tgtLabels, best.attention()).write(attentionMap);
             err.println("seqlab: attention map written to " + attentionMap);
         }
@@ -144,8 +144,8 @@ final class TranslateCommand implements Callable<Integer> {
      * capped there. A search step scores beam × vocabulary continuations of each of {@code batch}
      * sentences at once; what that needs must fit the heap.
      */
-    static void requireBeam(int beam, int batch, Seq2Seq m) {
-        int v = m.config().targetVocab();
+    static void requireBeam(int beam, int batch, TranslationModel m) {
+        int v = m.targetVocab();
         if (beam > v) {
             throw new UserException(String.format(Locale.ROOT, "--beam %,d is wider than the model's target vocabulary of %,d tokens; "
                     + "use at most %,d (widths of 4 to 10 are usual)", beam, v, v));

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
+import seqlab.model.Seq2Seq;
 import seqlab.tensor.Rng;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,7 +125,8 @@ class Seq2SeqCliTest {
         int[] ignore = {-100, -100, -100, -100, -100, -100};
         Seq2SeqBatch b = new Seq2SeqBatch(s, new int[] {4, 2}, d,
                 ignore, 2, 4, 3);
-        float[] expected = l.model().inference(() -> l.model().forward(b, 1.0, new Rng(0), new Rng(0)).logits()).data();
+        Seq2Seq m = (Seq2Seq) l.model();
+        float[] expected = m.inference(() -> m.forward(b, 1.0, new Rng(0), new Rng(0)).logits()).data();
         assertThat(logits).containsExactly(expected);
 
         t.remove("decoder_input_ids");

@@ -5,24 +5,38 @@ import java.util.Arrays;
 import java.util.List;
 
 import seqlab.kernel.Softmax;
-import seqlab.model.Seq2Seq;
+import seqlab.model.TranslationModel;
 import seqlab.tensor.Rng;
-import seqlab.tensor.Tensor;
 import seqlab.text.Vocabulary;
 
 /**
- * Decoding with a {@link Seq2Seq} model: greedy or sampled for a batch of sources at once (every
- * row steps together until each has emitted {@code <eos>} or reached the length limit), and beam
- * search, the open hypotheses of all sources decoded as one batch.
+ * Decoding with any {@link TranslationModel}: greedy or sampled for a batch of sources at once
+ * (every row steps together until each has emitted {@code <eos>} or reached the length limit), and
+ * beam search, the open hypotheses of all sources decoded as one batch.
  */
 public final class Translator {
 
-    /** Output tokens (without {@code <bos>}, with {@code <eos>} if it was emitted) and, for attention models, one row of weights per output token. */
-    public record Translation(int[] tokens, float[][] attention) {}
+    /**
+     * Output tokens (without {@code <bos>}, with {@code <eos>} if it was emitted) and, for models
+     * that attend, one row of weights per output token: {@code heads} blocks of the source's
+     * length, head-major (one block for an RNN's attention).
+     */
+    public record Translation(int[] tokens, float[][] attention, int heads) {
 
-    private final Seq2Seq model;
+        /** Head h's weights, one row per output token. */
+        public float[][] head(int h) {
+            int s = attention[0].length / heads;
+            float[][] out = new float[attention.length][];
+            for (int t = 0; t < out.length; t++) {
+                out[t] = Arrays.copyOfRange(attention[t], h * s, (h + 1) * s);
+            }
+            return out;
+        }
+    }
 
-    public Translator(Seq2Seq model) {
+    private final TranslationModel model;
+
+    public Translator(TranslationModel model) {
         this.model = model;
     }
 
@@ -33,9 +47,9 @@ public final class Translator {
         if (n == 0) {
             return List.of();
         }
-        return model.inference(() -> {
-            Seq2Seq.Encoded enc = encode(sources);
-            int v = model.config().targetVocab();
+        return model.module().inference(() -> {
+            TranslationModel.Decoding dec = encode(sources);
+            int v = model.targetVocab();
             int[] tokens = new int[n];
             Arrays.fill(tokens, Vocabulary.BOS);
             List<List<Integer>> out = new ArrayList<>();
@@ -45,11 +59,10 @@ public final class Translator {
                 att.add(new ArrayList<>());
             }
             boolean[] done = new boolean[n];
-            Seq2Seq.State state = enc.state();
-            int s = enc.memory().length();
+            int s = dec.sourceLength();
+            int heads = dec.heads();
             for (int t = 0; t < maxLength && !allTrue(done); t++) {
-                Seq2Seq.Step step = model.step(enc.memory(), state, tokens, rng);
-                state = step.state();
+                TranslationModel.Decoding.Step step = dec.step(tokens, rng);
                 float[] logits = step.logits().data();
                 for (int r = 0; r < n; r++) {
                     if (done[r]) {
@@ -59,7 +72,7 @@ public final class Translator {
                     int next = sampling.isGreedy() ? Sampler.argmax(logits, r * v, v) : Sampler.sample(logits, r * v, v, sampling, rng);
                     out.get(r).add(next);
                     if (step.weights() != null) {
-                        att.get(r).add(Arrays.copyOfRange(step.weights().data(), r * s, r * s + sources.get(r).length));
+                        att.get(r).add(weightsOf(step.weights(), r, heads, s, sources.get(r).length));
                     }
                     tokens[r] = next;
                     done[r] = next == Vocabulary.EOS;
@@ -68,17 +81,14 @@ public final class Translator {
             List<Translation> result = new ArrayList<>();
             for (int r = 0; r < n; r++) {
                 result.add(new Translation(out.get(r).stream().mapToInt(Integer::intValue).toArray(),
-                        model.config().attention().attends() ? att.get(r).toArray(new float[0][]) : null));
+                        model.attends() ? att.get(r).toArray(new float[0][]) : null, heads));
             }
             return result;
         });
     }
 
-    /**
-     * A hypothesis' decoder state in the beam: its source (index in the batch), h, c (L·H each),
-     * Luong's h̃ (H) and the attention row that produced its last token.
-     */
-    private record Hyp(int source, float[] h, float[] c, float[] feed, float[] weights, Hyp parent) {}
+    /** A hypothesis in the beam: its source, its row in the decoder state of its step, the weights that produced its last token. */
+    private record Hyp(int source, int row, float[] weights, Hyp parent) {}
 
     /**
      * Beam search for one source; the best hypotheses first (see {@link BeamSearch}).
@@ -103,51 +113,41 @@ public final class Translator {
         if (sources.isEmpty()) {
             return List.of();
         }
-        return model.inference(() -> {
-            Seq2Seq.Encoded enc = encode(sources);
-            int layers = model.config().numLayers();
-            int hidden = model.config().hiddenSize();
-            int v = model.config().targetVocab();
-            int s = enc.memory().length();
+        return model.module().inference(() -> {
+            TranslationModel.Decoding enc = encode(sources);
+            int v = model.targetVocab();
+            int s = enc.sourceLength();
+            int heads = enc.heads();
             Rng rng = new Rng(0);
-            int b = sources.size();
-            Seq2Seq.State st0 = enc.state();
             List<Hyp> initials = new ArrayList<>();
-            for (int r = 0; r < b; r++) {
-                initials.add(new Hyp(r, scatter(st0.h(), r, layers, b, hidden),
-                        st0.c() == null ? null : scatter(st0.c(), r, layers, b, hidden),
-                        st0.feed() == null ? null : Arrays.copyOfRange(st0.feed().data(), r * hidden, (r + 1) * hidden), null, null));
+            for (int r = 0; r < sources.size(); r++) {
+                initials.add(new Hyp(r, r, null, null));
             }
             StepDecoder<Hyp> decoder = new StepDecoder<>() {
-                private int[] memoryRows;                  // the sources of the last step's hypotheses, and their memory:
-                private Seq2Seq.Memory memory;             // reused while the beams keep their sizes (most steps)
+                private TranslationModel.Decoding state = enc;       // one row per hypothesis of the last step
+                private int stateRows = sources.size();
 
                 @Override
                 public Step<Hyp> step(List<Hyp> hyps, int[] lastTokens) {
                     int n = hyps.size();
                     int[] rows = new int[n];
+                    boolean same = n == stateRows;
                     for (int i = 0; i < n; i++) {
-                        rows[i] = hyps.get(i).source();
+                        rows[i] = hyps.get(i).row();
+                        same &= rows[i] == i;
                     }
-                    if (!Arrays.equals(rows, memoryRows)) {
-                        memoryRows = rows;
-                        memory = rows(enc.memory(), rows);
+                    if (!same) {
+                        state = state.rows(rows);                        // the surviving hypotheses' rows, in order
                     }
-                    Seq2Seq.State st = new Seq2Seq.State(
-                            gather(hyps, Hyp::h, layers, n, hidden),
-                            st0.c() == null ? null : gather(hyps, Hyp::c, layers, n, hidden),
-                            st0.feed() == null ? null : Tensor.of(gather(hyps, Hyp::feed, 1, n, hidden).data(), n, hidden));
-                    Seq2Seq.Step step = model.step(memory, st, lastTokens, rng);
+                    stateRows = n;
+                    TranslationModel.Decoding.Step step = state.step(lastTokens, rng);
                     float[] logProbs = new float[n * v];
                     Softmax.logSoftmax(n, v, step.logits().data(), 0, logProbs, 0, false);
                     List<Hyp> next = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        int len = sources.get(rows[i]).length;
-                        next.add(new Hyp(rows[i], scatter(step.state().h(), i, layers, n, hidden),
-                                step.state().c() == null ? null : scatter(step.state().c(), i, layers, n, hidden),
-                                step.state().feed() == null ? null : Arrays.copyOfRange(step.state().feed().data(), i * hidden, (i + 1) * hidden),
-                                step.weights() == null ? null : Arrays.copyOfRange(step.weights().data(), i * s, i * s + len),
-                                hyps.get(i)));
+                        Hyp h = hyps.get(i);
+                        next.add(new Hyp(h.source(), i, step.weights() == null ? null
+                                : weightsOf(step.weights(), i, heads, s, sources.get(h.source()).length), h));
                     }
                     return new Step<>(logProbs, next);
                 }
@@ -163,14 +163,14 @@ public final class Translator {
                 List<Translation> ts = new ArrayList<>();
                 for (BeamSearch.Hypothesis<Hyp> h : found) {
                     float[][] att = null;
-                    if (model.config().attention().attends()) {
+                    if (model.attends()) {
                         att = new float[h.tokens().length][];
                         Hyp x = h.state();
                         for (int t = att.length - 1; t >= 0; t--, x = x.parent()) {
                             att[t] = x.weights();
                         }
                     }
-                    ts.add(new Translation(h.tokens(), att));
+                    ts.add(new Translation(h.tokens(), att, heads));
                 }
                 out.add(ts);
             }
@@ -179,7 +179,7 @@ public final class Translator {
     }
 
     /** Encodes sources as one padded batch. */
-    private Seq2Seq.Encoded encode(List<int[]> sources) {
+    private TranslationModel.Decoding encode(List<int[]> sources) {
         int n = sources.size();
         int s = 0;
         for (int[] src : sources) {
@@ -194,44 +194,14 @@ public final class Translator {
             System.arraycopy(sources.get(r), 0, ids, r * s, sources.get(r).length);
             lengths[r] = sources.get(r).length;
         }
-        return model.encode(ids, n, s, lengths, new Rng(0));
+        return model.decode(ids, n, s, lengths, new Rng(0));
     }
 
-    /** The memory of the sources at the given batch rows (one per hypothesis). */
-    private static Seq2Seq.Memory rows(Seq2Seq.Memory m, int[] rows) {
-        return new Seq2Seq.Memory(rows(m.states(), rows), m.prepared() == null ? null : rows(m.prepared(), rows), m.mask().rows(rows),
-                m.context() == null ? null : rows(m.context(), rows), m.decoderWeights());
-    }
-
-    /** Rows of t along its first dimension. */
-    private static Tensor rows(Tensor t, int[] rows) {
-        int row = t.size() / t.dim(0);
-        float[] d = new float[rows.length * row];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(t.data(), rows[i] * row, d, i * row, row);
-        }
-        int[] shape = t.shape().clone();
-        shape[0] = rows.length;
-        return Tensor.of(d, shape);
-    }
-
-    /** Per-hypothesis (L·H) rows → (L, n, H). */
-    private static Tensor gather(List<Hyp> hyps, java.util.function.Function<Hyp, float[]> f, int layers, int n, int hidden) {
-        float[] d = new float[layers * n * hidden];
-        for (int i = 0; i < n; i++) {
-            float[] src = f.apply(hyps.get(i));
-            for (int l = 0; l < layers; l++) {
-                System.arraycopy(src, l * hidden, d, (l * n + i) * hidden, hidden);
-            }
-        }
-        return Tensor.of(d, layers, n, hidden);
-    }
-
-    /** (L, n, H) → hypothesis i's (L·H) row. */
-    private static float[] scatter(Tensor t, int i, int layers, int n, int hidden) {
-        float[] out = new float[layers * hidden];
-        for (int l = 0; l < layers; l++) {
-            System.arraycopy(t.data(), (l * n + i) * hidden, out, l * hidden, hidden);
+    /** Row r's weights over its own source (the first {@code len} of S positions), for each head. */
+    private static float[] weightsOf(float[] w, int r, int heads, int s, int len) {
+        float[] out = new float[heads * len];
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(w, (r * heads + h) * s, out, h * len, len);
         }
         return out;
     }

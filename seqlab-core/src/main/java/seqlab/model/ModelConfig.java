@@ -12,7 +12,7 @@ import seqlab.tensor.Rng;
  * architectures exist, what each is called in {@code config.json}, what it can do and how it is
  * built. A new architecture is a new case here and a new model class, not a branch in every command.
  */
-public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig {
+public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, TransformerConfig {
 
     /** The {@code architecture} field of {@code config.json}. */
     String architecture();
@@ -33,7 +33,7 @@ public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig {
     String sizeFields();
 
     /** The architectures this version reads, for messages. */
-    String SUPPORTED = RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE;
+    String SUPPORTED = RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ", " + TransformerConfig.ARCHITECTURE;
 
     /** The config a {@code config.json} (or a checkpoint's copy of it) describes, by its {@code architecture}. */
     static ModelConfig fromJson(JsonFields j) {
@@ -41,6 +41,7 @@ public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig {
         return switch (arch) {
             case RnnLmConfig.ARCHITECTURE -> RnnLmConfig.fromJson(j);
             case Seq2SeqConfig.ARCHITECTURE -> Seq2SeqConfig.fromJson(j);
+            case TransformerConfig.ARCHITECTURE -> TransformerConfig.fromJson(j);
             default -> throw new FormatException(j.where() + ": architecture \"" + arch + "\" is not supported by this version "
                     + "(supported: " + SUPPORTED + ")");
         };

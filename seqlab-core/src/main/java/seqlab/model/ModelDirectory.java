@@ -66,10 +66,10 @@ public final class ModelDirectory {
         }
 
         /** A model that turns a source sequence into a target one, with its two vocabularies. */
-        record Translator(Seq2Seq model, PairTokenizer tokenizer, List<String> warnings) implements Loaded {
+        record Translator(TranslationModel model, PairTokenizer tokenizer, List<String> warnings) implements Loaded {
             @Override
             public Module module() {
-                return model;
+                return model.module();
             }
 
             @Override
@@ -97,8 +97,8 @@ public final class ModelDirectory {
         save(dir, model, model.config().toJson(), tokenizer == null ? null : tokenizer.toJson());
     }
 
-    public static void save(Path dir, Seq2Seq model, PairTokenizer tokenizer) {
-        save(dir, model, model.config().toJson(), tokenizer.toJson());
+    public static void save(Path dir, TranslationModel model, PairTokenizer tokenizer) {
+        save(dir, model.module(), model.config().toJson(), tokenizer.toJson());
     }
 
     private static void save(Path dir, Module model, Map<String, Object> config, Map<String, Object> tokenizer) {
@@ -120,7 +120,7 @@ public final class ModelDirectory {
         return modelConfig(dir).capability();
     }
 
-    /** The {@code architecture} field of the directory's config.json (rnn-lm, seq2seq). */
+    /** The {@code architecture} field of the directory's config.json (rnn-lm, seq2seq, transformer). */
     public static String architecture(Path dir) {
         return modelConfig(dir).architecture();
     }
@@ -165,7 +165,12 @@ public final class ModelDirectory {
             case Seq2SeqConfig c -> {
                 Seq2Seq model = c.build(new Rng(0));
                 List<String> warnings = loadWeights(dir, model);
-                yield new Loaded.Translator(model, pairTokenizer(dir, c), warnings);
+                yield new Loaded.Translator(model, pairTokenizer(dir, c.sourceVocab(), c.targetVocab()), warnings);
+            }
+            case TransformerConfig c -> {
+                Transformer model = c.build(new Rng(0));
+                List<String> warnings = loadWeights(dir, model);
+                yield new Loaded.Translator(model, pairTokenizer(dir, c.srcVocabSize(), c.tgtVocabSize()), warnings);
             }
         };
         loaded.module().train(false);
@@ -180,7 +185,7 @@ public final class ModelDirectory {
 
     /** A model that translates, or an error naming what the directory holds instead and what {@code command} needs. */
     public static Loaded.Translator loadTranslator(Path dir, String command) {
-        require(dir, Capability.TRANSLATES, command, "a translation model (train one with --arch seq2seq)");
+        require(dir, Capability.TRANSLATES, command, "a translation model (train one with --arch seq2seq or --arch transformer)");
         return (Loaded.Translator) load(dir);
     }
 
@@ -200,15 +205,15 @@ public final class ModelDirectory {
         return tok;
     }
 
-    private static PairTokenizer pairTokenizer(Path dir, Seq2SeqConfig config) {
+    private static PairTokenizer pairTokenizer(Path dir, int sourceVocab, int targetVocab) {
         Path tokPath = dir.resolve(TOKENIZER);
         if (!Files.exists(tokPath)) {
             throw new IllegalArgumentException(dir + ": no " + TOKENIZER + "; a translation model needs its vocabularies");
         }
         PairTokenizer tok = PairTokenizer.fromJson(readJson(tokPath));
-        if (tok.source().size() != config.sourceVocab() || tok.target().size() != config.targetVocab()) {
+        if (tok.source().size() != sourceVocab || tok.target().size() != targetVocab) {
             throw new FormatException(tokPath + ": vocabularies of " + tok.source().size() + " and " + tok.target().size()
-                    + " words, but config.json says " + config.sourceVocab() + " and " + config.targetVocab()
+                    + " words, but config.json says " + sourceVocab + " and " + targetVocab
                     + "; the files come from different models");
         }
         return tok;

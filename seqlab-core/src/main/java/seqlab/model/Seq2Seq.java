@@ -51,7 +51,7 @@ import seqlab.tensor.ShapeOps;
  * nn.attention); {@code decoder.*} (L layers, input E, E + H or E + D·H); {@code combine.*} (H, D·H + H)
  * for Luong; {@code out.weight} (V_t, H | 2H + E | H + D·H + E), {@code out.bias}.
  */
-public final class Seq2Seq extends Module {
+public final class Seq2Seq extends Module implements TranslationModel {
 
     /**
      * The encoded source, what every decoder step reads: encoder states (B, S, D·H), the attention's
@@ -181,8 +181,55 @@ public final class Seq2Seq extends Module {
         return new Footprint(parameterCount(c), largest, step);
     }
 
+    @Override
     public Seq2SeqConfig config() {
         return config;
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    @Override
+    public int sourceVocab() {
+        return config.sourceVocab();
+    }
+
+    @Override
+    public int targetVocab() {
+        return config.targetVocab();
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxLength();
+    }
+
+    @Override
+    public String maxLengthField() {
+        return "max_length";
+    }
+
+    @Override
+    public String attentionName() {
+        return config.attention().id();
+    }
+
+    @Override
+    public boolean attends() {
+        return config.attention().attends();
+    }
+
+    @Override
+    public Tensor logits(Seq2SeqBatch b, Rng rng) {
+        return forward(b, 1.0, new Rng(0), rng).logits();
+    }
+
+    @Override
+    public Decoding decode(int[] source, int batch, int length, int[] lengths, Rng rng) {
+        Encoded enc = encode(source, batch, length, lengths, rng);
+        return new Seq2SeqDecoding(this, enc.memory(), enc.state());
     }
 
     private boolean lstm() {
@@ -322,7 +369,8 @@ public final class Seq2Seq extends Module {
      * {@code loss(forward(…), b)}, but the output layer runs only at the real (not padded) target
      * positions.
      */
-    public Tensor loss(Seq2SeqBatch b, double teacherForcing, Rng tfRng, Rng rng) {
+    @Override
+    public Tensor loss(Seq2SeqBatch b, double teacherForcing, float labelSmoothing, Rng tfRng, Rng rng) {
         Features f = features(b, teacherForcing, tfRng, rng);
         int cells = b.batch() * b.targetLen();
         int real = 0;
@@ -338,7 +386,7 @@ public final class Seq2Seq extends Module {
             }
         }
         Tensor kept = ShapeOps.rows(ShapeOps.reshape(f.features(), cells, f.features().dim(2)), rows);   // (N_real, F)
-        return CrossEntropy.mean(out.forward(kept), targets, Seq2SeqBatch.IGNORE);
+        return CrossEntropy.mean(out.forward(kept), targets, Seq2SeqBatch.IGNORE, labelSmoothing);
     }
 
     private static int[] column(int[] ids, int batch, int steps, int t) {

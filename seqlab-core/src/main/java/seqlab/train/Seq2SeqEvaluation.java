@@ -8,7 +8,7 @@ import seqlab.data.PairBatcher;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.decode.SamplingConfig;
 import seqlab.decode.Translator;
-import seqlab.model.Seq2Seq;
+import seqlab.model.TranslationModel;
 import seqlab.tensor.Rng;
 import seqlab.text.PairTokenizer;
 import seqlab.text.Vocabulary;
@@ -53,8 +53,8 @@ public final class Seq2SeqEvaluation {
     }
 
     /** Total NLL at a teacher-forcing ratio of 1 (teacher-forced) or 0 (free-running), in evaluation mode. */
-    public static Evaluation.Nll loss(Seq2Seq model, List<Seq2SeqBatch> batches, double teacherForcing) {
-        return model.inference(() -> {
+    public static Evaluation.Nll loss(TranslationModel model, List<Seq2SeqBatch> batches, double teacherForcing) {
+        return model.module().inference(() -> {
             double nats = 0;
             long count = 0;
             for (Seq2SeqBatch b : batches) {
@@ -67,7 +67,7 @@ public final class Seq2SeqEvaluation {
     }
 
     /** The full report with greedy translations. */
-    public static Report evaluate(Seq2Seq model, PairTokenizer tok, List<String> sources, List<String> references,
+    public static Report evaluate(TranslationModel model, PairTokenizer tok, List<String> sources, List<String> references,
                                   int batch, int bucketWidth) {
         return evaluate(model, tok, sources, references, batch, bucketWidth, 1);
     }
@@ -79,7 +79,7 @@ public final class Seq2SeqEvaluation {
      * @param beam        1: greedy translations, decoded {@code batch} at a time; more: beam search of
      *                    this width, {@code batch} sentences searched together (length normalisation α = 1)
      */
-    public static Report evaluate(Seq2Seq model, PairTokenizer tok, List<String> sources, List<String> references,
+    public static Report evaluate(TranslationModel model, PairTokenizer tok, List<String> sources, List<String> references,
                                   int batch, int bucketWidth, int beam) {
         List<PairBatcher.Encoded> enc = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
@@ -98,11 +98,11 @@ public final class Seq2SeqEvaluation {
             }
             List<Translator.Translation> outs = new ArrayList<>();
             if (beam > 1) {
-                for (List<Translator.Translation> best : translator.beam(chunk, beam, model.config().maxLength(), 1.0)) {
+                for (List<Translator.Translation> best : translator.beam(chunk, beam, model.maxLength(), 1.0)) {
                     outs.add(best.get(0));
                 }
             } else {
-                outs = translator.decode(chunk, model.config().maxLength(), SamplingConfig.greedy(), new Rng(0));
+                outs = translator.decode(chunk, model.maxLength(), SamplingConfig.greedy(), new Rng(0));
             }
             for (Translator.Translation t : outs) {
                 hyps.add(tok.decodeTarget(t.tokens()));

@@ -146,4 +146,37 @@ public final class MultiheadAttention extends Module {
     public Output forward(Tensor x, AttentionMask mask, boolean weights, Rng rng) {
         return forward(x, x, x, mask, weights, rng);
     }
+
+    // ------------------------------------------------------------------ decoding one position at a time (inference)
+
+    /**
+     * Self-attention of one new position per row, x (n, 1, E) at position {@code cache.length()},
+     * over the cached past and itself; its key and value are appended to the cache. Batch first.
+     */
+    public Tensor step(Tensor x, KvCache cache) {
+        Tensor qkv = LinearOps.linear(x, inProjWeight.tensor(), inProjBias == null ? null : inProjBias.tensor());   // (n, 1, 3E)
+        int pos = cache.length();
+        if (rotary != null) {
+            qkv = rotary.apply(qkv, new int[] {0, embed}, heads, embed / heads, pos);
+        }
+        cache.append(qkv, embed, 2 * embed);
+        int[] filled = new int[x.dim(0)];
+        java.util.Arrays.fill(filled, pos + 1);
+        ScaledDotProductAttention.Result a = ScaledDotProductAttention.apply(new Columns(qkv, 0), new Columns(cache.keys(), 0),
+                new Columns(cache.values(), 0), heads, embed, AttentionMask.padding(filled), 0f, null, false);
+        return outProj.forward(a.output());
+    }
+
+    /** The keys and values of a memory (n, S, E) for cross-attention, [K | V] (n, S, 2E): computed once per source. */
+    public Tensor memory(Tensor memory) {
+        return LinearOps.linear(memory, inProjWeight.tensor(), inProjBias == null ? null : inProjBias.tensor(), embed, 3 * embed);
+    }
+
+    /** Cross-attention of x (n, T, E) over a memory's {@link #memory keys and values}; the weights (n, H, T, S) on request. */
+    public Output attend(Tensor x, Tensor memoryKv, AttentionMask mask, boolean weights) {
+        Tensor q = LinearOps.linear(x, inProjWeight.tensor(), inProjBias == null ? null : inProjBias.tensor(), 0, embed);
+        ScaledDotProductAttention.Result a = ScaledDotProductAttention.apply(new Columns(q, 0), new Columns(memoryKv, 0),
+                new Columns(memoryKv, embed), heads, embed, mask, 0f, null, weights);
+        return new Output(outProj.forward(a.output()), a.weights());
+    }
 }

@@ -93,4 +93,25 @@ public final class TransformerDecoderLayer extends Module {
     public MultiheadAttention crossAttention() {
         return crossAttn;
     }
+
+    /**
+     * One new position per row, x (n, 1, E), in inference: self-attention over {@code cache} (its
+     * key and value appended), cross-attention over the memory's precomputed keys and values
+     * ({@link MultiheadAttention#memory}); the cross-attention weights (n, H, 1, S) on request.
+     */
+    public Output step(Tensor x, seqlab.nn.attention.KvCache cache, Tensor memoryKv, AttentionMask memoryMask, boolean weights) {
+        MultiheadAttention.Output c;
+        if (config.normFirst()) {
+            x = PointwiseOps.add(x, selfAttn.step(norm1.forward(x), cache));
+            c = crossAttn.attend(norm2.forward(x), memoryKv, memoryMask, weights);
+            x = PointwiseOps.add(x, c.output());
+            x = PointwiseOps.add(x, FeedForward.apply(linear1, dropout, linear2, config.activation(), norm3.forward(x), null));
+        } else {
+            x = norm1.forward(PointwiseOps.add(x, selfAttn.step(x, cache)));
+            c = crossAttn.attend(x, memoryKv, memoryMask, weights);
+            x = norm2.forward(PointwiseOps.add(x, c.output()));
+            x = norm3.forward(PointwiseOps.add(x, FeedForward.apply(linear1, dropout, linear2, config.activation(), x, null)));
+        }
+        return new Output(x, c.weights());
+    }
 }
