@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         TrainConfig cfg = new TrainConfig(steps, 64, 1, "adamw", 3e-3f, "cosine", TrainConfig.defaultWarmup(steps), 0.01f, 0f, 1f,
                 Math.max(1, steps / 5), 1, 1337);
         long t0 = System.nanoTime();
-        Trainer t = Seq2SeqTraining.start(template, data, 1, cfg, 1.0, out, err, new Progress(err, Options.live()));
+        Trainer t = Seq2SeqTraining.start(Seq2SeqTraining.sized(template), data, 1, cfg, 1.0, 0f, out, err, new Progress(err, Options.live()));
         try (RunLock lock = RunLock.acquire(out)) {                           // held until the heat map is written
             requireNoRun();
             RunDirectory.sayStaleLock(lock, err);

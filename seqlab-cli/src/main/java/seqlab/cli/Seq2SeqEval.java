@@ -28,8 +28,20 @@ final class Seq2SeqEval {
             throw new UserException("--data " + spec + ": the " + split + " split is empty");
         }
         ModelDirectory.Loaded.Translator loaded = ModelDirectory.loadTranslator(dir, "eval");
+        int limit = loaded.model().maxLength();
+        List<Pair> all = pairs;
+        pairs = all.stream().filter(p -> loaded.tokenizer().encodeSource(p.source()).length <= limit
+                && loaded.tokenizer().encodeTarget(p.target()).length <= limit).toList();
+        if (pairs.isEmpty()) {
+            throw new UserException("--data " + spec + ": every pair of the " + split + " split is longer than the model's "
+                    + loaded.model().maxLengthField() + " of " + limit + " tokens");
+        }
         TranslateCommand.requireBeam(beam, Math.min(batch, pairs.size()), loaded.model());
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+        if (pairs.size() < all.size()) {
+            err.printf(Locale.ROOT, "seqlab: %,d of %,d pairs left out: longer than the model's %s of %d tokens%n",
+                    all.size() - pairs.size(), all.size(), loaded.model().maxLengthField(), limit);
+        }
         threads.apply(err);
         long t0 = System.nanoTime();
         Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(loaded.model(), loaded.tokenizer(),

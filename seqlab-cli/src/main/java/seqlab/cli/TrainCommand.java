@@ -25,6 +25,7 @@ import seqlab.model.ModelDirectory;
 import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.model.Seq2SeqConfig;
+import seqlab.model.TransformerConfig;
 import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Tokenizer;
@@ -42,15 +43,19 @@ final class TrainCommand implements Callable<Integer> {
 
     static final String LM = "language models (--arch rnn, rnn_relu, lstm or gru)";
     static final String SEQ2SEQ = "seq2seq models (--arch seq2seq)";
+    static final String TRANSFORMER = "Transformer models (--arch transformer)";
+    static final String TRANSLATION = "translation models (--arch seq2seq or transformer)";
+    static final String RECURRENT = "recurrent models (--arch rnn, rnn_relu, lstm, gru or seq2seq)";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", description = "rnn (tanh), rnn_relu, lstm, gru (language models) or seq2seq (default: ${DEFAULT-VALUE})", defaultValue = "lstm")
+    @Option(names = "--arch", description = "rnn (tanh), rnn_relu, lstm, gru (language models), seq2seq or transformer "
+            + "(translation) (default: ${DEFAULT-VALUE})", defaultValue = "lstm")
     String arch;
 
-    @Option(names = "--data", description = "a UTF-8 text file, or builtin:sentences / builtin:arithmetic; for seq2seq: "
-            + TranslationData.SPECS + " (default: builtin:sentences, for seq2seq builtin:dates)")
+    @Option(names = "--data", description = "a UTF-8 text file, or builtin:sentences / builtin:arithmetic; for translation: "
+            + TranslationData.SPECS + " (default: builtin:sentences, for translation builtin:dates)")
     String data;
 
     @Option(names = "--out", description = "output directory: the model, log.csv and checkpoints (default: ${DEFAULT-VALUE})", defaultValue = "runs/lm")
@@ -81,21 +86,28 @@ final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "%nSeq2seq only (--arch seq2seq):%n")
     Seq2SeqFlags s2s = new Seq2SeqFlags();
 
+    @ArgGroup(exclusive = false, heading = "%nTransformer only (--arch transformer; defaults as nn.Transformer's):%n")
+    TransformerFlags tf = new TransformerFlags();
+
+    @ArgGroup(exclusive = false, heading = "%nTranslation (--arch seq2seq or transformer):%n")
+    TranslationFlags tr = new TranslationFlags();
+
     @ArgGroup(exclusive = false, heading = "%nOptimization (defaults as PyTorch's torch.optim where it has one):%n")
     OptimFlags opt = new OptimFlags();
 
     static final class ModelFlags {
-        @Option(names = "--layers", defaultValue = "2", description = "recurrent layers (default: ${DEFAULT-VALUE})")
+        @Option(names = "--layers", defaultValue = "2", description = "recurrent layers; the Transformer's encoder layers (default: "
+                + "${DEFAULT-VALUE}; 6 for the Transformer)")
         int layers = 2;
 
-        @Option(names = "--hidden", defaultValue = "256", description = "hidden size H (default: ${DEFAULT-VALUE})")
+        @Option(names = "--hidden", defaultValue = "256", description = "recurrent models: hidden size H (default: ${DEFAULT-VALUE})")
         int hidden = 256;
 
-        @Option(names = "--embed", defaultValue = "128", description = "embedding size E (default: ${DEFAULT-VALUE})")
+        @Option(names = "--embed", defaultValue = "128", description = "recurrent models: embedding size E (default: ${DEFAULT-VALUE})")
         int embed = 128;
 
-        @Option(names = "--dropout", defaultValue = "0.0", description = "dropout on embeddings, between layers and before the output "
-                + "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--dropout", defaultValue = "0.0", description = "dropout on embeddings, between layers and before the output; "
+                + "in the Transformer also on attention weights and sublayer outputs (default: ${DEFAULT-VALUE}; 0.1 for the Transformer)")
         float dropout;
 
         @Option(names = "--min-freq", defaultValue = "1", description = "word vocabularies (--tokenizer word, and seq2seq): keep words "
@@ -136,6 +148,41 @@ final class TrainCommand implements Callable<Integer> {
         int maxLength = 100;
     }
 
+    static final class TransformerFlags {
+        @Option(names = "--d-model", defaultValue = "512", description = "d_model, every position's width (default: ${DEFAULT-VALUE})")
+        int dModel = 512;
+
+        @Option(names = "--heads", defaultValue = "8", description = "attention heads, dividing --d-model (default: ${DEFAULT-VALUE})")
+        int heads = 8;
+
+        @Option(names = "--decoder-layers", description = "decoder layers (default: as --layers)")
+        Integer decoderLayers;
+
+        @Option(names = "--ffn", defaultValue = "2048", description = "feed-forward inner width, dim_feedforward (default: ${DEFAULT-VALUE})")
+        int ffn = 2048;
+
+        @Option(names = "--positional", defaultValue = "sinusoidal", description = seqlab.nn.transformer.Positional.IDS
+                + " (default: ${DEFAULT-VALUE})")
+        String positional = "sinusoidal";
+
+        @Option(names = "--norm-first", description = "pre-LN layers, x + f(LayerNorm(x)), instead of the paper's post-LN")
+        boolean normFirst;
+
+        @Option(names = "--activation", defaultValue = "relu", description = seqlab.nn.transformer.Activation.IDS
+                + " (default: ${DEFAULT-VALUE})")
+        String activation = "relu";
+
+        @Option(names = "--max-positions", defaultValue = "256", description = "longest source and output in tokens; the rows of "
+                + "learned positions (default: ${DEFAULT-VALUE})")
+        int maxPositions = 256;
+    }
+
+    static final class TranslationFlags {
+        @Option(names = "--label-smoothing", defaultValue = "0.0", description = "label smoothing of the training loss, as "
+                + "PyTorch's CrossEntropyLoss (the paper: 0.1) (default: ${DEFAULT-VALUE})")
+        float labelSmoothing;
+    }
+
     static final class OptimFlags {
         @Option(names = "--batch", defaultValue = "32", description = "sequences (seq2seq: pairs) per step, B (default: ${DEFAULT-VALUE})")
         int batch = 32;
@@ -154,11 +201,11 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--momentum", description = "sgd only: momentum (default: 0, as PyTorch's)")
         Float momentum;
 
-        @Option(names = "--schedule", defaultValue = "cosine", description = "constant or cosine (warm-up, then decay to lr/10 at the "
-                + "last step) (default: ${DEFAULT-VALUE})")
+        @Option(names = "--schedule", defaultValue = "cosine", description = "constant, cosine (warm-up, then decay to lr/10 at the "
+                + "last step) or inverse-sqrt (warm-up, then lr·sqrt(warmup/step), the Transformer paper's) (default: ${DEFAULT-VALUE})")
         String schedule = "cosine";
 
-        @Option(names = "--warmup", description = "cosine only: warm-up steps (default: a tenth of --steps, at most "
+        @Option(names = "--warmup", description = "cosine and inverse-sqrt: warm-up steps (default: a tenth of --steps, at most "
                 + TrainConfig.MAX_DEFAULT_WARMUP + ")")
         Integer warmup;
 
@@ -185,13 +232,22 @@ final class TrainCommand implements Callable<Integer> {
     private int start(PrintWriter err) {
         RunDirectory.check("--out", out);
         boolean seq2seq = arch.equals("seq2seq");
-        if (!seq2seq) {
+        boolean transformer = arch.equals("transformer");
+        if (!seq2seq && !transformer) {
             Options.cell(arch);                                   // an unknown --arch, before anything else
         }
-        rejectMisplaced(seq2seq);
+        rejectMisplaced(seq2seq, transformer);
         RunLock.requireFree(out);
         requireNoRun();
-        TrainConfig cfg = trainConfig(seq2seq);
+        TrainConfig cfg = trainConfig(seq2seq || transformer);
+        if (transformer) {
+            TransformerConfig template = transformerTemplate();
+            TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
+            java.io.StringWriter header = new java.io.StringWriter();
+            Trainer t = Seq2SeqTraining.start(tok -> withVocabularies(template, tok), td, model.minFreq, cfg, 1.0, tr.labelSmoothing, out,
+                    new PrintWriter(header, true), new Progress(err, Options.live()));
+            return startTraining(err, t, () -> err.print(header));
+        }
         if (seq2seq) {
             Seq2SeqConfig template;
             try {
@@ -206,8 +262,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             TranslationData td = Seq2SeqTraining.read(data == null ? "builtin:dates" : data);
             java.io.StringWriter header = new java.io.StringWriter();
-            Trainer t = Seq2SeqTraining.start(template, td, model.minFreq, cfg, s2s.teacherForcing, out, new PrintWriter(header, true),
-                    new Progress(err, Options.live()));
+            Trainer t = Seq2SeqTraining.start(Seq2SeqTraining.sized(template), td, model.minFreq, cfg, s2s.teacherForcing, tr.labelSmoothing, out,
+                    new PrintWriter(header, true), new Progress(err, Options.live()));
             return startTraining(err, t, () -> err.print(header));
         }
         RnnLmConfig placeholder = new RnnLmConfig(Options.cell(arch), 1, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
@@ -230,6 +286,32 @@ final class TrainCommand implements Callable<Integer> {
                     dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
             err.println("optimizer: " + used.describe());
         });
+    }
+
+    /** The Transformer's sizes from the flags (vocabulary sizes placeholders until the tokenizer is fitted), nn.Transformer's defaults for the rest. */
+    private TransformerConfig transformerTemplate() {
+        int layers = Options.given(spec, "--layers") ? model.layers : 6;
+        float dropout = Options.given(spec, "--dropout") ? model.dropout : 0.1f;
+        try {
+            return new TransformerConfig(tf.dModel, tf.heads, layers, tf.decoderLayers != null ? tf.decoderLayers : layers, tf.ffn,
+                    dropout, seqlab.nn.transformer.Activation.fromId(tf.activation), tf.normFirst, 1e-5f, 5, 5,
+                    seqlab.nn.transformer.Positional.fromId(tf.positional), tf.maxPositions);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(flagged(e.getMessage()));
+        }
+    }
+
+    /** A config's message in the flags' names: d_model → --d-model, nhead → --heads, and so on. */
+    private static String flagged(String message) {
+        return message.replace("d_model", "--d-model").replace("nhead", "--heads").replace("dim_feedforward", "--ffn")
+                .replace("num_encoder_layers", "--layers").replace("num_decoder_layers", "--decoder-layers")
+                .replace("max_positions", "--max-positions").replace("activation \"", "--activation \"")
+                .replace("positional encoding \"", "--positional \"");
+    }
+
+    private static TransformerConfig withVocabularies(TransformerConfig c, seqlab.text.PairTokenizer tok) {
+        return new TransformerConfig(c.dModel(), c.nhead(), c.numEncoderLayers(), c.numDecoderLayers(), c.dimFeedforward(), c.dropout(),
+                c.activation(), c.normFirst(), c.layerNormEps(), tok.source().size(), tok.target().size(), c.positional(), c.maxPositions());
     }
 
     /** The default --eval-batches, cut to what a small validation split can give (said); one given is checked by the task. */
@@ -264,13 +346,13 @@ final class TrainCommand implements Callable<Integer> {
             Options.onlyFor(spec, "--optimizer sgd", "--momentum");
         }
         if (opt.schedule.equals("constant")) {
-            Options.onlyFor(spec, "--schedule cosine", "--warmup");
+            Options.onlyFor(spec, "--schedule cosine or inverse-sqrt", "--warmup");
         }
         float decay = opt.weightDecay != null ? opt.weightDecay : TrainConfig.defaultWeightDecay(opt.optimizer);
         int warmup = opt.warmup != null ? opt.warmup : TrainConfig.defaultWarmup(steps);
         TrainConfig cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
                 opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed);
-        if (cfg.schedule().equals("cosine") && warmup > steps) {
+        if (!cfg.schedule().equals("constant") && warmup > steps) {
             warnings.add(String.format(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d "
                     + "steps and the run ends at its peak learning rate", warmup, steps, steps));
         }
@@ -278,11 +360,20 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Refuses the flags that have no effect on the chosen architecture. */
-    private void rejectMisplaced(boolean seq2seq) {
-        if (seq2seq) {
+    private void rejectMisplaced(boolean seq2seq, boolean transformer) {
+        if (!transformer) {
+            Options.onlyFor(spec, TRANSFORMER, "--d-model", "--heads", "--decoder-layers", "--ffn", "--positional", "--norm-first",
+                    "--activation", "--max-positions");
+        }
+        if (transformer) {
+            Options.onlyFor(spec, SEQ2SEQ, "--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length");
+            Options.onlyFor(spec, RECURRENT, "--hidden", "--embed");
+        }
+        if (seq2seq || transformer) {
             Options.onlyFor(spec, LM, "--tokenizer", "--tie", "--seq", "--eval-batches");
         } else {
             Options.onlyFor(spec, SEQ2SEQ, "--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length");
+            Options.onlyFor(spec, TRANSLATION, "--label-smoothing");
             if (lm.tokenizer.equals("char")) {
                 Options.onlyFor(spec, "word vocabularies (--tokenizer word, or seq2seq)", "--min-freq");
             }

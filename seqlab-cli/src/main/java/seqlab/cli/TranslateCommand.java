@@ -59,6 +59,10 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--attention-map", description = "write the attention weights as an SVG heat map (attention models only)")
     Path attentionMap;
 
+    @Option(names = "--layer", description = "with --attention-map, for a Transformer: the decoder layer whose cross-attention "
+            + "is drawn, one panel per head, 0 = first (default: the last)")
+    Integer layer;
+
     @Option(names = "--force", description = "overwrite an existing --attention-map file")
     boolean force;
 
@@ -85,7 +89,7 @@ final class TranslateCommand implements Callable<Integer> {
             throw new UserException("--alpha must be >= 0, got " + alpha);
         }
         if (attentionMap == null) {
-            Options.onlyFor(spec, "--attention-map", "--force");
+            Options.onlyFor(spec, "--attention-map", "--force", "--layer");
         } else {
             OutputFile.check("--attention-map", attentionMap, force);
         }
@@ -96,6 +100,11 @@ final class TranslateCommand implements Callable<Integer> {
         if (attentionMap != null && !m.attends()) {
             throw new UserException("--attention-map: the model has attention \"" + m.attentionName()
                     + "\", which does not attend over the source; train with --attention bahdanau or luong-*");
+        }
+        int layers = m.attentionLayers();
+        if (layer != null && (layer < 0 || layer >= layers)) {
+            throw new UserException("--layer " + layer + " does not exist: the model's decoder has " + layers + " layer"
+                    + (layers == 1 ? " (0)" : "s (0 … " + (layers - 1) + ")"));
         }
         List<String> words = tok.tokens(text);
         if (words.isEmpty() || text.isBlank()) {
@@ -132,8 +141,20 @@ final class TranslateCommand implements Callable<Integer> {
             for (int id : best.tokens()) {
                 tgtLabels.add(tok.target().words().get(id));
             }
-            HeatMap.attention(String.format(Locale.ROOT, "%s attention: %s", m.attentionName(), Text.forTerminal(text)),
-                    srcLabels, tgtLabels, best.attention()).write(attentionMap);
+            String title = String.format(Locale.ROOT, "%s attention: %s", m.attentionName(), Text.forTerminal(text));
+            int perLayer = best.heads() / layers;
+            if (perLayer == 1) {
+                HeatMap.attention(title, srcLabels, tgtLabels, best.head(layer == null ? layers - 1 : layer)).write(attentionMap);
+            } else {
+                int l = layer == null ? layers - 1 : layer;
+                List<HeatMap> panels = new ArrayList<>();
+                for (int h = 0; h < perLayer; h++) {
+                    panels.add(HeatMap.attention("head " + h, srcLabels, tgtLabels, best.head(l * perLayer + h)));
+                }
+                seqlab.io.AtomicFiles.writeString(attentionMap, HeatMap.grid(String.format(Locale.ROOT, "%s of decoder layer %d: %s",
+                        m.attentionName(), l, Text.forTerminal(text)), panels,
+                        Math.min(4, perLayer)));
+            }
             err.println("seqlab: attention map written to " + attentionMap);
         }
         return 0;

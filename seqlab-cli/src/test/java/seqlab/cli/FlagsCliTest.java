@@ -42,7 +42,7 @@ class FlagsCliTest {
             "train --min-freq 2|--min-freq applies to word vocabularies (--tokenizer word, or seq2seq) only",
             "train --momentum 0.9|--momentum applies to --optimizer sgd only",
             "train --optimizer adam --momentum 0.9|--momentum applies to --optimizer sgd only",
-            "train --schedule constant --warmup 10|--warmup applies to --schedule cosine only"})
+            "train --schedule constant --warmup 10|--warmup applies to --schedule cosine or inverse-sqrt only"})
     void trainRefusesFlagsOfAnotherArchitectureOrSetting(String args, String message) {
         List<String> a = new ArrayList<>(List.of(args.split(" ")));
         a.addAll(List.of("--out", dir.resolve("never").toString()));

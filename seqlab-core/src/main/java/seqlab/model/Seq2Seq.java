@@ -212,6 +212,11 @@ public final class Seq2Seq extends Module implements TranslationModel {
     }
 
     @Override
+    public int attentionLayers() {
+        return 1;
+    }
+
+    @Override
     public String attentionName() {
         return config.attention().id();
     }

@@ -129,6 +129,11 @@ public final class Transformer extends Module implements TranslationModel {
     }
 
     @Override
+    public int attentionLayers() {
+        return config.numDecoderLayers();
+    }
+
+    @Override
     public String attentionName() {
         return "cross-attention";
     }

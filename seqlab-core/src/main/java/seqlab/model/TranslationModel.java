@@ -31,6 +31,9 @@ public interface TranslationModel {
     /** Whether decoding gives attention weights over the source (for maps). */
     boolean attends();
 
+    /** Layers whose attention over the source a decoding step gives (their heads side by side, layer-major); 1 for an RNN's. */
+    int attentionLayers();
+
     /** The kind of attention over the source, for titles and messages (bahdanau, none, cross-attention of layer 2, …). */
     String attentionName();
 

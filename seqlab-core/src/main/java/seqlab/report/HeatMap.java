@@ -75,6 +75,10 @@ public final class HeatMap {
     }
 
     public String toSvg() {
+        return render().finish();
+    }
+
+    private Svg render() {
         // margins that fit the labels (about 7 px a character at 12 px; column labels run at 45°)
         int titled = rowTitle.isEmpty() && colTitle.isEmpty() ? 0 : 18;      // room for the axis titles
         int left = Math.max(LEFT, 16 + titled + 7 * longest(rows));
@@ -101,6 +105,27 @@ public final class HeatMap {
             svg.rect(bx, top + k * 12, 16, 12, shade(1 - k / 9.0));
         }
         svg.text(bx + 22, top + 10, "1", "start", 0).text(bx + 22, top + 120, "0", "start", 0);
+        return svg;
+    }
+
+    /**
+     * Several heat maps in one drawing under one title, {@code perRow} side by side (one panel per
+     * attention head, say).
+     */
+    public static String grid(String title, java.util.List<HeatMap> panels, int perRow) {
+        if (panels.isEmpty() || perRow < 1) {
+            throw new IllegalArgumentException("heat map grid: " + panels.size() + " panels, " + perRow + " per row");
+        }
+        java.util.List<Svg> drawn = panels.stream().map(HeatMap::render).toList();
+        int cellW = drawn.stream().mapToInt(Svg::width).max().orElse(0);
+        int cellH = drawn.stream().mapToInt(Svg::height).max().orElse(0);
+        int cols = Math.min(perRow, panels.size());
+        int rowsOfPanels = (panels.size() + cols - 1) / cols;
+        Svg svg = new Svg(Math.max(cols * cellW, 7 * title.length() + 40), 36 + rowsOfPanels * cellH);
+        svg.text(20, 22, title, "start", 0);
+        for (int i = 0; i < drawn.size(); i++) {
+            svg.nested((i % cols) * cellW, 36 + (i / cols) * cellH, drawn.get(i).finish());
+        }
         return svg.finish();
     }
 

@@ -107,6 +107,15 @@ final class Svg {
         return this;
     }
 
+    /** Another SVG drawing placed with its top-left corner at (x, y). */
+    Svg nested(double x, double y, String svg) {
+        if (!svg.startsWith("<svg ")) {
+            throw new IllegalArgumentException("not an svg element");
+        }
+        b.append("<svg x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" ").append(svg.substring(5)).append('\n');
+        return this;
+    }
+
     String finish() {
         return b.append("</svg>\n").toString();
     }

@@ -15,7 +15,7 @@ import seqlab.io.JsonFields;
  * @param seq         T, tokens per sequence (full back-propagation through time over T)
  * @param optimizer   adamw, adam or sgd; Adam's β = (0.9, 0.999) and ε = 1e-8, as PyTorch's
  * @param lr          peak learning rate
- * @param schedule    constant or cosine (linear warm-up, cosine decay to lr/10 at the last step)
+ * @param schedule    constant, cosine (linear warm-up, cosine decay to lr/10 at the last step) or inverse-sqrt (warm-up, then lr·√(W/t))
  * @param warmup      warm-up steps for cosine (a warm-up longer than the run is cut to the run)
  * @param weightDecay λ (matrices and embeddings only): decoupled for adamw, added to the gradient (L2)
  *                    for adam and sgd; PyTorch's defaults are {@link #defaultWeightDecay}
@@ -51,8 +51,8 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         }
-        if (!schedule.equals("constant") && !schedule.equals("cosine")) {
-            throw new IllegalArgumentException("--schedule must be constant or cosine, got " + schedule);
+        if (!schedule.equals("constant") && !schedule.equals("cosine") && !schedule.equals("inverse-sqrt")) {
+            throw new IllegalArgumentException("--schedule must be constant, cosine or inverse-sqrt, got " + schedule);
         }
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
@@ -90,8 +90,11 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
     }
 
     public LrSchedule lrSchedule() {
-        return schedule.equals("constant") ? LrSchedule.constant(lr)
-                : LrSchedule.cosine(lr, effectiveWarmup(), Math.max(steps, 1), lr / 10);
+        return switch (schedule) {
+            case "constant" -> LrSchedule.constant(lr);
+            case "inverse-sqrt" -> LrSchedule.inverseSqrt(lr, Math.max(1, effectiveWarmup()));
+            default -> LrSchedule.cosine(lr, effectiveWarmup(), Math.max(steps, 1), lr / 10);
+        };
     }
 
     /**
@@ -104,8 +107,11 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         String decay = weightDecay == 0 ? "weight decay 0"
                 : "weight decay " + num(weightDecay) + (optimizer.equals("adamw") ? " (decoupled" : " (L2, added to the gradient")
                 + "; matrices and embeddings only)";
-        String sched = schedule.equals("constant") ? "constant"
-                : "cosine: warm-up " + effectiveWarmup() + " steps, then down to " + num(lr / 10) + " at step " + steps;
+        String sched = switch (schedule) {
+            case "constant" -> "constant";
+            case "inverse-sqrt" -> "inverse-sqrt: warm-up " + Math.max(1, effectiveWarmup()) + " steps, then lr·√(warm-up/step)";
+            default -> "cosine: warm-up " + effectiveWarmup() + " steps, then down to " + num(lr / 10) + " at step " + steps;
+        };
         return opt + ", " + decay + "; lr " + num(lr) + ", " + sched + "; clip " + (clip > 0 ? num(clip) : "off");
     }
 
