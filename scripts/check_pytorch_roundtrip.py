@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checks that a seqlab model directory (rnn-lm or seq2seq) loads in PyTorch and gives seqlab's logits.
+"""Checks that a seqlab model directory (rnn-lm, seq2seq or transformer) loads in PyTorch and gives seqlab's logits.
 
     /usr/bin/python3 scripts/check_pytorch_roundtrip.py MODEL_DIR IDS.safetensors LOGITS.safetensors
 
@@ -7,8 +7,10 @@ MODEL_DIR is a seqlab model directory; IDS holds input_ids [batch, time] (intege
 also decoder_input_ids and optionally attention_mask) and LOGITS the output of
 `seqlab forward --model MODEL_DIR --input IDS --output LOGITS`. The weights are read by hand
 (Debian has no safetensors package) and loaded with load_state_dict(strict=True) into the
-architecture of PyTorch's example word-language model, or into make_fixtures.py's Seq2SeqRef
-(the seq2seq equations in PyTorch), and the logits compared.
+architecture of PyTorch's example word-language model, into make_fixtures.py's Seq2SeqRef
+(the seq2seq equations in PyTorch), or into the Seq2SeqTransformer of PyTorch's tutorial
+"Language Translation with nn.Transformer" (sinusoidal positions: the tutorial's table is a
+buffer seqlab does not store, so the tutorial's own is kept), and the logits compared.
 """
 
 import json
@@ -19,7 +21,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from make_fixtures import RNNModel, Seq2SeqRef  # noqa: E402
+from make_fixtures import RNNModel, Seq2SeqRef, Seq2SeqTransformer  # noqa: E402
 
 NP = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32}
 
@@ -44,7 +46,24 @@ def main():
     inputs = read(ids_path)
     ids = torch.from_numpy(inputs["input_ids"].astype(np.int64))
     state = {k: torch.from_numpy(v.copy()) for k, v in read(model_dir + "/model.safetensors").items()}
-    if cfg["architecture"] == "seq2seq":
+    if cfg["architecture"] == "transformer":
+        if cfg["positional"] != "sinusoidal":
+            sys.exit("only --positional sinusoidal has a counterpart in the tutorial's model, got " + cfg["positional"])
+        model = Seq2SeqTransformer(cfg["num_encoder_layers"], cfg["num_decoder_layers"], cfg["d_model"], cfg["nhead"],
+                                   cfg["src_vocab_size"], cfg["tgt_vocab_size"], cfg["dim_feedforward"], 0.0,
+                                   cfg["activation"], cfg["norm_first"])
+        state["positional_encoding.pos_embedding"] = model.state_dict()["positional_encoding.pos_embedding"]
+        model.load_state_dict(state, strict=True)
+        model.eval()
+        src = ids.clone()
+        if "attention_mask" in inputs:
+            src[torch.from_numpy(inputs["attention_mask"] == 0)] = 0          # <pad> where the mask says padding
+        tgt = torch.from_numpy(inputs["decoder_input_ids"].astype(np.int64))
+        S, T = src.shape[1], tgt.shape[1]
+        with torch.no_grad():
+            logits = model(src.t(), tgt.t(), torch.zeros(S, S, dtype=torch.bool), torch.ones(T, T, dtype=torch.bool).triu(1),
+                           src == 0, tgt == 0, src == 0).transpose(0, 1).numpy()
+    elif cfg["architecture"] == "seq2seq":
         model = Seq2SeqRef(cfg["cell"], cfg["attention"], cfg["source_vocab_size"], cfg["target_vocab_size"],
                            cfg["embedding_size"], cfg["hidden_size"], cfg["num_layers"], cfg["bidirectional"],
                            cfg["deep_output"])

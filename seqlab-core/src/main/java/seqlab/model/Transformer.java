@@ -245,17 +245,19 @@ public final class Transformer extends Module implements TranslationModel {
         return best;
     }
 
-    /** Real target tokens per row: up to the last position with a target (the rest is padding). */
+    /**
+     * Decoder inputs per row before the trailing {@code <pad>}s (at least 1, the {@code <bos>}): the
+     * tutorial's {@code tgt_padding_mask}, from the inputs alone, so that logits of inputs without
+     * targets ({@code forward}) are those of training.
+     */
     static int[] targetLengths(Seq2SeqBatch b) {
         int[] lengths = new int[b.batch()];
         for (int r = 0; r < b.batch(); r++) {
-            int len = 0;
-            for (int t = 0; t < b.targetLen(); t++) {
-                if (b.targetOut()[r * b.targetLen() + t] != Seq2SeqBatch.IGNORE) {
-                    len = t + 1;
-                }
+            int len = b.targetLen();
+            while (len > 1 && b.targetIn()[r * b.targetLen() + len - 1] == seqlab.text.Vocabulary.PAD) {
+                len--;
             }
-            lengths[r] = Math.max(1, len);
+            lengths[r] = len;
         }
         return lengths;
     }

@@ -70,6 +70,16 @@ class TransformerTest {
     }
 
     @Test
+    void logitsDependOnTheInputsAloneNotOnTheTargets() {
+        Transformer m = new Transformer(config(Positional.SINUSOIDAL, false, 0f), new Rng(6));
+        Seq2SeqBatch b = Seq2SeqTest.batch(10, 4);
+        int[] none = new int[b.targetOut().length];
+        Arrays.fill(none, Seq2SeqBatch.IGNORE);
+        Seq2SeqBatch inputsOnly = new Seq2SeqBatch(b.source(), b.sourceLengths(), b.targetIn(), none, b.batch(), b.sourceLen(), b.targetLen());
+        assertThat(m.inference(() -> m.logits(inputsOnly, new Rng(0))).data()).containsExactly(m.inference(() -> m.logits(b, new Rng(0))).data());
+    }
+
+    @Test
     void greedyAndBeamDecodeSeveralSourcesAsEachAlone() {
         Transformer m = new Transformer(config(Positional.SINUSOIDAL, false, 0f), new Rng(4));
         Translator tr = new Translator(m);
