@@ -164,7 +164,7 @@ class CliTest {
             "frobnicate|Unmatched argument",
             "lab nosuch|unknown experiment 'nosuch'",
             "lab long-memory --out /dev/null/lab|--out /dev/null/lab: /dev/null is not a directory",
-            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru]"})
+            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru, attention-cost, positional-encoding]"})
     void badFlagsAndValues(String args, String message) {
         assertUserError(run(args.split(" ")), message);
     }
@@ -174,7 +174,8 @@ class CliTest {
         Run r = run("lab", "--list");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().map(l -> l.split(" ")[0]).toList())
-                .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru");
+                .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru",
+                        "attention-cost", "positional-encoding");
     }
 
     /** long-memory's published data.csv gives its published results again; bad --from directories say why in one line. */

@@ -35,9 +35,21 @@ public final class Translator {
     }
 
     private final TranslationModel model;
+    private final boolean attention;
 
+    /** Decoding that records the attention weights (for models that attend). */
     public Translator(TranslationModel model) {
+        this(model, true);
+    }
+
+    /** {@code attention} false: no weights recorded, so models whose weights cost extra (the Transformer's) skip them. */
+    public Translator(TranslationModel model, boolean attention) {
         this.model = model;
+        this.attention = attention;
+    }
+
+    private boolean records() {
+        return attention && model.attends();
     }
 
     /** Sources (ids ending in {@code <eos>}) decoded greedily or by sampling, all as one batch. */
@@ -71,7 +83,7 @@ public final class Translator {
                     }
                     int next = sampling.isGreedy() ? Sampler.argmax(logits, r * v, v) : Sampler.sample(logits, r * v, v, sampling, rng);
                     out.get(r).add(next);
-                    if (step.weights() != null) {
+                    if (step.weights() != null && records()) {
                         att.get(r).add(weightsOf(step.weights(), r, heads, s, sources.get(r).length));
                     }
                     tokens[r] = next;
@@ -81,7 +93,7 @@ public final class Translator {
             List<Translation> result = new ArrayList<>();
             for (int r = 0; r < n; r++) {
                 result.add(new Translation(out.get(r).stream().mapToInt(Integer::intValue).toArray(),
-                        model.attends() ? att.get(r).toArray(new float[0][]) : null, heads));
+                        records() ? att.get(r).toArray(new float[0][]) : null, heads));
             }
             return result;
         });
@@ -146,7 +158,7 @@ public final class Translator {
                     List<Hyp> next = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         Hyp h = hyps.get(i);
-                        next.add(new Hyp(h.source(), i, step.weights() == null ? null
+                        next.add(new Hyp(h.source(), i, step.weights() == null || !records() ? null
                                 : weightsOf(step.weights(), i, heads, s, sources.get(h.source()).length), h));
                     }
                     return new Step<>(logProbs, next);
@@ -163,7 +175,7 @@ public final class Translator {
                 List<Translation> ts = new ArrayList<>();
                 for (BeamSearch.Hypothesis<Hyp> h : found) {
                     float[][] att = null;
-                    if (model.attends()) {
+                    if (records()) {
                         att = new float[h.tokens().length][];
                         Hyp x = h.state();
                         for (int t = att.length - 1; t >= 0; t--, x = x.parent()) {
@@ -194,7 +206,7 @@ public final class Translator {
             System.arraycopy(sources.get(r), 0, ids, r * s, sources.get(r).length);
             lengths[r] = sources.get(r).length;
         }
-        return model.decode(ids, n, s, lengths, new Rng(0));
+        return model.decode(ids, n, s, lengths, records(), new Rng(0));
     }
 
     /** Row r's weights over its own source (the first {@code len} of S positions), for each head. */

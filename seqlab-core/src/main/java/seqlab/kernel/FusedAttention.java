@@ -22,7 +22,9 @@ import java.util.Arrays;
  * Q, K, V projection (stride 3·H·D) is read in place. The log-sum-exp is (B, H, T).
  *
  * <p>A hidden key's score is −∞ and never enters the sum (no large negative constant). A query that
- * sees no key gets output 0, log-sum-exp −∞ and gradient 0. {@link #materialisedForward} and
+ * sees no key gets output 0, log-sum-exp −∞ and gradient 0. A NaN or +∞ among a query's visible
+ * scores makes its output, log-sum-exp and gradients NaN, as the plain formula does: a
+ * non-finite input is never hidden. {@link #materialisedForward} and
  * {@link #materialisedBackward} are the plain loops over the stored (B, H, T, S) probabilities that
  * the fused kernel is tested against; the layers use them only when the weights are asked for.
  */
@@ -158,6 +160,7 @@ public final class FusedAttention {
         final float[] m = new float[BLOCK];
         final float[] l = new float[BLOCK];
         final int[] ends = new int[BLOCK];
+        final boolean[] poisoned = new boolean[BLOCK];
 
         Tiles(int d) {
             acc = new float[BLOCK * d];
@@ -173,6 +176,7 @@ public final class FusedAttention {
         int rows = Math.min(BLOCK, t - i0);
         Arrays.fill(w.m, Float.NEGATIVE_INFINITY);
         Arrays.fill(w.l, 0f);
+        Arrays.fill(w.poisoned, false);
         Arrays.fill(w.acc, 0, rows * d, 0f);
         int maxEnd = ends(mask, b, i0, rows, t, sLen, w.ends);
         long probBase = (((long) b * n.heads() + h) * t + i0) * sLen;              // index of P[b, h, i0, 0]
@@ -184,7 +188,8 @@ public final class FusedAttention {
                 int so = r * BLOCK;
                 int visible = hide(mask, b, i0 + r, j0, cols, t, sLen, w.ends[r], w.s, so);
                 float rowMax = visible == 0 ? Float.NEGATIVE_INFINITY : max(cols, w.s, so);
-                if (rowMax == Float.NEGATIVE_INFINITY) {
+                if (rowMax == Float.NEGATIVE_INFINITY || w.poisoned[r] || !(rowMax < Float.POSITIVE_INFINITY)) {
+                    w.poisoned[r] |= visible > 0 && !(rowMax < Float.POSITIVE_INFINITY);            // NaN or +∞ seen
                     Arrays.fill(w.s, so, so + cols, 0f);
                     continue;
                 }
@@ -207,6 +212,11 @@ public final class FusedAttention {
         int lseBase = (b * n.heads() + h) * t + i0;
         for (int r = 0; r < rows; r++) {
             int oi = row(o, b, t, i0 + r, h, d);
+            if (w.poisoned[r]) {
+                Arrays.fill(o.data(), oi, oi + d, Float.NaN);
+                lse[lseBase + r] = Float.NaN;
+                continue;
+            }
             if (w.l[r] == 0f) {
                 Arrays.fill(o.data(), oi, oi + d, 0f);
                 lse[lseBase + r] = Float.NEGATIVE_INFINITY;
@@ -290,6 +300,12 @@ public final class FusedAttention {
             int so = r * BLOCK;
             float lr = lse[lseBase + r];
             int end = mask.keyEnd(b, i0 + r, t, sLen);
+            if (Float.isNaN(lr)) {
+                Arrays.fill(w.s, so, so + cols, Float.NaN);
+                Arrays.fill(w.ds, so, so + cols, Float.NaN);
+                any = true;
+                continue;
+            }
             if (lr == Float.NEGATIVE_INFINITY || end <= j0) {
                 Arrays.fill(w.s, so, so + cols, 0f);
                 Arrays.fill(w.ds, so, so + cols, 0f);
@@ -488,6 +504,7 @@ public final class FusedAttention {
         return visible;
     }
 
+    /** The largest value; NaN if any is NaN. */
     private static float max(int n, float[] x, int off) {
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
@@ -496,7 +513,7 @@ public final class FusedAttention {
         return m;
     }
 
-    /** x ← e^{x − shift}, exactly 0 where x is −∞; returns the sum in index order. */
+    /** x ← e^{x − shift} for a finite shift, exactly 0 where x is −∞; returns the sum in index order. */
     private static float expShifted(int n, float[] x, int off, float shift) {
         for (int i = 0; i < n; i++) {
             x[off + i] -= shift;
@@ -504,8 +521,8 @@ public final class FusedAttention {
         FastMath.exp(n, x, off, x, off);
         float sum = 0f;
         for (int i = 0; i < n; i++) {
-            if (Float.isNaN(x[off + i]) || x[off + i] < Float.MIN_NORMAL && x[off + i] != 0f) {
-                x[off + i] = 0f;                   // −∞ − shift: e^{−104} clamped to a subnormal, or NaN for −∞ − (−∞)
+            if (x[off + i] < Float.MIN_NORMAL && x[off + i] != 0f) {
+                x[off + i] = 0f;                   // −∞ − shift: FastMath clamps e^{−∞} to e^{−104}, a subnormal
             }
             sum += x[off + i];
         }

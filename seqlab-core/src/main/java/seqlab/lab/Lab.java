@@ -8,7 +8,8 @@ public final class Lab {
     private Lab() {}
 
     public static List<Experiment> all() {
-        return List.of(new VanishingGradients(), new LongMemory(), new Bottleneck(), new TeacherForcing(), new RnnVsLstmVsGru());
+        return List.of(new VanishingGradients(), new LongMemory(), new Bottleneck(), new TeacherForcing(), new RnnVsLstmVsGru(),
+                new AttentionCost(), new PositionalEncoding());
     }
 
     public static Experiment named(String name) {

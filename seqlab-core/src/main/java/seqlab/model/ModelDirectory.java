@@ -179,7 +179,7 @@ public final class ModelDirectory {
 
     /** A model that generates, or an error naming what the directory holds instead and what {@code command} needs. */
     public static Loaded.Generator loadGenerator(Path dir, String command) {
-        require(dir, Capability.GENERATES, command, "a language model (train one with --arch rnn-lm)");
+        require(dir, Capability.GENERATES, command, "a language model (train one with --arch lstm, or rnn, rnn_relu, gru)");
         return (Loaded.Generator) load(dir);
     }
 

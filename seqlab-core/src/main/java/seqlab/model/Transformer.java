@@ -188,11 +188,11 @@ public final class Transformer extends Module implements TranslationModel {
      * The mean (label-smoothed) cross-entropy over the real target positions; the output
      * projection runs at those positions only. Teacher forcing 1 decodes every position at once
      * from the true previous tokens (training); 0, in inference only, decodes step by step from
-     * the model's own most likely tokens (the free-running loss of an evaluation).
+     * the model's own most likely tokens (the free-running loss of an evaluation, in evaluation mode).
      */
     @Override
     public Tensor loss(Seq2SeqBatch b, double teacherForcing, float labelSmoothing, Rng tfRng, Rng rng) {
-        if (teacherForcing == 0.0 && !generator.weight().tensor().requiresGrad()) {
+        if (teacherForcing == 0.0 && !training()) {
             return freeRunningLoss(b, labelSmoothing, rng);
         }
         if (teacherForcing != 1.0) {
@@ -221,7 +221,7 @@ public final class Transformer extends Module implements TranslationModel {
         int n = b.batch();
         int t = b.targetLen();
         int v = config.tgtVocabSize();
-        Decoding d = decode(b.source(), n, b.sourceLen(), b.sourceLengths(), rng);
+        Decoding d = decode(b.source(), n, b.sourceLen(), b.sourceLengths(), false, rng);
         float[] all = new float[n * t * v];                                                         // (B, T, V_t)
         int[] tokens = new int[n];
         Arrays.fill(tokens, seqlab.text.Vocabulary.BOS);
@@ -263,14 +263,17 @@ public final class Transformer extends Module implements TranslationModel {
     }
 
     @Override
-    public Decoding decode(int[] source, int batch, int length, int[] lengths, Rng rng) {
+    public Decoding decode(int[] source, int batch, int length, int[] lengths, boolean weights, Rng rng) {
         if (length > config.maxPositions()) {
             throw new IllegalArgumentException("a source of " + length + " tokens is longer than the model's max_positions "
                     + config.maxPositions() + "; shorten it");
         }
-        Tensor src = embedSource(source, batch, length, rng);
-        AttentionMask mask = AttentionMask.padding(lengths);
-        Tensor memory = transformer.encoder().forward(src, mask, rng);                                 // (B, S, d)
-        return TransformerDecoding.start(this, memory, mask, config.maxPositions());
+        Tensor memory = encode(source, batch, length, lengths, rng);                                  // (B, S, d)
+        return TransformerDecoding.start(this, memory, AttentionMask.padding(lengths), weights);
+    }
+
+    /** The encoder's output (B, S, d) for a padded batch of sources, (B, S) ids row-major with each row's real length. */
+    public Tensor encode(int[] source, int batch, int length, int[] lengths, Rng rng) {
+        return transformer.encoder().forward(embedSource(source, batch, length, rng), AttentionMask.padding(lengths), rng);
     }
 }

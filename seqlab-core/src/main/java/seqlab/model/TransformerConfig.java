@@ -9,7 +9,7 @@ import seqlab.io.JsonFields;
 import seqlab.nn.transformer.Activation;
 import seqlab.nn.transformer.LayerConfig;
 import seqlab.nn.transformer.Positional;
-import seqlab.nn.transformer.RotaryEmbedding;
+import seqlab.nn.attention.RotaryEmbedding;
 import seqlab.tensor.Rng;
 
 /**
@@ -37,6 +37,9 @@ public record TransformerConfig(int dModel, int nhead, int numEncoderLayers, int
 
     public static final String ARCHITECTURE = "transformer";
 
+    /** The longest max_positions accepted: a sequence's attention at that length already costs minutes. */
+    public static final int MAX_POSITIONS = 1 << 16;
+
     public TransformerConfig {
         if (numEncoderLayers < 1 || numDecoderLayers < 1) {
             throw new IllegalArgumentException("num_encoder_layers and num_decoder_layers must be >= 1, got " + numEncoderLayers
@@ -49,8 +52,8 @@ public record TransformerConfig(int dModel, int nhead, int numEncoderLayers, int
         if (positional == null) {
             throw new IllegalArgumentException("positional must be one of " + Positional.IDS);
         }
-        if (maxPositions < 2) {
-            throw new IllegalArgumentException("max_positions must be >= 2, got " + maxPositions);
+        if (maxPositions < 2 || maxPositions > MAX_POSITIONS) {
+            throw new IllegalArgumentException("max_positions must be in [2, " + MAX_POSITIONS + "], got " + maxPositions);
         }
         layer(dModel, nhead, dimFeedforward, dropout, activation, normFirst, layerNormEps, positional);    // validates the rest
     }

@@ -12,9 +12,10 @@ import seqlab.tensor.Tensor;
 
 /**
  * A {@link Transformer}'s decoder between steps: per layer, the self-attention's cached keys and
- * values (allocated once, for the longest output) and the cross-attention's keys and values of
- * the memory (computed once per source). A step decodes one position per row; its weights are
- * every layer's cross-attention, layer-major then head (heads() = layers × nhead).
+ * values (allocated for 32 positions, doubled when full, up to max_positions) and the
+ * cross-attention's keys and values of the memory (computed once per source). A step decodes one
+ * position per row; its weights, when asked for, are every layer's cross-attention, layer-major
+ * then head (heads() = layers × nhead); otherwise the fused kernel runs and the weights are null.
  */
 final class TransformerDecoding implements TranslationModel.Decoding {
 
@@ -23,48 +24,56 @@ final class TransformerDecoding implements TranslationModel.Decoding {
     private final Tensor[] memoryKv;        // per layer (n, S, 2E)
     private final AttentionMask memoryMask;
     private final int sourceLength;
+    private final boolean weights;
     private int position;
 
     private TransformerDecoding(Transformer model, KvCache[] caches, Tensor[] memoryKv, AttentionMask memoryMask, int sourceLength,
-                                int position) {
+                                boolean weights, int position) {
         this.model = model;
         this.caches = caches;
         this.memoryKv = memoryKv;
         this.memoryMask = memoryMask;
         this.sourceLength = sourceLength;
+        this.weights = weights;
         this.position = position;
     }
 
-    static TransformerDecoding start(Transformer model, Tensor memory, AttentionMask mask, int capacity) {
+    /** The first capacity of a cache: it doubles when full, up to max_positions. */
+    static final int FIRST_CAPACITY = 32;
+
+    static TransformerDecoding start(Transformer model, Tensor memory, AttentionMask mask, boolean weights) {
         List<TransformerDecoderLayer> layers = model.transformer().decoder().layers();
         KvCache[] caches = new KvCache[layers.size()];
         Tensor[] kv = new Tensor[layers.size()];
         int n = memory.dim(0);
         for (int l = 0; l < layers.size(); l++) {
-            caches[l] = new KvCache(n, capacity, model.config().dModel());
+            caches[l] = new KvCache(n, Math.min(FIRST_CAPACITY, model.config().maxPositions()), model.config().maxPositions(),
+                    model.config().dModel());
             kv[l] = layers.get(l).crossAttention().memory(memory);
         }
-        return new TransformerDecoding(model, caches, kv, mask, memory.dim(1), 0);
+        return new TransformerDecoding(model, caches, kv, mask, memory.dim(1), weights, 0);
     }
 
     @Override
     public Step step(int[] tokens, Rng rng) {
         int n = tokens.length;
-        if (position >= caches[0].capacity()) {
-            throw new IllegalArgumentException("decoding past the model's max_positions " + caches[0].capacity());
+        if (position >= model.config().maxPositions()) {
+            throw new IllegalArgumentException("decoding past the model's max_positions " + model.config().maxPositions());
         }
         Tensor x = model.embedTarget(tokens, n, 1, position, rng);                                   // (n, 1, d)
         TransformerDecoder decoder = model.transformer().decoder();
         List<TransformerDecoderLayer> layers = decoder.layers();
         int heads = model.config().nhead();
-        float[] weights = new float[n * layers.size() * heads * sourceLength];
+        float[] all = weights ? new float[n * layers.size() * heads * sourceLength] : null;
         for (int l = 0; l < layers.size(); l++) {
-            TransformerDecoderLayer.Output o = layers.get(l).step(x, caches[l], memoryKv[l], memoryMask, true);
+            TransformerDecoderLayer.Output o = layers.get(l).step(x, caches[l], memoryKv[l], memoryMask, weights);
             x = o.output();
-            float[] w = o.crossWeights().data();                                                   // (n, H, 1, S)
-            for (int r = 0; r < n; r++) {
-                System.arraycopy(w, r * heads * sourceLength, weights, (r * layers.size() + l) * heads * sourceLength,
-                        heads * sourceLength);
+            if (weights) {
+                float[] w = o.crossWeights().data();                                               // (n, H, 1, S)
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(w, r * heads * sourceLength, all, (r * layers.size() + l) * heads * sourceLength,
+                            heads * sourceLength);
+                }
             }
         }
         if (decoder.norm() != null) {
@@ -72,7 +81,7 @@ final class TransformerDecoding implements TranslationModel.Decoding {
         }
         position++;
         Tensor logits = model.generator().forward(ShapeOps.reshape(x, n, model.config().dModel()));  // (n, V_t)
-        return new Step(logits, weights);
+        return new Step(logits, all);
     }
 
     @Override
@@ -83,7 +92,7 @@ final class TransformerDecoding implements TranslationModel.Decoding {
             c[l] = caches[l].rows(rows);
             kv[l] = Rows.of(memoryKv[l], 0, rows);
         }
-        return new TransformerDecoding(model, c, kv, memoryMask.rows(rows), sourceLength, position);
+        return new TransformerDecoding(model, c, kv, memoryMask.rows(rows), sourceLength, weights, position);
     }
 
     @Override

@@ -54,8 +54,12 @@ public interface TranslationModel {
     /** Teacher-forced logits (B, T, V_t) of a batch. */
     Tensor logits(Seq2SeqBatch b, Rng rng);
 
-    /** Encodes a padded batch of sources, (B, S) ids row-major with each row's real length, for decoding. */
-    Decoding decode(int[] source, int batch, int length, int[] lengths, Rng rng);
+    /**
+     * Encodes a padded batch of sources, (B, S) ids row-major with each row's real length, for
+     * decoding; {@code weights}: whether steps should give the attention weights (models whose
+     * weights cost extra compute them only then).
+     */
+    Decoding decode(int[] source, int batch, int length, int[] lengths, boolean weights, Rng rng);
 
     /**
      * The decoder's state for n rows (a batch of sources, or a beam's hypotheses) between steps.

@@ -125,13 +125,13 @@ public final class PointwiseOps {
         return out;
     }
 
-    /** ReLU(x) = max(0, x), element-wise; the gradient at 0 is 0, as PyTorch's. */
+    /** ReLU(x) = max(0, x), element-wise; NaN stays NaN and the gradient at 0 is 0, as PyTorch's. */
     public static Tensor relu(Tensor x) {
         float[] xd = x.data();
         Tensor y = Tensor.zeros(x.shape());
         float[] yd = y.data();
         for (int i = 0; i < yd.length; i++) {
-            yd[i] = xd[i] > 0f ? xd[i] : 0f;
+            yd[i] = Math.max(xd[i], 0f);
         }
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();

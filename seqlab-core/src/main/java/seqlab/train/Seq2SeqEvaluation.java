@@ -88,7 +88,7 @@ public final class Seq2SeqEvaluation {
         List<Seq2SeqBatch> batches = batches(enc, batch);
         Evaluation.Nll tf = loss(model, batches, 1.0);
         Evaluation.Nll free = loss(model, batches, 0.0);
-        Translator translator = new Translator(model);
+        Translator translator = new Translator(model, false);
         List<List<String>> hyps = new ArrayList<>();
         List<int[]> predicted = new ArrayList<>();
         for (int i = 0; i < enc.size(); i += batch) {

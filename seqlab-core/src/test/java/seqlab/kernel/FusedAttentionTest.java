@@ -123,6 +123,31 @@ class FusedAttentionTest {
         assertThat(withHuge).containsExactly(without.run(false).out);
     }
 
+    @ParameterizedTest(name = "S = {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {10, 100})
+    void aNonFiniteScoreIsNotHiddenButPropagates(int s) {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            Case c = new Case(1, 1, s, s, 4, AttentionMask.causal(), Dropout.NONE, rnd);
+            int j = s / 2;
+            c.k[j * 4] = bad;                                                // key j: queries before j do not see it
+            for (int i = 0; i < s; i++) {
+                c.q[i * 4] = Math.abs(c.q[i * 4]) + 0.1f;                    // q·k = +∞ (a −∞ score is only a zero weight)
+            }
+            for (boolean materialised : new boolean[] {false, true}) {
+                Result r = c.run(materialised);
+                for (int i = 0; i < s; i++) {
+                    float o = r.out[i * 4 + 1];
+                    if (i < j) {
+                        assertThat(o).as("query %d, before the bad key", i).isFinite();
+                    } else {
+                        assertThat(o).as("query %d sees a %s score (materialised %s)", i, bad, materialised).isNaN();
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theSameBitsForAnyThreadCount() {
         SplittableRandom rnd = new SplittableRandom(5);

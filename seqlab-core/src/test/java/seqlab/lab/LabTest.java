@@ -30,7 +30,8 @@ class LabTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru"})
+    @ValueSource(strings = {"vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru", "attention-cost",
+            "positional-encoding"})
     void quickSizeWritesItsFiguresAndFindings(String name) throws Exception {
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());     // runs log from several threads
         LabResult r = Lab.named(name).run(true, log::add);
@@ -93,8 +94,24 @@ class LabTest {
     @Test
     void experimentsAreFoundByName() {
         assertThat(Lab.all()).extracting(Experiment::name)
-                .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru");
+                .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru",
+                        "attention-cost", "positional-encoding");
         assertThatThrownBy(() -> Lab.named("attention-is-all")).hasMessageContaining("unknown experiment 'attention-is-all'");
+    }
+
+    @Test
+    void costSlopesAreLogLogLeastSquaresOverTheLongerHalf() {
+        List<double[]> quadratic = new ArrayList<>();
+        for (int n = 64; n <= 4096; n *= 2) {
+            quadratic.add(new double[] {n, n < 256 ? 1e-3 : 1e-9 * n * n, 5.0 * n});           // overhead-bound at the short end
+        }
+        assertThat(AttentionCost.slope(quadratic, 1)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(AttentionCost.slope(quadratic, 2)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(AttentionCost.slope(List.of(new double[] {1, 1, 1}), 1)).isNaN();
+        assertThat(AttentionCost.verdictTime(2.1, 0.95)).startsWith("confirmed");
+        assertThat(AttentionCost.verdictTime(1.4, 0.95)).isEqualTo("not confirmed at these lengths: attention's slope is 1.40, not about 2; ");
+        assertThat(AttentionCost.verdictMemory(1.0, 2.0)).startsWith("confirmed");
+        assertThat(AttentionCost.verdictMemory(1.9, 2.0)).startsWith("not confirmed");
     }
 
     @Test

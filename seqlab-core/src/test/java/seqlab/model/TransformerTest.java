@@ -50,7 +50,7 @@ class TransformerTest {
         Tensor full = m.inference(() -> m.logits(b, new Rng(0)));                            // (B, T, V), teacher-forced
         int v = m.targetVocab();
         m.inference(() -> {
-            TranslationModel.Decoding d = m.decode(b.source(), b.batch(), b.sourceLen(), b.sourceLengths(), new Rng(0));
+            TranslationModel.Decoding d = m.decode(b.source(), b.batch(), b.sourceLen(), b.sourceLengths(), false, new Rng(0));
             for (int t = 0; t < b.targetLen(); t++) {
                 int[] tokens = new int[b.batch()];
                 for (int r = 0; r < b.batch(); r++) {
@@ -64,6 +64,29 @@ class TransformerTest {
                     float[] want = Arrays.copyOfRange(full.data(), (r * b.targetLen() + t) * v, (r * b.targetLen() + t + 1) * v);
                     assertThat(Arrays.copyOfRange(step, r * v, (r + 1) * v)).as("row %d step %d", r, t).containsExactly(want, within(2e-5f));
                 }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void reorderedRowsKeepTheirOwnCaches() {
+        Transformer m = new Transformer(config(Positional.ROTARY, false, 0f), new Rng(8));
+        Seq2SeqBatch b = Seq2SeqTest.batch(20, 2);
+        int v = m.targetVocab();
+        int t = b.targetLen();
+        Tensor full = m.inference(() -> m.logits(b, new Rng(0)));
+        m.inference(() -> {
+            TranslationModel.Decoding d = m.decode(b.source(), 2, b.sourceLen(), b.sourceLengths(), true, new Rng(0));
+            for (int step = 0; step < 2; step++) {
+                d.step(new int[] {b.targetIn()[step], b.targetIn()[t + step]}, new Rng(0));
+            }
+            TranslationModel.Decoding picked = d.rows(new int[] {1, 1, 0});                      // as a beam reorders and repeats
+            float[] got = picked.step(new int[] {b.targetIn()[t + 2], b.targetIn()[t + 2], b.targetIn()[2]}, new Rng(0)).logits().data();
+            int[] from = {1, 1, 0};
+            for (int i = 0; i < 3; i++) {
+                float[] want = Arrays.copyOfRange(full.data(), (from[i] * t + 2) * v, (from[i] * t + 3) * v);
+                assertThat(Arrays.copyOfRange(got, i * v, (i + 1) * v)).as("row %d", i).containsExactly(want, within(2e-5f));
             }
             return null;
         });
@@ -178,7 +201,7 @@ class TransformerTest {
         Transformer learned = new Transformer(new TransformerConfig(8, 2, 1, 1, 8, 0f, Activation.RELU, false, 1e-5f, 9, 9,
                 Positional.LEARNED, 4), new Rng(1));
         int[] five = {5, 6, 7, 8, Vocabulary.EOS};
-        assertThatThrownBy(() -> learned.decode(five, 1, 5, new int[] {5}, new Rng(0)))
+        assertThatThrownBy(() -> learned.decode(five, 1, 5, new int[] {5}, false, new Rng(0)))
                 .hasMessageContaining("a source of 5 tokens is longer than the model's max_positions 4");
         assertThatThrownBy(() -> learned.loss(PairBatcher.pad(List.of(new PairBatcher.Encoded(five, new int[] {5, 3}))), 0.5,
                 new Rng(0), new Rng(0))).hasMessageContaining("teacher forcing 1");

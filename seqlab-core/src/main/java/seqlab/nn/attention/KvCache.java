@@ -1,28 +1,34 @@
 package seqlab.nn.attention;
 
+import java.util.Arrays;
+
 import seqlab.tensor.Tensor;
 
 /**
  * The keys and values a decoder's self-attention has computed so far, for decoding one token per
- * step without recomputing the past: (n, capacity, E) each, allocated once per generation, the
- * first {@link #length()} positions of every row filled.
+ * step without recomputing the past: (n, capacity, E) each, the first {@link #length()} positions
+ * of every row filled. The capacity starts small and doubles when full, up to a limit (the
+ * model's longest sequence), so a short output never holds a long one's memory.
  */
 public final class KvCache {
 
     private final int rows;
-    private final int capacity;
+    private final int limit;
     private final int embed;
-    private final float[] keys;
-    private final float[] values;
+    private int capacity;
+    private float[] keys;
+    private float[] values;
     private int length;
 
-    public KvCache(int rows, int capacity, int embed) {
-        if (rows < 0 || capacity < 1 || embed < 1) {
-            throw new IllegalArgumentException("KV cache of " + rows + " rows, " + capacity + " positions, width " + embed);
+    public KvCache(int rows, int capacity, int limit, int embed) {
+        if (rows < 0 || capacity < 1 || limit < capacity || embed < 1) {
+            throw new IllegalArgumentException("KV cache of " + rows + " rows, " + capacity + " positions (at most " + limit
+                    + "), width " + embed);
         }
         this.rows = rows;
-        this.capacity = capacity;
+        this.limit = limit;
         this.embed = embed;
+        this.capacity = capacity;
         this.keys = new float[Math.multiplyExact(Math.multiplyExact(rows, capacity), embed)];
         this.values = new float[keys.length];
     }
@@ -31,14 +37,18 @@ public final class KvCache {
         return length;
     }
 
-    public int capacity() {
-        return capacity;
+    public int rows() {
+        return rows;
     }
 
     /** Appends one position: row r's key and value from columns [kFrom, kFrom + E) and [vFrom, vFrom + E) of x (n, 1, W). */
     void append(Tensor x, int kFrom, int vFrom) {
+        if (x.rank() != 3 || x.dim(0) != rows || x.dim(1) != 1) {
+            throw new IllegalArgumentException("KV cache: one position per row, (" + rows + ", 1, ·), expected; got "
+                    + Arrays.toString(x.shape()));
+        }
         if (length == capacity) {
-            throw new IllegalStateException("KV cache full at " + capacity + " positions");
+            grow();
         }
         int w = x.dim(2);
         for (int r = 0; r < rows; r++) {
@@ -48,7 +58,26 @@ public final class KvCache {
         length++;
     }
 
-    /** The keys as a (n, capacity, E) tensor over the cache's own array (no copy). */
+    private void grow() {
+        if (capacity == limit) {
+            throw new IllegalStateException("KV cache full at its limit of " + limit + " positions");
+        }
+        int bigger = (int) Math.min(limit, 2L * capacity);
+        keys = copy(keys, capacity, bigger);
+        values = copy(values, capacity, bigger);
+        capacity = bigger;
+    }
+
+    /** Each row's filled positions moved into an array of {@code to} positions per row. */
+    private float[] copy(float[] from, int fromCapacity, int to) {
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(rows, to), embed)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(from, r * fromCapacity * embed, out, r * to * embed, length * embed);
+        }
+        return out;
+    }
+
+    /** The keys as a (n, capacity, E) tensor over the cache's own array (no copy); positions from length() on are unset. */
     Tensor keys() {
         return Tensor.of(keys, rows, capacity, embed);
     }
@@ -57,9 +86,9 @@ public final class KvCache {
         return Tensor.of(values, rows, capacity, embed);
     }
 
-    /** A new cache holding the given rows, in order. */
+    /** A new cache holding the given rows, in order, with the same capacity. */
     public KvCache rows(int[] picked) {
-        KvCache c = new KvCache(picked.length, capacity, embed);
+        KvCache c = new KvCache(picked.length, capacity, limit, embed);
         int row = capacity * embed;
         for (int i = 0; i < picked.length; i++) {
             System.arraycopy(keys, picked[i] * row, c.keys, i * row, length * embed);

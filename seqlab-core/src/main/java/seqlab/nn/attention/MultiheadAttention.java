@@ -5,7 +5,6 @@ import seqlab.nn.Init;
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
-import seqlab.nn.transformer.RotaryEmbedding;
 import seqlab.tensor.LinearOps;
 import seqlab.tensor.Rng;
 import seqlab.tensor.ScaledDotProductAttention;
@@ -159,7 +158,7 @@ public final class MultiheadAttention extends Module {
         if (rotary != null) {
             qkv = rotary.apply(qkv, new int[] {0, embed}, heads, embed / heads, pos);
         }
-        cache.append(qkv, embed, 2 * embed);
+        cache.append(qkv, embed, 2 * embed);                                             // checks one position per row
         int[] filled = new int[x.dim(0)];
         java.util.Arrays.fill(filled, pos + 1);
         ScaledDotProductAttention.Result a = ScaledDotProductAttention.apply(new Columns(qkv, 0), new Columns(cache.keys(), 0),

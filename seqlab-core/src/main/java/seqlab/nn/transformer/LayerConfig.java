@@ -1,5 +1,7 @@
 package seqlab.nn.transformer;
 
+import seqlab.nn.attention.RotaryEmbedding;
+
 /**
  * The sizes and variant of one Transformer layer, by nn.TransformerEncoderLayer's argument names.
  *

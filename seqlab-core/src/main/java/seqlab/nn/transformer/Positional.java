@@ -8,7 +8,7 @@ package seqlab.nn.transformer;
  *     embeddings (Vaswani et al., §3.5); a computed table, no parameter, any length;</li>
  * <li>{@code learned}: a trained (max_positions, d) table added to the embeddings; no longer inputs;</li>
  * <li>{@code rotary}: queries and keys of self-attention rotated by their position (RoPE, Su et al.;
- *     see {@link RotaryEmbedding}); nothing added to the embeddings;</li>
+ *     see {@link seqlab.nn.attention.RotaryEmbedding}); nothing added to the embeddings;</li>
  * <li>{@code none}.</li>
  * </ul>
  */

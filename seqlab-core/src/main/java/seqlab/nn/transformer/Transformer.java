@@ -28,8 +28,9 @@ public final class Transformer extends Module {
         for (seqlab.nn.Parameter p : m.parameters()) {
             int[] shape = p.shape();
             if (shape.length > 1) {
-                int fanOut = shape[0];
-                int fanIn = p.size() / fanOut;
+                long receptive = p.size() / ((long) shape[0] * shape[1]);          // PyTorch's fans: dims 1 and 0 times the rest
+                double fanIn = (double) shape[1] * receptive;
+                double fanOut = (double) shape[0] * receptive;
                 seqlab.nn.Init.uniform(p, (float) Math.sqrt(6.0 / (fanIn + fanOut)), rng);
             }
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import seqlab.nn.attention.RotaryEmbedding;
 import seqlab.tensor.Gradcheck;
 import seqlab.tensor.Rng;
 import seqlab.tensor.ShapeOps;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import seqlab.nn.attention.RotaryEmbedding;
 import seqlab.io.Safetensors;
 import seqlab.kernel.AttentionMask;
 import seqlab.nn.Module;

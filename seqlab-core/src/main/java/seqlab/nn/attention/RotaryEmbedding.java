@@ -1,4 +1,4 @@
-package seqlab.nn.transformer;
+package seqlab.nn.attention;
 
 import seqlab.tensor.RotaryOps;
 import seqlab.tensor.Tensor;
