@@ -11,13 +11,7 @@ public final class Sampler {
 
     /** The index of the largest logit (the first one on ties). */
     public static int argmax(float[] logits, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (logits[off + i] > logits[off + best]) {
-                best = i;
-            }
-        }
-        return best;
+        return seqlab.kernel.Vec.argmax(n, logits, off);
     }
 
     /** The next token from logits[off, off + n). */

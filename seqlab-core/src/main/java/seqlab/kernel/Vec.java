@@ -79,6 +79,17 @@ public final class Vec {
         return s;
     }
 
+    /** The index in [0, n) of the largest x[off + i], the first one on ties. */
+    public static int argmax(int n, float[] x, int off) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (x[off + i] > x[off + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /** Σ x[i]², accumulated in double in index order. */
     public static double sumSquares(int n, float[] x, int xOff) {
         double s = 0;

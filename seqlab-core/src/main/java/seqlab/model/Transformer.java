@@ -229,20 +229,10 @@ public final class Transformer extends Module implements TranslationModel {
             float[] logits = d.step(tokens, rng).logits().data();
             for (int r = 0; r < n; r++) {
                 System.arraycopy(logits, r * v, all, (r * t + step) * v, v);
-                tokens[r] = argmax(logits, r * v, v);
+                tokens[r] = seqlab.kernel.Vec.argmax(v, logits, r * v);
             }
         }
         return CrossEntropy.mean(Tensor.of(all, n * t, v), b.targetOut(), Seq2SeqBatch.IGNORE, labelSmoothing);
-    }
-
-    private static int argmax(float[] x, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (x[off + i] > x[off + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /**

@@ -61,6 +61,15 @@ public final class Fixtures {
         }
     }
 
+    /** A 0/1 integer tensor as booleans (nonzero = true). */
+    public static boolean[] bools(long[] v) {
+        boolean[] out = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] != 0;
+        }
+        return out;
+    }
+
     public static int[] ints(long[] v) {
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) {

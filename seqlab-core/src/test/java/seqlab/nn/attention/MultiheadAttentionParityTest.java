@@ -48,10 +48,10 @@ class MultiheadAttentionParityTest {
         int s = k.dim(batchFirst ? 1 : 0);
         AttentionMask mask = AttentionMask.none();
         if (f.tensors().containsKey("attn_mask")) {
-            mask = mask.and(AttentionMask.hidden(bits(f.longs("attn_mask")), t, s));
+            mask = mask.and(AttentionMask.hidden(Fixtures.bools(f.longs("attn_mask")), t, s));
         }
         if (f.tensors().containsKey("key_padding_mask")) {
-            mask = mask.and(AttentionMask.keyPadding(bits(f.longs("key_padding_mask")), b, s));
+            mask = mask.and(AttentionMask.keyPadding(Fixtures.bools(f.longs("key_padding_mask")), b, s));
         }
         MultiheadAttention.Output out = mha.forward(q, k, v, mask, weights, null);
         Fixtures.assertClose(name + " output", f.floats("output"), out.output().data(), 1e-5, 1e-4);
@@ -121,13 +121,6 @@ class MultiheadAttentionParityTest {
                 .hasMessageContaining("input of shape [2, 3, 5], expected (batch, length, 4)");
     }
 
-    static boolean[] bits(long[] m) {
-        boolean[] out = new boolean[m.length];
-        for (int i = 0; i < m.length; i++) {
-            out[i] = m[i] != 0;
-        }
-        return out;
-    }
 
     static float[] random(Rng rng, int n) {
         float[] x = new float[n];

@@ -33,9 +33,9 @@ class TransformerParityTest {
         String what = meta.get("what");
         Tensor src = Tensor.parameter(f.floats("src"), f.info("src").intShape());
         Tensor tgt = f.tensors().containsKey("tgt") ? Tensor.parameter(f.floats("tgt"), f.info("tgt").intShape()) : null;
-        AttentionMask srcMask = AttentionMask.keyPadding(bits(f.longs("src_key_padding_mask")), src.dim(0), src.dim(1));
+        AttentionMask srcMask = AttentionMask.keyPadding(Fixtures.bools(f.longs("src_key_padding_mask")), src.dim(0), src.dim(1));
         AttentionMask tgtMask = tgt == null ? null : AttentionMask.causal()
-                .and(AttentionMask.keyPadding(bits(f.longs("tgt_key_padding_mask")), tgt.dim(0), tgt.dim(1)));
+                .and(AttentionMask.keyPadding(Fixtures.bools(f.longs("tgt_key_padding_mask")), tgt.dim(0), tgt.dim(1)));
         Rng rng = new Rng(1);
         Module m;
         Tensor out;
@@ -102,11 +102,4 @@ class TransformerParityTest {
                 .hasMessageContaining("even head size");
     }
 
-    static boolean[] bits(long[] m) {
-        boolean[] out = new boolean[m.length];
-        for (int i = 0; i < m.length; i++) {
-            out[i] = m[i] != 0;
-        }
-        return out;
-    }
 }
