@@ -91,8 +91,9 @@ public final class AttentionCost implements Experiment {
         double mMat = slope(materialised, 2);
         double mLstm = slope(recurrent, 2);
         String setup = String.format(Locale.ROOT, "one forward + backward pass, batch 1, d_model %d, %d heads (causal) / LSTM hidden %d; "
-                + "n = %s; median of %d; %d thread(s); slopes of log–log least squares over the longer half of each series",
-                D_MODEL, HEADS, D_MODEL, Arrays.toString(z.lengths()), z.repeats(), seqlab.kernel.Parallel.threads());
+                + "n = %s; median time of %d after %d warm-up passes, the least allocation of them; %d thread(s); "
+                + "slopes of log–log least squares over the longer half of each series",
+                D_MODEL, HEADS, D_MODEL, Arrays.toString(z.lengths()), z.repeats(), WARM_UP, seqlab.kernel.Parallel.threads());
         List<Finding> findings = List.of(
                 new Finding("Self-attention's time grows as n², a recurrent layer's as n", setup,
                         String.format(Locale.ROOT, "time slopes: fused attention %.2f, materialising %.2f, LSTM %.2f", tFused, tMat, tLstm),
@@ -138,21 +139,29 @@ public final class AttentionCost implements Experiment {
         LinearOps.dot(o.output(), w).backward();
     }
 
-    /** One warm-up pass, then the median time of {@code repeats} and the bytes every thread allocated during the last. */
+    /**
+     * Warm-up passes (the JIT compiles the kernels), then the median time of {@code repeats} and
+     * the least the threads allocated during one of them (the same allocations each pass; a
+     * larger count is another thread's work).
+     */
     private static Cost measure(int repeats, Runnable pass) {
-        pass.run();
+        for (int i = 0; i < WARM_UP; i++) {
+            pass.run();
+        }
         double[] t = new double[repeats];
-        double bytes = 0;
+        double bytes = Double.MAX_VALUE;
         for (int i = 0; i < repeats; i++) {
             long a0 = allocated();
             long t0 = System.nanoTime();
             pass.run();
             t[i] = (System.nanoTime() - t0) / 1e9;
-            bytes = allocated() - a0;
+            bytes = Math.min(bytes, allocated() - a0);
         }
         Arrays.sort(t);
         return new Cost(t[repeats / 2], bytes);
     }
+
+    static final int WARM_UP = 3;
 
     private static long allocated() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();

@@ -145,6 +145,9 @@ public final class PositionalEncoding implements Experiment {
         Run learned = runs.stream().filter(r -> r.kind() == Positional.LEARNED).findFirst().orElseThrow();
         double bestOther = runs.stream().filter(r -> r.kind() == Positional.SINUSOIDAL || r.kind() == Positional.ROTARY)
                 .mapToDouble(Run::longer).max().orElse(0);
+        if (bestOther == 0 && learned.longer() == 0) {
+            return "not seen at this size: no encoding reverses a longer string";
+        }
         return learned.longer() < bestOther ? String.format(Locale.ROOT, "confirmed: learned %.1f%% against the best computed encoding's %.1f%%",
                 100 * learned.longer(), 100 * bestOther) : "not confirmed: learned positions did as well on longer strings";
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import seqlab.data.Pair;
 import seqlab.report.LabReport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +113,28 @@ class LabTest {
         assertThat(AttentionCost.verdictTime(1.4, 0.95)).isEqualTo("not confirmed at these lengths: attention's slope is 1.40, not about 2; ");
         assertThat(AttentionCost.verdictMemory(1.0, 2.0)).startsWith("confirmed");
         assertThat(AttentionCost.verdictMemory(1.9, 2.0)).startsWith("not confirmed");
+    }
+
+    @Test
+    void positionalVerdictsAndLongerStrings() {
+        java.util.function.BiFunction<seqlab.nn.transformer.Positional, double[], PositionalEncoding.Run> run =
+                (k, a) -> new PositionalEncoding.Run(k, a[0], a[1], 0.1, 0, 0);
+        List<PositionalEncoding.Run> runs = List.of(run.apply(seqlab.nn.transformer.Positional.NONE, new double[] {0.05, 0}),
+                run.apply(seqlab.nn.transformer.Positional.SINUSOIDAL, new double[] {0.9, 0.2}),
+                run.apply(seqlab.nn.transformer.Positional.LEARNED, new double[] {0.95, 0.0}),
+                run.apply(seqlab.nn.transformer.Positional.ROTARY, new double[] {0.97, 0.4}));
+        assertThat(PositionalEncoding.verdictOrder(runs)).startsWith("confirmed");
+        assertThat(PositionalEncoding.verdictLonger(runs)).isEqualTo("confirmed: learned 0.0% against the best computed encoding's 40.0%");
+        List<PositionalEncoding.Run> none = List.of(run.apply(seqlab.nn.transformer.Positional.NONE, new double[] {0, 0}),
+                run.apply(seqlab.nn.transformer.Positional.SINUSOIDAL, new double[] {0.1, 0}),
+                run.apply(seqlab.nn.transformer.Positional.LEARNED, new double[] {0, 0}),
+                run.apply(seqlab.nn.transformer.Positional.ROTARY, new double[] {0.3, 0}));
+        assertThat(PositionalEncoding.verdictOrder(none)).isEqualTo("partly: 1 of 3 encodings beat none by 20 points");
+        assertThat(PositionalEncoding.verdictLonger(none)).startsWith("not seen");
+        for (Pair p : PositionalEncoding.longer(50, new seqlab.tensor.Rng(3))) {
+            assertThat(p.source().length()).isBetween(13, 16);
+            assertThat(p.target()).isEqualTo(new StringBuilder(p.source()).reverse().toString());
+        }
     }
 
     @Test
