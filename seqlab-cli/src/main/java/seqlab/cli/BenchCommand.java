@@ -25,15 +25,19 @@ import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.model.Seq2Seq;
 import seqlab.model.Seq2SeqConfig;
+import seqlab.model.Transformer;
+import seqlab.model.TransformerConfig;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
+import seqlab.tensor.ScaledDotProductAttention;
 import seqlab.tensor.Tensor;
 import seqlab.train.AdamW;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, "
-                + "W4 seq2seq + Bahdanau attention training step, W8 sgemm), "
+                + "W4 seq2seq + Bahdanau attention training step, W8 sgemm, W9 Transformer translation training step, "
+                + "W10 causal attention core forward + backward at n = 256, 1024, 4096), "
                 + "as torch_bench.py does: median over timed steps after warm-up.")
 final class BenchCommand implements Callable<Integer> {
 
@@ -61,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--torch", description = "a JSON file from torch_bench.py --json, run on this machine: adds the ratio seqlab / PyTorch")
     Path torch;
 
-    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W8");
+    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W8", "W9", "W10");
 
     record Result(String id, String name, String unit, double work, double[] seconds) {
         double median() {
@@ -106,6 +110,8 @@ final class BenchCommand implements Callable<Integer> {
                 case "W3" -> results.add(charRnn(id, CellType.RNN_TANH));
                 case "W4" -> results.add(seq2seq(id));
                 case "W8" -> results.addAll(sgemm());
+                case "W9" -> results.add(transformer(id));
+                case "W10" -> results.addAll(attentionCore());
                 default -> throw new IllegalStateException("workload " + id + " was checked above");
             }
             out.printf("[%s done]%n", id);
@@ -201,6 +207,79 @@ final class BenchCommand implements Callable<Integer> {
             opt.step(1e-3f);
         };
         return new Result(id, "seq2seq GRU + Bahdanau attention train step", "tgt tokens/s", batch * len, time(step));
+    }
+
+    /**
+     * W9: the Transformer translator (torch_bench.py's TransformerMT): vocabularies 8000 / 6000,
+     * d_model 256, 8 heads, 3 + 3 post-LN ReLU layers, FFN 512, no dropout, sinusoidal positions,
+     * source and target 32 tokens, batch 64, causal decoder, AdamW as nanoGPT groups it.
+     */
+    private Result transformer(String id) {
+        int batch = 64, len = 32;
+        TransformerConfig mc = new TransformerConfig(256, 8, 3, 3, 512, 0f, seqlab.nn.transformer.Activation.RELU, false, 1e-5f,
+                8000, 6000, seqlab.nn.transformer.Positional.SINUSOIDAL, 128);
+        Transformer model = new Transformer(mc, new Rng(1234));
+        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        Rng rng = new Rng(1234);
+        int[] src = new int[batch * len];
+        int[] tgt = new int[batch * len];
+        int[] tin = new int[batch * len];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = 4 + rng.nextInt(8000 - 4);
+            tgt[i] = 4 + rng.nextInt(6000 - 4);
+        }
+        for (int r = 0; r < batch; r++) {
+            tin[r * len] = seqlab.text.Vocabulary.BOS;
+            System.arraycopy(tgt, r * len, tin, r * len + 1, len - 1);
+        }
+        int[] lengths = new int[batch];
+        Arrays.fill(lengths, len);
+        Seq2SeqBatch b = new Seq2SeqBatch(src, lengths, tin, tgt, batch, len, len);
+        Runnable step = () -> {
+            opt.zeroGrad();
+            Tensor loss = model.loss(b, 1.0, rng, rng);
+            loss.backward();
+            opt.step(1e-3f);
+        };
+        return new Result(id, "Transformer enc-dec MT train step", "tgt tokens/s", batch * len, time(step));
+    }
+
+    /**
+     * W10: causal attention without projections, q, k, v (batch 4, 8 heads, n, head 64), a step the
+     * forward and the backward of sum(out ⊙ g); seqlab's fused kernel (torch_bench.py materialises
+     * the scores). GFLOP/s counts the causal half of 12·B·H·n²·d, as torch_bench.py does.
+     */
+    private List<Result> attentionCore() {
+        List<Result> out = new ArrayList<>();
+        int heads = 8, d = 64, batch = 4;
+        for (int n : new int[] {256, 1024, 4096}) {
+            Rng rng = new Rng(1234);
+            int e = heads * d;
+            Tensor q = Tensor.parameter(gaussian(rng, batch * n * e), batch, n, e);
+            Tensor k = Tensor.parameter(gaussian(rng, batch * n * e), batch, n, e);
+            Tensor v = Tensor.parameter(gaussian(rng, batch * n * e), batch, n, e);
+            float[] g = gaussian(rng, batch * n * e);
+            Runnable step = () -> {
+                q.zeroGrad();
+                k.zeroGrad();
+                v.zeroGrad();
+                Tensor o = ScaledDotProductAttention.apply(new ScaledDotProductAttention.Columns(q, 0),
+                        new ScaledDotProductAttention.Columns(k, 0), new ScaledDotProductAttention.Columns(v, 0), heads, e,
+                        seqlab.kernel.AttentionMask.causal(), 0f, null, false).output();
+                seqlab.tensor.LinearOps.dot(o, g).backward();
+            };
+            double flops = 0.5 * 12.0 * batch * heads * (double) n * n * d;
+            out.add(new Result("W10", "attention core fwd+bwd n=" + n, "GFLOP/s", flops / 1e9, time(step)));
+        }
+        return out;
+    }
+
+    private static float[] gaussian(Rng rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return x;
     }
 
     private List<Result> sgemm() {

@@ -159,7 +159,7 @@ class CliTest {
             "train --threads 0 --out x|--threads must be >= 1",
             "generate --model /no/such/dir|no such model directory",
             "generate|Missing required option: '--model=<model>'",
-            "bench --workload W9|not available in seqlab bench",
+            "bench --workload W11|not available in seqlab bench",
             "info /no/such/file|no such file or directory",
             "frobnicate|Unmatched argument",
             "lab nosuch|unknown experiment 'nosuch'",

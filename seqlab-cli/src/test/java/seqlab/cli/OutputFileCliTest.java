@@ -104,7 +104,7 @@ class OutputFileCliTest {
         assertUserError(run("train", "--out", ""), "--out is empty");
         assertUserError(run("train", "--out", file + "/run"), file + " is a file, expected a directory");
         assertUserError(run("forward", "--model", model.toString(), "--input", ids.toString(), "--output", ""), "--output is empty");
-        assertUserError(run("bench", "--workload", "W1,W9"), "--workload W9 is not available");
+        assertUserError(run("bench", "--workload", "W1,W11"), "--workload W11 is not available");
         Path none = dir.resolve("no-run");
         assertUserError(run("train", "--out", none.toString(), "--data", dir.resolve("missing.txt").toString()), "missing.txt: no such file");
         assertThat(none).doesNotExist();
