@@ -70,6 +70,34 @@ class TransformerTest {
     }
 
     @Test
+    void theCacheGrowsPastItsFirstCapacity() {
+        Transformer m = new Transformer(new TransformerConfig(16, 4, 1, 1, 32, 0f, Activation.RELU, false, 1e-5f, 13, 11,
+                Positional.SINUSOIDAL, 100), new Rng(9));
+        int t = 2 * TransformerDecoding.FIRST_CAPACITY + 5;                                   // two doublings
+        Rng rng = new Rng(10);
+        int[] tin = new int[2 * t];
+        int[] tout = new int[2 * t];
+        for (int i = 0; i < tin.length; i++) {
+            tin[i] = i % t == 0 ? Vocabulary.BOS : 4 + rng.nextInt(7);
+            tout[i] = 4 + rng.nextInt(7);
+        }
+        Seq2SeqBatch b = new Seq2SeqBatch(new int[] {5, 6, 7, 3, 8, 3, 0, 0}, new int[] {4, 2}, tin, tout, 2, 4, t);
+        Tensor full = m.inference(() -> m.logits(b, new Rng(0)));
+        int v = 11;
+        m.inference(() -> {
+            TranslationModel.Decoding d = m.decode(b.source(), 2, 4, b.sourceLengths(), false, new Rng(0));
+            for (int step = 0; step < t; step++) {
+                float[] got = d.step(new int[] {tin[step], tin[t + step]}, new Rng(0)).logits().data();
+                for (int r = 0; r < 2; r++) {
+                    float[] want = Arrays.copyOfRange(full.data(), (r * t + step) * v, (r * t + step + 1) * v);
+                    assertThat(Arrays.copyOfRange(got, r * v, (r + 1) * v)).as("row %d step %d", r, step).containsExactly(want, within(2e-5f));
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
     void reorderedRowsKeepTheirOwnCaches() {
         Transformer m = new Transformer(config(Positional.ROTARY, false, 0f), new Rng(8));
         Seq2SeqBatch b = Seq2SeqTest.batch(20, 2);
