@@ -27,7 +27,7 @@ import seqlab.train.Trainer;
  * representation. (b) On an order-sensitive task, reversing a string of digits, the same
  * Transformer is trained with no positions, the sinusoidal table, learned positions and rotary
  * positions; exact-match accuracy on strings of the training lengths (3–12) and on longer ones
- * (13–16), which no training pair has.
+ * (13–16), which no training pair has, overall and by string length.
  */
 public final class PositionalEncoding implements Experiment {
 
@@ -53,7 +53,13 @@ public final class PositionalEncoding implements Experiment {
     static final int LONG_FROM = 13;
     static final int LONG_TO = 16;
 
-    record Run(Positional kind, double inLength, double longer, double valLoss, double permutationDiff, double poolDiff) {}
+    /** A trained encoding's results; {@code byLength[n]} = {pairs, exactly right} for strings of n digits. */
+    record Run(Positional kind, double inLength, double longer, double valLoss, double permutationDiff, double poolDiff, int[][] byLength) {
+
+        Run(Positional kind, double inLength, double longer, double valLoss, double permutationDiff, double poolDiff) {
+            this(kind, inLength, longer, valLoss, permutationDiff, poolDiff, new int[LONG_TO + 1][2]);
+        }
+    }
 
     @Override
     public LabResult run(boolean quick, Consumer<String> log) {
@@ -76,17 +82,29 @@ public final class PositionalEncoding implements Experiment {
                 Seq2SeqTask task = new Seq2SeqTask(model, tok, encode(tok, train), encode(tok, val), cfg.batch(), 1.0, cfg.seed());
                 Curve curve = new Curve(kind.id(), log);
                 double valLoss = Scratch.use(dir -> Trainer.start(task, Map.of("source", "builtin:reverse"), cfg, dir, curve).run());
-                double in = exact(model, tok, test);
-                double out = exact(model, tok, longer);
+                int[][] byLength = new int[LONG_TO + 1][2];
+                double in = exact(model, tok, test, byLength);
+                double out = exact(model, tok, longer, byLength);
                 double[] perm = permutation(model, tok);
                 log.accept(String.format(Locale.ROOT, "%s: exact match %.1f%% (lengths 3–12), %.1f%% (13–16)", kind.id(), 100 * in, 100 * out));
-                return new Run(kind, in, out, valLoss, perm[0], perm[1]);
+                return new Run(kind, in, out, valLoss, perm[0], perm[1], byLength);
             });
         }
         List<Run> runs = Jobs.run(jobs);
         List<List<Object>> rows = new ArrayList<>();
+        List<Series> curves = new ArrayList<>();
         for (Run r : runs) {
-            rows.add(List.of(r.kind().id(), round(r.valLoss()), round(r.inLength()), round(r.longer()), r.permutationDiff(), r.poolDiff()));
+            List<double[]> points = new ArrayList<>();
+            for (int n = 0; n <= LONG_TO; n++) {
+                int[] c = r.byLength()[n];
+                if (c[0] > 0) {
+                    rows.add(List.of(r.kind().id(), n, c[0], round(c[1] / (double) c[0]), round(r.valLoss()), r.permutationDiff(),
+                            r.poolDiff()));
+                    points.add(new double[] {n, 100.0 * c[1] / c[0]});
+                }
+            }
+            curves.add(new Series(r.kind().id(), points.stream().mapToDouble(q -> q[0]).toArray(),
+                    points.stream().mapToDouble(q -> q[1]).toArray()));
         }
         Run none = runs.get(0);
         Run sin = runs.get(1);
@@ -106,21 +124,10 @@ public final class PositionalEncoding implements Experiment {
                         verdictOrder(runs)),
                 new Finding("Positions beyond the trained lengths: learned ones do not extrapolate", setup, accuracies(runs, true),
                         verdictLonger(runs)));
-        List<Series> bars = new ArrayList<>();
-        double[] x = new double[KINDS.length];
-        double[] yIn = new double[KINDS.length];
-        double[] yOut = new double[KINDS.length];
-        for (int k = 0; k < KINDS.length; k++) {
-            x[k] = k;
-            yIn[k] = 100 * runs.get(k).inLength();
-            yOut[k] = 100 * runs.get(k).longer();
-        }
-        bars.add(new Series("lengths 3–12 (trained)", x, yIn));
-        bars.add(new Series("lengths 13–16 (longer)", x, yOut));
         return new LabResult(name(), "Positional encoding: order, and lengths beyond training", findings,
-                List.of("positional", "val_loss", "exact_match", "exact_match_longer", "permutation_diff", "pooled_diff"), rows,
-                List.of(new Figure.Lines("accuracy", "Exact match on reversal: 0 none, 1 sinusoidal, 2 learned, 3 rotary",
-                        "positional encoding (0 none, 1 sinusoidal, 2 learned, 3 rotary)", "exact match (%)", false, false, bars)));
+                List.of("positional", "digits", "pairs", "exact_match", "val_loss", "permutation_diff", "pooled_diff"), rows,
+                List.of(new Figure.Lines("accuracy_by_length", "Reversal exact match by string length (trained on 3–" + LONGEST_TRAINED
+                        + " digits)", "digits in the string", "exact match (%)", false, false, curves)));
     }
 
     static String accuracies(List<Run> runs, boolean longer) {
@@ -170,9 +177,16 @@ public final class PositionalEncoding implements Experiment {
         return pairs.stream().map(p -> new PairBatcher.Encoded(tok.encodeSource(p.source()), tok.encodeTarget(p.target()))).toList();
     }
 
-    private static double exact(Transformer m, PairTokenizer tok, List<Pair> pairs) {
-        return Seq2SeqEvaluation.evaluate(m, tok, pairs.stream().map(Pair::source).toList(), pairs.stream().map(Pair::target).toList(),
-                128, 4).accuracy().exactMatch();
+    /** The share of pairs decoded exactly right (greedy); adds each pair to {@code byLength}[its digits] = {pairs, right}. */
+    private static double exact(Transformer m, PairTokenizer tok, List<Pair> pairs, int[][] byLength) {
+        Seq2SeqEvaluation.Report r = Seq2SeqEvaluation.evaluate(m, tok, pairs.stream().map(Pair::source).toList(),
+                pairs.stream().map(Pair::target).toList(), 128, 4);
+        for (int i = 0; i < pairs.size(); i++) {
+            int n = pairs.get(i).source().length();
+            byLength[n][0]++;
+            byLength[n][1] += tok.join(r.hypotheses().get(i)).equals(pairs.get(i).target()) ? 1 : 0;
+        }
+        return r.accuracy().exactMatch();
     }
 
     /**
