@@ -264,16 +264,32 @@ public final class Gemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
-            for (int p = 0; p < kc; p++) {
-                int dst = base + p * MR;
-                for (int i = 0; i < mr; i++) {
-                    int row = ic + ir + i;
-                    int col = pc + p;
-                    float v = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
-                    ap[dst + i] = alpha == 1f ? v : alpha * v;
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0f);
                 }
-                for (int i = mr; i < MR; i++) {
-                    ap[dst + i] = 0f;
+            }
+            if (transA) {                                   // op(A)[row, col] = a[col·lda + row]: rows contiguous
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int i = 0; i < mr; i++) {
+                        ap[dst + i] = alpha == 1f ? a[src + i] : alpha * a[src + i];
+                    }
+                }
+            } else {                                        // a[row·lda + col]: each row's k values contiguous
+                for (int i = 0; i < mr; i++) {
+                    int src = aOff + (ic + ir + i) * lda + pc;
+                    int dst = base + i;
+                    if (alpha == 1f) {
+                        for (int p = 0; p < kc; p++) {
+                            ap[dst + p * MR] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            ap[dst + p * MR] = alpha * a[src + p];
+                        }
+                    }
                 }
             }
         }
