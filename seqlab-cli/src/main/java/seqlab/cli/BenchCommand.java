@@ -27,6 +27,7 @@ import seqlab.model.Seq2Seq;
 import seqlab.model.Seq2SeqConfig;
 import seqlab.model.Transformer;
 import seqlab.model.TransformerConfig;
+import seqlab.model.TranslationModel;
 import seqlab.data.Seq2SeqBatch;
 import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
@@ -184,29 +185,7 @@ final class BenchCommand implements Callable<Integer> {
         Seq2SeqConfig mc = new Seq2SeqConfig(CellType.GRU, Seq2SeqConfig.Attention.BAHDANAU, vocab, vocab, 256, 256, 1, false, 0f,
                 len, false);
         Seq2Seq model = new Seq2Seq(mc, new Rng(1234));
-        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
-        Rng rng = new Rng(1234);
-        int[] src = new int[batch * len];
-        int[] tgt = new int[batch * len];
-        int[] tin = new int[batch * len];
-        for (int i = 0; i < src.length; i++) {
-            src[i] = 4 + rng.nextInt(vocab - 4);
-            tgt[i] = 4 + rng.nextInt(vocab - 4);
-        }
-        for (int r = 0; r < batch; r++) {
-            tin[r * len] = seqlab.text.Vocabulary.BOS;
-            System.arraycopy(tgt, r * len, tin, r * len + 1, len - 1);
-        }
-        int[] lengths = new int[batch];
-        Arrays.fill(lengths, len);
-        Seq2SeqBatch b = new Seq2SeqBatch(src, lengths, tin, tgt, batch, len, len);
-        Runnable step = () -> {
-            opt.zeroGrad();
-            Tensor loss = model.loss(b, 1.0, rng, rng);
-            loss.backward();
-            opt.step(1e-3f);
-        };
-        return new Result(id, "seq2seq GRU + Bahdanau attention train step", "tgt tokens/s", batch * len, time(step));
+        return translationStep(id, "seq2seq GRU + Bahdanau attention train step", model, vocab, vocab, batch, len);
     }
 
     /**
@@ -219,17 +198,25 @@ final class BenchCommand implements Callable<Integer> {
         TransformerConfig mc = new TransformerConfig(256, 8, 3, 3, 512, 0f, seqlab.nn.transformer.Activation.RELU, false, 1e-5f,
                 8000, 6000, seqlab.nn.transformer.Positional.SINUSOIDAL, 128);
         Transformer model = new Transformer(mc, new Rng(1234));
-        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        return translationStep(id, "Transformer enc-dec MT train step", model, 8000, 6000, batch, len);
+    }
+
+    /**
+     * A translation training step timed on random ids (past the four special tokens), source and
+     * target {@code len} tokens, teacher forcing, AdamW as nanoGPT groups it.
+     */
+    private Result translationStep(String id, String name, TranslationModel model, int srcVocab, int tgtVocab, int batch, int len) {
+        AdamW opt = new AdamW(model.module().parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
         Rng rng = new Rng(1234);
         int[] src = new int[batch * len];
         int[] tgt = new int[batch * len];
         int[] tin = new int[batch * len];
         for (int i = 0; i < src.length; i++) {
-            src[i] = 4 + rng.nextInt(8000 - 4);
-            tgt[i] = 4 + rng.nextInt(6000 - 4);
+            src[i] = 4 + rng.nextInt(srcVocab - 4);
+            tgt[i] = 4 + rng.nextInt(tgtVocab - 4);
         }
         for (int r = 0; r < batch; r++) {
-            tin[r * len] = seqlab.text.Vocabulary.BOS;
+            tin[r * len] = seqlab.text.Vocabulary.BOS;                             // <bos> y_1 … y_{n−1}
             System.arraycopy(tgt, r * len, tin, r * len + 1, len - 1);
         }
         int[] lengths = new int[batch];
@@ -241,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
             loss.backward();
             opt.step(1e-3f);
         };
-        return new Result(id, "Transformer enc-dec MT train step", "tgt tokens/s", batch * len, time(step));
+        return new Result(id, name, "tgt tokens/s", batch * len, time(step));
     }
 
     /**

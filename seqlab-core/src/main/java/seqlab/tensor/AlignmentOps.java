@@ -92,10 +92,11 @@ public final class AlignmentOps {
         mask.check(b, 1, s);
         float[] z = scores.data().clone();
         if (!mask.isNone()) {
-            boolean[] visible = mask.visibleKeys(b, s);
-            for (int i = 0; i < z.length; i++) {
-                if (!visible[i]) {
-                    z[i] = Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < b; r++) {
+                for (int j = 0; j < s; j++) {
+                    if (!mask.visible(r, 0, j, 1, s)) {                     // the row's one query
+                        z[r * s + j] = Float.NEGATIVE_INFINITY;
+                    }
                 }
             }
         }

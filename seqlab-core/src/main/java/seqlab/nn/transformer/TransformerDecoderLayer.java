@@ -59,27 +59,23 @@ public final class TransformerDecoderLayer extends Module {
      * tgt_key_padding_mask, {@code memoryMask} memory_mask and memory_key_padding_mask.
      */
     public Output forward(Tensor x, Tensor memory, AttentionMask selfMask, AttentionMask memoryMask, boolean weights, Rng rng) {
-        Tensor[] w = new Tensor[1];
+        MultiheadAttention.Output c;
         if (config.normFirst()) {
             x = PointwiseOps.add(x, selfAttention(norm1.forward(x), selfMask, rng));           // x + SA(LN(x))
-            x = PointwiseOps.add(x, cross(norm2.forward(x), memory, memoryMask, weights, w, rng));  // x + MHA(LN(x), m)
+            c = crossAttn.forward(norm2.forward(x), memory, memory, memoryMask, weights, rng);
+            x = PointwiseOps.add(x, dropout2.forward(c.output(), rng));                        // x + MHA(LN(x), m)
             x = PointwiseOps.add(x, feedForward(norm3.forward(x), rng));                       // x + FFN(LN(x))
         } else {
             x = norm1.forward(PointwiseOps.add(x, selfAttention(x, selfMask, rng)));           // LN(x + SA(x))
-            x = norm2.forward(PointwiseOps.add(x, cross(x, memory, memoryMask, weights, w, rng)));  // LN(x + MHA(x, m))
+            c = crossAttn.forward(x, memory, memory, memoryMask, weights, rng);
+            x = norm2.forward(PointwiseOps.add(x, dropout2.forward(c.output(), rng)));         // LN(x + MHA(x, m))
             x = norm3.forward(PointwiseOps.add(x, feedForward(x, rng)));                       // LN(x + FFN(x))
         }
-        return new Output(x, w[0]);
+        return new Output(x, c.weights());
     }
 
     private Tensor selfAttention(Tensor x, AttentionMask mask, Rng rng) {
         return dropout1.forward(selfAttn.forward(x, mask, false, rng).output(), rng);
-    }
-
-    private Tensor cross(Tensor x, Tensor memory, AttentionMask mask, boolean weights, Tensor[] w, Rng rng) {
-        MultiheadAttention.Output o = crossAttn.forward(x, memory, memory, mask, weights, rng);
-        w[0] = o.weights();
-        return dropout2.forward(o.output(), rng);
     }
 
     private Tensor feedForward(Tensor x, Rng rng) {
