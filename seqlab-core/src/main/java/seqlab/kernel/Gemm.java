@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * with {@code lda >= K}; A transposed is stored (K, M) with {@code lda >= M}; likewise B.
  *
  * <p>The fast path follows the BLIS layout: B is packed into K_C × N_R slivers, A into
- * M_R × K_C slivers (M_R = 8 rows with 512-bit vectors, else 6) (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
+ * M_R × K_C slivers (M_R = 8 rows with 512-bit vectors, else 4) (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
  * M_R × N_R tile of C in vector registers (N_R = two vectors). The output is split over the
  * thread pool by a fixed partition of whole tiles; the order of the K sum for every element of C
  * is the same whatever the partition, so results are bit-identical for any thread count.
@@ -23,11 +23,14 @@ public final class Gemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     /**
-     * Rows of the register tile: 8 with 512-bit vectors (32 registers hold 16 accumulators), else 6.
-     * {@code -Dseqlab.gemm.rows=6} forces the 6-row kernel (how the tests cover it on AVX-512).
+     * Rows of the register tile: 8 with 512-bit vectors (32 registers hold 16 accumulators), else 4.
+     * {@code -Dseqlab.gemm.rows=4} forces the 4-row kernel (how the tests cover it on AVX-512).
      */
-    static final int MR = Integer.getInteger("seqlab.gemm.rows", L >= 16 ? 8 : 6) == 6 ? 6 : 8;
+    static final int MR = Integer.getInteger("seqlab.gemm.rows", L >= 16 ? 8 : 4) == 4 ? 4 : 8;
     static final int NR = 2 * L;
+    /** Rows of op(A) packed together when A is transposed: one 64-byte line of a stored row, read whole. */
+    private static final int GROUP = 16;
+    private static final VectorSpecies<Float> FM = MR == 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;   // M_R floats
     private static final int KC = 256;
     private static final int MC = 16 * MR;
     private static final int NC = 64 * NR;
@@ -128,7 +131,13 @@ public final class Gemm {
         int tilesM = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int parts = work < 64L * 64 * 64 ? 1 : threads;
-        if (tilesN >= tilesM || tilesN >= parts) {
+        // Splitting N makes every part pack the whole of op(A), splitting M the whole of op(B):
+        // when both can be split, the part boundaries go across the larger of M and N. (For the
+        // generator's weight gradient, M = 6,000 by N = 256, splitting N packed the 2,048 × 6,000
+        // A once per thread: 11% of a Transformer training step.) A pre-packed B costs nothing to
+        // share, and its columns are split so that each part reads its own half of it.
+        boolean splitN = pre != null || tilesN < parts || tilesM < parts ? tilesN >= tilesM || tilesN >= parts : n >= m;
+        if (splitN) {
             int p = Math.min(parts, tilesN);
             Parallel.forEach(p, i -> {
                 int j0 = (int) ((long) tilesN * i / p) * NR;
@@ -261,7 +270,18 @@ public final class Gemm {
 
     /** Packs α·op(A)[ic:ic+mc, pc:pc+kc] as M_R-row slivers, k-major, zero-padded to M_R. */
     private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
+        int full = transA ? mc / MR * MR : 0;
+        for (int g = 0; g < full; g += GROUP) {             // op(A)[row, col] = a[col·lda + row]: a sliver row is one vector
+            int ge = Math.min(full, g + GROUP);
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic;
+                for (int ir = g; ir < ge; ir += MR) {
+                    FloatVector v = FloatVector.fromArray(FM, a, src + ir);
+                    (alpha == 1f ? v : v.mul(alpha)).intoArray(ap, ir * kc + p * MR);
+                }
+            }
+        }
+        for (int ir = full; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
             if (mr < MR) {
@@ -269,7 +289,7 @@ public final class Gemm {
                     java.util.Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0f);
                 }
             }
-            if (transA) {                                   // op(A)[row, col] = a[col·lda + row]: rows contiguous
+            if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int dst = base + p * MR;
@@ -340,70 +360,30 @@ public final class Gemm {
         if (MR == 8) {
             micro8(kc, ap, aBase, bp, bBase, c, ci, ldc);
         } else {
-            micro6(kc, ap, aBase, bp, bBase, c, ci, ldc);
+            micro4(kc, ap, aBase, bp, bBase, c, ci, ldc);
         }
     }
 
     /**
-     * The 6 × 2L register tile: C[0:6, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A).
-     * The loop takes two k-steps per iteration: with one, C2 (JDK 25, AVX2's 16 registers) spills an
-     * accumulator to the stack and every step waits on that store and reload (39–42 GFLOP/s for this
-     * kernel alone on one Zen 3 core); with two it keeps all twelve in registers (63–94 GFLOP/s).
+     * The 4 × 2L register tile: C[0:4, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A).
+     * Two k-steps per loop iteration, every index computed from p. What C2 (JDK 25, AVX2's 16
+     * registers) makes of the alternatives, on one Zen 4 core with L1-resident slivers: a 6 × 2L
+     * tile with running indices keeps its twelve accumulators in registers but checks the bounds
+     * of every broadcast (a compare and branch per load, more instructions than the core issues:
+     * 70 GFLOP/s); with indices from p the checks go, and the scheduler hoists the next step's
+     * loads and spills accumulators (38); 5 × 2L 66, 3 × 2L 66, this tile unrolled by 4 spills
+     * (40); this one 72–78, and the whole GEMM 68–70 against the 6-row tile's 55–58.
      */
-    private static void micro6(int kc, float[] ap, int aBase, float[] bp, int bBase,
+    private static void micro4(int kc, float[] ap, int aBase, float[] bp, int bBase,
                               float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
-        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        int ai = aBase;
-        int bi = bBase;
         int p = 0;
-        for (; p + 2 <= kc; p += 2, ai += 12, bi += 2 * NR) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);                 // step p
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(F, ap[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            b0 = FloatVector.fromArray(F, bp, bi + NR);                         // step p + 1
-            b1 = FloatVector.fromArray(F, bp, bi + NR + L);
-            av = FloatVector.broadcast(F, ap[ai + 6]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[ai + 7]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[ai + 8]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[ai + 9]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, ap[ai + 10]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, ap[ai + 11]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-        }
-        if (p < kc) {                                                           // odd K_C: the last step
+        for (; p + 2 <= kc; p += 2) {
+            int ai = aBase + 4 * p;                                             // step p
+            int bi = bBase + NR * p;
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector av = FloatVector.broadcast(F, ap[ai]);
@@ -418,12 +398,40 @@ public final class Gemm {
             av = FloatVector.broadcast(F, ap[ai + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
+            int aj = aBase + 4 * (p + 1);                                       // step p + 1
+            int bj = bBase + NR * (p + 1);
+            b0 = FloatVector.fromArray(F, bp, bj);
+            b1 = FloatVector.fromArray(F, bp, bj + L);
+            av = FloatVector.broadcast(F, ap[aj]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, ap[aj + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, ap[aj + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, ap[aj + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        if (p < kc) {                                                           // odd K_C: the last step
+            int ai = aBase + 4 * p;
+            int bi = bBase + NR * p;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
         }
         // The stores are written out here, not in a helper taking vectors: a call that passes a
         // vector makes C2 box it (a heap allocation per loop iteration), halving the throughput.
@@ -435,10 +443,6 @@ public final class Gemm {
         FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
         FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
         FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
-        FloatVector.fromArray(F, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
-        FloatVector.fromArray(F, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L);
     }
 
     /** The 8 × 2L register tile: C[0:8, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A). */
