@@ -38,7 +38,7 @@ import seqlab.train.AdamW;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, "
                 + "W4 seq2seq + Bahdanau attention training step, W8 sgemm, W9 Transformer translation training step, "
-                + "W10 causal attention core forward + backward at n = 256, 1024, 4096), "
+                + "W10 causal attention core forward + backward at n = 256, 1024, 4096, or --seq), "
                 + "as torch_bench.py does: median over timed steps after warm-up.")
 final class BenchCommand implements Callable<Integer> {
 
@@ -65,6 +65,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--torch", description = "a JSON file from torch_bench.py --json, run on this machine: adds the ratio seqlab / PyTorch")
     Path torch;
+
+    @Option(names = "--seq", split = ",", paramLabel = "N", description = "W10 only: the sequence lengths n (default: 256,1024,4096)")
+    int[] seq = {256, 1024, 4096};
+
+    @Option(names = "--attention", paramLabel = "PATH", defaultValue = "fused", description = "W10 only: fused (the n x n scores never "
+            + "stored) or materialising (the reference loops that store them, one thread, double precision: for memory, not speed); "
+            + "default: ${DEFAULT-VALUE}")
+    String attention;
 
     static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W8", "W9", "W10");
 
@@ -94,6 +102,21 @@ final class BenchCommand implements Callable<Integer> {
             if (!AVAILABLE.contains(w.strip().toUpperCase(Locale.ROOT))) {
                 throw new UserException("--workload " + w.strip() + " is not available in seqlab bench yet (available: "
                         + String.join(", ", AVAILABLE) + ")");
+            }
+        }
+        if (Arrays.stream(workloads.split(",")).noneMatch(w -> w.strip().equalsIgnoreCase("W10"))) {
+            Options.onlyFor(spec, "--workload W10", "--seq", "--attention");
+        }
+        if (!attention.equals("fused") && !attention.equals("materialising")) {
+            throw new UserException("--attention must be fused or materialising, got '" + attention + "'");
+        }
+        for (int n : seq) {
+            if (n < 1 || n > 65_536) {
+                throw new UserException("--seq lengths must be 1 to 65536, got " + n);
+            }
+            if (attention.equals("materialising") && 4L * 8 * n * n > Integer.MAX_VALUE - 8) {
+                throw new UserException("--seq " + n + " with --attention materialising needs (4, 8, " + n + ", " + n + ") weights, more values "
+                        + "than a Java array holds; the longest is 8191 (the fused path has no such limit)");
             }
         }
         Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
@@ -239,7 +262,8 @@ final class BenchCommand implements Callable<Integer> {
     private List<Result> attentionCore() {
         List<Result> out = new ArrayList<>();
         int heads = 8, d = 64, batch = 4;
-        for (int n : new int[] {256, 1024, 4096}) {
+        boolean materialise = attention.equals("materialising");
+        for (int n : seq) {
             Rng rng = new Rng(1234);
             int e = heads * d;
             Tensor q = Tensor.parameter(gaussian(rng, batch * n * e), batch, n, e);
@@ -252,11 +276,12 @@ final class BenchCommand implements Callable<Integer> {
                 v.zeroGrad();
                 Tensor o = ScaledDotProductAttention.apply(new ScaledDotProductAttention.Columns(q, 0),
                         new ScaledDotProductAttention.Columns(k, 0), new ScaledDotProductAttention.Columns(v, 0), heads, e,
-                        seqlab.kernel.AttentionMask.causal(), 0f, null, false).output();
+                        seqlab.kernel.AttentionMask.causal(), 0f, null, materialise).output();
                 seqlab.tensor.LinearOps.dot(o, g).backward();
             };
             double flops = 0.5 * 12.0 * batch * heads * (double) n * n * d;
-            out.add(new Result("W10", "attention core fwd+bwd n=" + n, "GFLOP/s", flops / 1e9, time(step)));
+            out.add(new Result("W10", "attention core " + (materialise ? "(materialising) " : "") + "fwd+bwd n=" + n, "GFLOP/s",
+                    flops / 1e9, time(step)));
         }
         return out;
     }

@@ -160,13 +160,29 @@ class CliTest {
             "generate --model /no/such/dir|no such model directory",
             "generate|Missing required option: '--model=<model>'",
             "bench --workload W11|not available in seqlab bench",
+            "bench --workload W8 --seq 64|--seq applies to --workload W10 only; drop it",
+            "bench --workload W8 --attention fused|--attention applies to --workload W10 only; drop it",
+            "bench --workload W10 --attention flash|--attention must be fused or materialising, got 'flash'",
+            "bench --workload W10 --seq 0|--seq lengths must be 1 to 65536, got 0",
+            "bench --workload W1,W10 --seq 8192 --attention materialising|--seq 8192 with --attention materialising needs (4, 8, 8192, 8192) weights",
+            "bench --workload W10 --seq 4,many|Invalid value for option '--seq'",
             "info /no/such/file|no such file or directory",
             "frobnicate|Unmatched argument",
             "lab nosuch|unknown experiment 'nosuch'",
             "lab long-memory --out /dev/null/lab|--out /dev/null/lab: /dev/null is not a directory",
-            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru, attention-cost, positional-encoding]"})
+            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru, attention-cost, positional-encoding, parallel-vs-sequential]"})
     void badFlagsAndValues(String args, String message) {
         assertUserError(run(args.split(" ")), message);
+    }
+
+    @Test
+    void benchTimesTheAttentionCoreAtGivenLengthsEitherWay() {
+        Run fused = run("bench", "--workload", "W10", "--seq", "16,33", "--steps", "1", "--warmup", "0");
+        assertThat(fused.code()).as(fused.err()).isZero();
+        assertThat(fused.out()).contains("attention core fwd+bwd n=16").contains("attention core fwd+bwd n=33").doesNotContain("n=256");
+        Run plain = run("bench", "--workload", "W10", "--seq", "33", "--attention", "materialising", "--steps", "1", "--warmup", "0");
+        assertThat(plain.code()).as(plain.err()).isZero();
+        assertThat(plain.out()).contains("attention core (materialising) fwd+bwd n=33");
     }
 
     @Test
@@ -175,7 +191,7 @@ class CliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().map(l -> l.split(" ")[0]).toList())
                 .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru",
-                        "attention-cost", "positional-encoding");
+                        "attention-cost", "positional-encoding", "parallel-vs-sequential");
     }
 
     /** long-memory's published data.csv gives its published results again; bad --from directories say why in one line. */

@@ -24,11 +24,18 @@ public final class Gemm {
     private static final int L = F.length();
     /**
      * Rows of the register tile: 8 with 512-bit vectors (32 registers hold 16 accumulators), else 4.
-     * {@code -Dseqlab.gemm.rows=4} forces the 4-row kernel (how the tests cover it on AVX-512).
+     * {@code -Dseqlab.gemm.rows=4} or {@code 8} forces one kernel (how the tests cover both on any machine).
      */
-    static final int MR = Integer.getInteger("seqlab.gemm.rows", L >= 16 ? 8 : 4) == 4 ? 4 : 8;
+    static final int MR = rows(Integer.getInteger("seqlab.gemm.rows", L >= 16 ? 8 : 4));
+
+    private static int rows(int r) {
+        if (r != 4 && r != 8) {
+            throw new IllegalStateException("-Dseqlab.gemm.rows must be 4 or 8, got " + r);
+        }
+        return r;
+    }
     static final int NR = 2 * L;
-    /** Rows of op(A) packed together when A is transposed: one 64-byte line of a stored row, read whole. */
+    /** Rows of op(A) packed together when A is transposed: 64 bytes of a stored row read in order (a cache line when aligned). */
     private static final int GROUP = 16;
     private static final VectorSpecies<Float> FM = MR == 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;   // M_R floats
     private static final int KC = 256;
@@ -135,7 +142,7 @@ public final class Gemm {
         // when both can be split, the part boundaries go across the larger of M and N. (For the
         // generator's weight gradient, M = 6,000 by N = 256, splitting N packed the 2,048 × 6,000
         // A once per thread: 11% of a Transformer training step.) A pre-packed B costs nothing to
-        // share, and its columns are split so that each part reads its own half of it.
+        // share, and its columns are split so that each part reads its own share of it.
         boolean splitN = pre != null || tilesN < parts || tilesM < parts ? tilesN >= tilesM || tilesN >= parts : n >= m;
         if (splitN) {
             int p = Math.min(parts, tilesN);

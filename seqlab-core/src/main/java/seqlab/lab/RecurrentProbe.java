@@ -22,7 +22,7 @@ import seqlab.tensor.ShapeOps;
  * {@code vocab} is 0) → one recurrent layer (B, T, H) → a linear head, read at every position or
  * at the last. Parameters: {@code embed.weight} (V, I) if tokens; {@code rnn.*}; {@code head.*} (K, H).
  */
-final class RecurrentProbe extends Module {
+final class RecurrentProbe extends Module implements Probe {
 
     private final CellType cell;
     private final Embedding embed;     // or null for raw features
@@ -55,17 +55,20 @@ final class RecurrentProbe extends Module {
     }
 
     /** Inputs (B, T, I): embedded token ids (B·T) or the given features (B·T·I). */
-    Tensor inputs(int[] tokens, float[] features, int batch, int time) {
+    @Override
+    public Tensor inputs(int[] tokens, float[] features, int batch, int time) {
         return embed != null ? embed.forward(tokens, batch, time) : Tensor.of(features, batch, time, inputSize);
     }
 
     /** Head outputs at every position (B, T, K). */
-    Tensor everyStep(Tensor x) {
+    @Override
+    public Tensor everyStep(Tensor x) {
         return head.forward(rnn.forward(x, null).output());
     }
 
     /** Head output from the final state (B, K). */
-    Tensor lastStep(Tensor x) {
+    @Override
+    public Tensor lastStep(Tensor x) {
         return head.forward(ShapeOps.select(rnn.forward(x, null).h(), 0));
     }
 

@@ -89,7 +89,13 @@ public final class ScaledDotProductAttention {
             });
             return new Result(out, null);
         }
-        float[] softmax = new float[Math.multiplyExact(Math.multiplyExact(b * heads, t), s)];
+        long cells = (long) b * heads * t * s;
+        if (cells > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "attention weights (batch %d, heads %d, %d queries, %d keys) "
+                    + "would hold %,d values, more than a Java array holds (2,147,483,639); ask for weights on shorter sequences or a smaller "
+                    + "batch (the fused path, without weights, stores no such matrix)", b, heads, t, s, cells));
+        }
+        float[] softmax = new float[(int) cells];
         Tensor w = Tensor.zeros(b, heads, t, s);
         FusedAttention.materialisedForward(n, scale, mask, drop, q.operand(), k.operand(), v.operand(), o, lse, softmax, w.data());
         Node.record(new Tensor[] {out, w}, new Tensor[] {q.x(), k.x(), v.x()}, () -> {

@@ -52,6 +52,67 @@ class GeluTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "n = {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 3, 4, 5, 7, 8, 9, 17, 1000, 40_001})
+    void vectorLoopsMatchTheScalarLoopForAnyThreadCount(int n) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(n);
+        float[] x = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 11) {
+                case 0 -> 0f;
+                case 1 -> -30f;
+                case 2 -> 30f;
+                case 3 -> Float.NaN;
+                default -> (float) (rnd.nextDouble(-8, 8));
+            };
+        }
+        float[] dy = KernelTesting.random(rnd, n + 3, 2f);
+        int previous = Parallel.threads();
+        try {
+            for (boolean tanh : new boolean[] {false, true}) {
+                float[] wantY = new float[n + 1];
+                float[] wantDx = KernelTesting.random(new java.util.SplittableRandom(1), n + 1, 1f);
+                float[] startDx = wantDx.clone();
+                Gelu.reference(0, n, tanh, x, 3, wantY, 1);
+                Gelu.referenceBackward(0, n, tanh, x, 3, dy, 2, wantDx, 1);
+                float[] firstY = null;
+                float[] firstDx = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] y = new float[n + 1];
+                    float[] dx = startDx.clone();
+                    Gelu.forward(n, tanh, x, 3, y, 1);
+                    Gelu.backward(n, tanh, x, 3, dy, 2, dx, 1);
+                    for (int i = 0; i <= n; i++) {
+                        assertThat(Float.isNaN(y[i])).as("NaN in, NaN out at %d", i).isEqualTo(Float.isNaN(wantY[i]));
+                        assertThat(Float.isNaN(dx[i])).isEqualTo(Float.isNaN(wantDx[i]));
+                        if (!Float.isNaN(wantY[i])) {
+                            assertThat(y[i]).as("GELU, tanh %s, element %d of %d", tanh, i, n)
+                                    .isCloseTo(wantY[i], within(2e-7f * Math.max(1, Math.abs(wantY[i]))));
+                            assertThat(dx[i]).as("GELU', tanh %s, element %d of %d", tanh, i, n)
+                                    .isCloseTo(wantDx[i], within(4e-7f * Math.max(1, Math.abs(wantDx[i]))));
+                        }
+                    }
+                    if (firstY == null) {
+                        firstY = y;
+                        firstDx = dx;
+                    } else {
+                        assertThat(y).as("same bits for %d threads", threads).containsExactly(firstY);
+                        assertThat(dx).as("same bits for %d threads", threads).containsExactly(firstDx);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(previous);
+        }
+    }
+
+    @Test
+    void refusesRangesOutsideItsArrays() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gelu.forward(5, false, new float[4], 0, new float[5], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
+    }
+
     private static double value(double x, boolean tanh) {
         return tanh ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))
                 : x * Gelu.cdf(x);

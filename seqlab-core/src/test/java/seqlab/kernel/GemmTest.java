@@ -127,6 +127,37 @@ class GemmTest {
         assertThat(d2).isEqualTo(d1);
     }
 
+    /** M larger than N with both splittable: the parts go across rows, each packing its own rows of a (transposed) A. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "transA {0}, transB {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"false,false", "true,false", "false,true", "true,true"})
+    void sameBitsForAnyThreadCountWhenRowsAreSplit(boolean transA, boolean transB) {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int m = 611, n = 67, k = 301;
+        float[] a = KernelTesting.random(rnd, m * k, 1f);
+        float[] b = KernelTesting.random(rnd, k * n, 1f);
+        float[] want = new float[m * n];
+        Gemm.reference(transA, transB, m, n, k, 0.5f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, want, 0, n);
+        float[] first = null;
+        int previous = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] c = new float[m * n];
+                Gemm.sgemm(transA, transB, m, n, k, 0.5f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+                for (int i = 0; i < c.length; i++) {
+                    assertThat(c[i]).isCloseTo(want[i], org.assertj.core.api.Assertions.within(2e-3f));
+                }
+                if (first == null) {
+                    first = c;
+                } else {
+                    assertThat(c).as("%d threads", threads).isEqualTo(first);
+                }
+            }
+        } finally {
+            Parallel.setThreads(previous);
+        }
+    }
+
     @Test
     void rejectsBadArguments() {
         float[] x = new float[4];

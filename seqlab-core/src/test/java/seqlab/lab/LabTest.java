@@ -32,7 +32,7 @@ class LabTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru", "attention-cost",
-            "positional-encoding"})
+            "positional-encoding", "parallel-vs-sequential"})
     void quickSizeWritesItsFiguresAndFindings(String name) throws Exception {
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());     // runs log from several threads
         LabResult r = Lab.named(name).run(true, log::add);
@@ -96,7 +96,7 @@ class LabTest {
     void experimentsAreFoundByName() {
         assertThat(Lab.all()).extracting(Experiment::name)
                 .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru",
-                        "attention-cost", "positional-encoding");
+                        "attention-cost", "positional-encoding", "parallel-vs-sequential");
         assertThatThrownBy(() -> Lab.named("attention-is-all")).hasMessageContaining("unknown experiment 'attention-is-all'");
     }
 
@@ -135,6 +135,68 @@ class LabTest {
             assertThat(p.source().length()).isBetween(13, 16);
             assertThat(p.target()).isEqualTo(new StringBuilder(p.source()).reverse().toString());
         }
+    }
+
+    @Test
+    void transformerProbeCountsItsParametersAndMatchesTheLstm() {
+        for (int[] c : new int[][] {{10, 0, 8, 4, 1, 10}, {0, 2, 12, 4, 2, 1}, {65, 0, 36, 4, 3, 65}}) {
+            TransformerProbe p = new TransformerProbe(c[0], c[1], c[2], c[3], c[4], c[5], new seqlab.tensor.Rng(1));
+            assertThat(TransformerProbe.parameterCount(c[0], c[1], c[2], c[3], c[4], c[5])).isEqualTo(p.parameterCount());
+        }
+        for (int[] task : new int[][] {{LongMemory.REMEMBER, 16, LongMemory.REMEMBER}, {0, 2, 1}}) {
+            long lstm = LongMemory.probe(new LongMemory.Kind("lstm", "LSTM", seqlab.tensor.CellType.LSTM), task[0], task[1], 128, task[2])
+                    .parameterCount();
+            long tf = LongMemory.probe(LongMemory.TRANSFORMER, task[0], task[1], 128, task[2]).parameterCount();
+            assertThat((double) tf / lstm).isBetween(0.95, 1.05);
+        }
+    }
+
+    @Test
+    void transformerProbeIsCausal() {
+        TransformerProbe p = new TransformerProbe(10, 0, 8, 2, 2, 10, new seqlab.tensor.Rng(2));
+        int[] a = {1, 2, 3, 4, 5, 6};
+        int[] b = {1, 2, 3, 9, 9, 9};                                 // differs from position 3 on
+        float[] ya = p.inference(() -> p.everyStep(p.inputs(a, null, 1, 6)).data());
+        float[] yb = p.inference(() -> p.everyStep(p.inputs(b, null, 1, 6)).data());
+        assertThat(java.util.Arrays.copyOf(yb, 30)).containsExactly(java.util.Arrays.copyOf(ya, 30));   // positions 0-2 see only 1, 2, 3
+        assertThat(yb[30]).isNotEqualTo(ya[30]);
+    }
+
+    @Test
+    void transformerProbeReadsTheLastPositionForLastStep() {
+        TransformerProbe p = new TransformerProbe(0, 2, 8, 2, 1, 3, new seqlab.tensor.Rng(4));
+        float[] x = new float[2 * 5 * 2];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 7 % 11) / 11f;
+        }
+        float[] every = p.inference(() -> p.everyStep(p.inputs(null, x, 2, 5)).data());       // (2, 5, 3)
+        float[] last = p.inference(() -> p.lastStep(p.inputs(null, x, 2, 5)).data());         // (2, 3)
+        for (int b = 0; b < 2; b++) {
+            assertThat(java.util.Arrays.copyOfRange(last, 3 * b, 3 * b + 3))
+                    .containsExactly(java.util.Arrays.copyOfRange(every, b * 15 + 12, b * 15 + 15));
+        }
+    }
+
+    @Test
+    void parallelAndMemoryVerdicts() {
+        assertThat(ParallelVsSequential.verdictSpeed(new double[] {1.2, 2, 3.0})).isEqualTo("confirmed: 1.20× at the shortest T, 3.00× at the longest");
+        assertThat(ParallelVsSequential.verdictSpeed(new double[] {1.2, 0.9, 3.0})).startsWith("partly");
+        assertThat(ParallelVsSequential.verdictSpeed(new double[] {0.8, 1.1})).startsWith("partly");
+        assertThat(ParallelVsSequential.verdictSpeed(new double[] {0.5, 0.4})).startsWith("not confirmed");
+        assertThat(ParallelVsSequential.verdictTime(100, 40)).isEqualTo("confirmed: 2.5× less wall time");
+        assertThat(ParallelVsSequential.verdictTime(100, 80)).startsWith("partly");
+        assertThat(ParallelVsSequential.verdictTime(50, 80)).startsWith("not confirmed");
+        assertThat(ParallelVsSequential.verdictTime(Double.NaN, 80)).startsWith("not measured");
+        assertThat(ParallelVsSequential.verdictThreads(1.3, 1.8)).startsWith("confirmed");
+        assertThat(ParallelVsSequential.verdictThreads(1.7, 1.75)).startsWith("not confirmed: the LSTM gains as much or more");
+        assertThat(ParallelVsSequential.verdictThreads(0.67, 0.93)).isEqualTo("not confirmed: the Transformer gains nothing from more threads at this size");
+        assertThat(ParallelVsSequential.timeTo(new double[][] {{0, 0, 4}, {10, 5, 2.5}, {20, 9, 2}}, 2.5)).isEqualTo(5);
+        assertThat(ParallelVsSequential.timeTo(new double[][] {{0, 0, 4}}, 2.5)).isNaN();
+        assertThat(LongMemory.attentionVerdict(400, 100, 400)).isEqualTo("confirmed: the Transformer solves T = 400, the gated cells at most T = 100");
+        assertThat(LongMemory.attentionVerdict(400, 0, 400)).endsWith("no gated cell solves any T");
+        assertThat(LongMemory.attentionVerdict(400, 400, 400)).startsWith("not separated");
+        assertThat(LongMemory.attentionVerdict(50, 200, 400)).startsWith("not confirmed: a gated cell reaches further");
+        assertThat(LongMemory.attentionVerdict(0, 0, 400)).startsWith("not confirmed at this size");
     }
 
     @Test

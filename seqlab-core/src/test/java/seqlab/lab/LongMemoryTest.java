@@ -100,7 +100,7 @@ class LongMemoryTest {
                 .hasMessage("x/data.csv has columns [ratio, step], expected [task, cell, T, final_loss, baseline]; is it the data.csv of a 'long-memory' run?");
         LabData longer = new LabData("f/data.csv", LongMemory.COLUMNS, java.util.List.of(java.util.List.of("copy", "gru", "400", "0.05", "0.04")));
         assertThatThrownBy(() -> new LongMemory().fromData(true, longer))
-                .hasMessage("f/data.csv row 1: copy gru at T = 400 is not part of the quick size (cells rnn_tanh, lstm, gru; T = 25, 50); "
+                .hasMessage("f/data.csv row 1: copy gru at T = 400 is not part of the quick size (cells rnn_tanh, lstm, gru, transformer; T = 25, 50); "
                         + "drop --quick for a full run's data");
         LabData bad = new LabData("b/data.csv", LongMemory.COLUMNS, java.util.List.of(java.util.List.of("copy", "gru", "25", "lots", "0.04")));
         assertThatThrownBy(() -> new LongMemory().fromData(true, bad)).hasMessage("b/data.csv row 1, column final_loss: 'lots' is not a number");

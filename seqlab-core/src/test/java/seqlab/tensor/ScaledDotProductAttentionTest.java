@@ -47,6 +47,15 @@ class ScaledDotProductAttentionTest {
     }
 
     @Test
+    void weightsTooLargeForOneArrayAreRefusedInWords() {
+        Tensor x = Tensor.parameter(new float[4 * 8192 * 8], 4, 8192, 8);          // (4, 8, 8192, 8192) weights: 2^31 values
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScaledDotProductAttention.apply(new Columns(x, 0), new Columns(x, 0),
+                        new Columns(x, 0), 8, 8, AttentionMask.causal(), 0f, null, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2,147,483,648 values").hasMessageContaining("fused path");
+    }
+
+    @Test
     void separateQueryKeyAndValueTensorsGradcheck() {
         Rng rng = new Rng(6);
         Tensor q = Tensor.parameter(random(rng, 2 * 3 * 4), 2, 3, 4);

@@ -10,20 +10,21 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The 4-row micro-kernel, which machines with 256-bit vectors use, checked on any machine: a
- * child JVM started with {@code -Dseqlab.gemm.rows=4} runs {@link #main} against the reference loop.
+ * Both micro-kernels — 4 rows (256-bit vectors) and 8 (512-bit) — checked on any machine: a child
+ * JVM started with {@code -Dseqlab.gemm.rows=4} or {@code 8} runs {@link #main} against the reference loop.
  */
-class GemmFourRowsTest {
+class GemmKernelsTest {
 
-    @Test
-    void fourRowKernelMatchesReference() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "M_R = {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 8})
+    void eitherKernelMatchesReference(int rows) throws Exception {
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Dseqlab.gemm.rows=4", "-cp", System.getProperty("java.class.path"),
-                GemmFourRowsTest.class.getName())).redirectErrorStream(true).start();
+                "--add-modules", "jdk.incubator.vector", "-Dseqlab.gemm.rows=" + rows, "-cp", System.getProperty("java.class.path"),
+                GemmKernelsTest.class.getName(), String.valueOf(rows))).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("MR=4").contains("checked");
+        assertThat(out).contains("MR=" + rows).contains("checked");
     }
 
     /** Compares fast and reference GEMM over many shapes; exit 1 with the first mismatch. */
@@ -57,6 +58,6 @@ class GemmFourRowsTest {
             }
         }
         System.out.println("MR=" + Gemm.MR + ", checked " + checked + " products");
-        System.exit(Gemm.MR == 4 ? 0 : 2);
+        System.exit(Gemm.MR == Integer.parseInt(args[0]) ? 0 : 2);
     }
 }
