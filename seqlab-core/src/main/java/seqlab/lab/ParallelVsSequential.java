@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-import seqlab.data.BuiltinCorpus;
 import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
 
@@ -21,7 +20,6 @@ import seqlab.tensor.Rng;
 import seqlab.tensor.ShapeOps;
 import seqlab.tensor.Tensor;
 import seqlab.text.CharTokenizer;
-import seqlab.text.Text;
 import seqlab.train.AdamW;
 import seqlab.train.GradClip;
 import seqlab.train.LrSchedule;
@@ -78,7 +76,7 @@ public final class ParallelVsSequential implements Experiment {
     @Override
     public LabResult run(boolean quick, Consumer<String> log) {
         Size z = size(quick);
-        String text = z.data().startsWith("builtin:") ? BuiltinCorpus.generate("sentences", 400_000, 1234) : Text.readUtf8(Path.of(z.data()));
+        String text = RnnVsLstmVsGru.corpus(z.data());
         CharTokenizer tok = CharTokenizer.fit(text);
         LmDataset data = LmDataset.split(tok.encode(text));
         int v = tok.vocabSize();

@@ -52,7 +52,7 @@ public final class RnnVsLstmVsGru implements Experiment {
     @Override
     public LabResult run(boolean quick, Consumer<String> log) {
         Size z = size(quick);
-        String text = z.data().startsWith("builtin:") ? BuiltinCorpus.generate("sentences", 400_000, 1234) : Text.readUtf8(Path.of(z.data()));
+        String text = corpus(z.data());
         CharTokenizer tok = CharTokenizer.fit(text);
         LmDataset data = LmDataset.split(tok.encode(text));
         int v = tok.vocabSize();
@@ -116,6 +116,11 @@ public final class RnnVsLstmVsGru implements Experiment {
                                 ? "Validation loss by training time (CPU time of each run's thread)" : "Validation loss by training time (wall)",
                                 Curve.measuresCpuTime() ? "training CPU time (s)" : "training time (s, wall)", "val loss (nats/char)",
                                 false, false, byTime)));
+    }
+
+    /** The text of a size's data: "builtin:sentences" (400,000 characters, seeded) or a file's. */
+    static String corpus(String data) {
+        return data.startsWith("builtin:") ? BuiltinCorpus.generate("sentences", 400_000, 1234) : Text.readUtf8(Path.of(data));
     }
 
     /** One cell's run: its hidden size, parameter count, validation curve and exact final validation loss. */
