@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import seqlab.data.LmBatch;
@@ -22,7 +23,11 @@ import seqlab.tensor.Tensor;
 import seqlab.text.CharTokenizer;
 import seqlab.train.AdamW;
 import seqlab.train.GradClip;
-import seqlab.train.LrSchedule;
+import seqlab.train.LmTask;
+import seqlab.train.TrainConfig;
+import seqlab.train.TrainListener;
+import seqlab.train.Trainer;
+import seqlab.train.TrainingTask;
 
 /**
  * "Transformers train in parallel, and much faster than RNNs": an LSTM language model and a causal
@@ -34,9 +39,10 @@ import seqlab.train.LrSchedule;
  * in all, which seqlab runs layer by layer; the Transformer's chain is its L layers, each one batch
  * of matrix products over all T positions at once).
  *
- * <p>Both models train in this class's own loop rather than the Trainer's, so that the two are
- * timed alike (wall time around the training step alone, evaluations left out, both threads in
- * use) and the thread count can be changed between measurements; the pool's count is restored.
+ * <p>Both models train through the Trainer with the same settings (AdamW with PyTorch's betas,
+ * weight decay 0.1 on matrices, warm-up and cosine decay, clip 1), timed by wall clock with the
+ * evaluations left out. The tokens/s measurements time bare training steps as {@code seqlab bench}
+ * does, and change the pool's thread count between them (restored after).
  */
 public final class ParallelVsSequential implements Experiment {
 
@@ -119,7 +125,7 @@ public final class ParallelVsSequential implements Experiment {
         List<double[][]> curves = new ArrayList<>();
         List<Series> byTime = new ArrayList<>();
         for (Contender c : fresh) {
-            double[][] curve = train(c, data, z, log);
+            double[][] curve = train(c, data, tok, z, log);
             curves.add(curve);
             for (double[] p : curve) {
                 rows.add(List.of("val_loss", c.name(), z.trainSeq(), threads, (long) p[0], round(p[2]), round(p[1])));
@@ -130,8 +136,9 @@ public final class ParallelVsSequential implements Experiment {
         double tLstm = timeTo(curves.get(0), target);
         double tTf = timeTo(curves.get(1), target);
         String setup = String.format(Locale.ROOT, "%s, characters; LSTM %d × %d (embedding %d, %,d parameters), causal Transformer %d pre-LN "
-                + "layers of d_model %d, %d heads, FFN 4·d, GELU, sinusoidal positions (%,d parameters); AdamW (β₁ 0.9, β₂ 0.99, weight decay "
-                + "0.1 on matrices), lr %s (LSTM) / %s (Transformer) with 5%% warm-up and cosine decay to a tenth, clip 1; %d thread(s)", z.data(), z.lstmLayers(), z.lstmHidden(), z.embed(), models.get(0).parameters(),
+                + "layers of d_model %d, %d heads, FFN 4·d, GELU, sinusoidal positions (%,d parameters); AdamW (β₁ 0.9, β₂ 0.999, weight decay "
+                + "0.1 on matrices), lr %s (LSTM) / %s (Transformer) with 5%% warm-up and cosine decay to a tenth, clip 1, through the Trainer; "
+                + "%d thread(s)", z.data(), z.lstmLayers(), z.lstmHidden(), z.embed(), models.get(0).parameters(),
                 z.tfLayers(), width(z, v), HEADS, models.get(1).parameters(), LSTM_LR, TRANSFORMER_LR, threads);
         List<Finding> findings = List.of(
                 new Finding("The Transformer trains faster per token than the LSTM, and more so as T grows (no step waits on the one before)",
@@ -146,8 +153,8 @@ public final class ParallelVsSequential implements Experiment {
                                 scaling[0][1] / scaling[0][0], scaling[1][1] / scaling[1][0]),
                         threads < 2 ? "not measured: one thread" : verdictThreads(scaling[0][1] / scaling[0][0], scaling[1][1] / scaling[1][0])),
                 new Finding("The Transformer reaches a given validation loss in much less wall time", setup
-                        + String.format(Locale.ROOT, "; %d steps of %d × %d each, validation on %d fixed batches every %d steps; target %.4f, "
-                                + "the higher of the two lowest losses", z.trainSteps(), z.trainBatch(), z.trainSeq(), z.evalBatches(),
+                        + String.format(Locale.ROOT, "; %d steps of %d × %d each, validation on %d fixed batches every %d steps (wall time of "
+                                + "training, evaluations left out); target %.4f, the higher of the two lowest losses", z.trainSteps(), z.trainBatch(), z.trainSeq(), z.evalBatches(),
                                 z.evalEvery(), target),
                         String.format(Locale.ROOT, "wall time to %.4f: LSTM %.1f s, Transformer %.1f s; lowest validation loss LSTM %.4f, "
                                 + "Transformer %.4f", target, tLstm, tTf, min(curves.get(0)), min(curves.get(1))),
@@ -183,7 +190,7 @@ public final class ParallelVsSequential implements Experiment {
 
     /** Training steps for at least {@value #WARM_UP_SECONDS} s (and 5 steps): the JIT compiles the model's kernels before it is timed. */
     private static void warmUp(Contender c, LmDataset data, Size z) {
-        AdamW opt = new AdamW(c.model().parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        AdamW opt = new AdamW(c.model().parameters(), TrainConfig.BETA1, TrainConfig.BETA2, TrainConfig.EPS, 0.1f, true, true);
         Rng rng = new Rng(3);
         long t0 = System.nanoTime();
         for (int s = 0; s < 5 || System.nanoTime() - t0 < WARM_UP_SECONDS * 1_000_000_000L; s++) {
@@ -195,7 +202,7 @@ public final class ParallelVsSequential implements Experiment {
 
     /** Median training tokens/s of full steps (loss, backward, clip, AdamW) at batch × T, after warm-up; the weights move. */
     private static double tokensPerSecond(Contender c, LmDataset data, int time, int batch, int steps) {
-        AdamW opt = new AdamW(c.model().parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        AdamW opt = new AdamW(c.model().parameters(), TrainConfig.BETA1, TrainConfig.BETA2, TrainConfig.EPS, 0.1f, true, true);
         Rng rng = new Rng(7);
         double[] t = new double[steps];
         for (int s = -WARM_UP; s < steps; s++) {
@@ -219,42 +226,48 @@ public final class ParallelVsSequential implements Experiment {
         return loss.item();
     }
 
-    /** Trains from scratch; rows {step, training wall seconds so far (evaluations left out), validation loss}. */
-    private static double[][] train(Contender c, LmDataset data, Size z, Consumer<String> log) {
-        AdamW opt = new AdamW(c.model().parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
-        LrSchedule schedule = LrSchedule.cosine(c.lr(), z.trainSteps() / 20, z.trainSteps(), c.lr() / 10);
-        Rng rng = new Rng(11);
-        List<double[]> out = new ArrayList<>();
-        double seconds = 0;
-        out.add(new double[] {0, 0, validation(c, data, z)});
-        for (int s = 1; s <= z.trainSteps(); s++) {
-            LmBatch b = LmDataset.randomBatch(data.train(), z.trainBatch(), z.trainSeq(), rng);
-            long t0 = System.nanoTime();
-            double loss = step(c, opt, b, schedule.at(s - 1));
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException(c.name() + " diverged at step " + s + " (loss " + loss + "); the experiment's settings need changing");
-            }
-            seconds += (System.nanoTime() - t0) / 1e9;
-            if (s % z.evalEvery() == 0 || s == z.trainSteps()) {
-                double val = validation(c, data, z);
-                out.add(new double[] {s, seconds, val});
-                log.accept(String.format(Locale.ROOT, "%s step %d: validation loss %.4f after %.1f s", c.name(), s, val, seconds));
-            }
-        }
-        return out.toArray(new double[0][]);
+    /**
+     * Trains from scratch through the Trainer; rows {step, training wall seconds so far (evaluations
+     * left out, checkpoints in), validation loss}, the first at step 0 before training.
+     */
+    private static double[][] train(Contender c, LmDataset data, CharTokenizer tok, Size z, Consumer<String> log) {
+        TrainConfig cfg = new TrainConfig(z.trainSteps(), z.trainBatch(), z.trainSeq(), "adamw", c.lr(), "cosine", z.trainSteps() / 20,
+                0.1f, 0f, 1f, z.evalEvery(), z.evalBatches(), 1);
+        TrainingTask task = c.model() instanceof RnnLanguageModel lstm ? new LmTask(lstm, tok, data, cfg, z.data())
+                : new ProbeLmTask((TransformerProbe) c.model(), tok.vocabSize(), data, cfg);
+        WallClock clock = new WallClock(c.name(), log);
+        clock.points.add(new double[] {0, 0, task.validationLoss()});
+        Scratch.use(dir -> Trainer.start(task, Map.of("source", z.data()), cfg, dir, clock).run());
+        return clock.points.toArray(new double[0][]);
     }
 
-    /** Mean loss over the same {@code evalBatches} random validation batches for every model and evaluation. */
-    private static double validation(Contender c, LmDataset data, Size z) {
-        return c.model().inference(() -> {
-            Rng rng = new Rng(5);
-            double sum = 0;
-            for (int k = 0; k < z.evalBatches(); k++) {
-                LmBatch b = LmDataset.randomBatch(data.val(), z.trainBatch(), z.trainSeq(), rng);
-                sum += c.loss().of(b.x(), b.y(), b.batch(), b.time(), null).item();
-            }
-            return sum / z.evalBatches();
-        });
+    /** Records the validation curve against the wall time of training, the time spent evaluating left out. */
+    private static final class WallClock implements TrainListener {
+        private final String name;
+        private final Consumer<String> log;
+        final List<double[]> points = new ArrayList<>();
+        private double elapsed;
+        private long stepEnded;
+        private double evaluating;
+
+        WallClock(String name, Consumer<String> log) {
+            this.name = name;
+            this.log = log;
+        }
+
+        @Override
+        public void onStep(long step, long totalSteps, double loss, float lr, double tokensPerSecond, double elapsedSeconds) {
+            elapsed = elapsedSeconds;
+            stepEnded = System.nanoTime();
+        }
+
+        @Override
+        public void onEval(long step, double trainLoss, double valLoss) {
+            double training = elapsed - evaluating;                       // the Trainer's clock, less the evaluations before this one
+            evaluating += (System.nanoTime() - stepEnded) / 1e9;         // this evaluation ran between the step's end and now
+            points.add(new double[] {step, training, valLoss});
+            log.accept(String.format(Locale.ROOT, "%s step %d: validation loss %.4f after %.1f s", name, step, valLoss, training));
+        }
     }
 
     /** The first time (column 1) at which the loss (column 2) is at or below {@code target}. */
