@@ -141,13 +141,14 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("[%s done]%n", id);
             out.flush();
         }
-        out.printf("%n%-3s %-34s %12s %-9s %20s %9s %8s%n", "id", "workload", "median", "unit", "best..worst", "median s",
+        int width = Math.max(34, results.stream().mapToInt(r -> r.name().length()).max().orElse(0));
+        out.printf("%n%-3s %-" + width + "s %12s %-9s %20s %9s %8s%n", "id", "workload", "median", "unit", "best..worst", "median s",
                 ref.isEmpty() ? "" : "vs torch");
         for (Result r : results) {
             double[] s = r.seconds().clone();
             Arrays.sort(s);
             Double t = ref.get(r.id() + "|" + r.name());
-            out.printf(Locale.ROOT, "%-3s %-34s %12.1f %-9s %20s %9.4f %8s%n", r.id(), r.name(), r.metric(r.median()), r.unit(),
+            out.printf(Locale.ROOT, "%-3s %-" + width + "s %12.1f %-9s %20s %9.4f %8s%n", r.id(), r.name(), r.metric(r.median()), r.unit(),
                     String.format(Locale.ROOT, "%.1f..%.1f", r.metric(s[0]), r.metric(s[s.length - 1])), r.median(),
                     t == null ? "" : String.format(Locale.ROOT, "%.2fx", r.metric(r.median()) / t));
         }

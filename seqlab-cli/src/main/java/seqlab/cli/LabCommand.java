@@ -30,6 +30,9 @@ import seqlab.report.Table;
                 + "results.md / results.csv (claim, setup, measured, verdict) and data.csv. 'seqlab lab --list' names them.")
 final class LabCommand implements Callable<Integer> {
 
+    /** The width of the name column of --list: the longest experiment name. */
+    private static final int NAME_WIDTH = Lab.all().stream().mapToInt(e -> e.name().length()).max().orElse(1);
+
     @Spec
     CommandSpec spec;
 
@@ -72,7 +75,7 @@ final class LabCommand implements Callable<Integer> {
                         + " (see 'seqlab lab --list')");
             }
             for (Experiment e : Lab.all()) {
-                o.printf(Locale.ROOT, "%-20s %s%n", e.name(), e.description());
+                o.printf(Locale.ROOT, "%-" + NAME_WIDTH + "s %s%n", e.name(), e.description());
             }
             return 0;
         }
