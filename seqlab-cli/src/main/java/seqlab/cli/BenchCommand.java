@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
             + "default: ${DEFAULT-VALUE}")
     String attention;
 
+    /** W10's batch and heads (head size 64). */
+    static final int W10_BATCH = 4;
+    static final int W10_HEADS = 8;
+
     static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W8", "W9", "W10");
 
     record Result(String id, String name, String unit, double work, double[] seconds) {
@@ -104,7 +108,8 @@ final class BenchCommand implements Callable<Integer> {
                         + String.join(", ", AVAILABLE) + ")");
             }
         }
-        if (Arrays.stream(workloads.split(",")).noneMatch(w -> w.strip().equalsIgnoreCase("W10"))) {
+        List<String> ids = Arrays.stream(workloads.split(",")).map(w -> w.strip().toUpperCase(Locale.ROOT)).toList();
+        if (!ids.contains("W10")) {
             Options.onlyFor(spec, "--workload W10", "--seq", "--attention");
         }
         if (!attention.equals("fused") && !attention.equals("materialising")) {
@@ -114,9 +119,11 @@ final class BenchCommand implements Callable<Integer> {
             if (n < 1 || n > 65_536) {
                 throw new UserException("--seq lengths must be 1 to 65536, got " + n);
             }
-            if (attention.equals("materialising") && 4L * 8 * n * n > Integer.MAX_VALUE - 8) {
-                throw new UserException("--seq " + n + " with --attention materialising needs (4, 8, " + n + ", " + n + ") weights, more values "
-                        + "than a Java array holds; the longest is 8191 (the fused path has no such limit)");
+            if (attention.equals("materialising") && (long) W10_BATCH * W10_HEADS * n * n > ScaledDotProductAttention.MAX_WEIGHTS) {
+                throw new UserException("--seq " + n + " with --attention materialising needs (" + W10_BATCH + ", " + W10_HEADS + ", " + n + ", "
+                        + n + ") weights, more values "
+                        + "than a Java array holds; the longest is " + (int) Math.sqrt((double) ScaledDotProductAttention.MAX_WEIGHTS
+                        / (W10_BATCH * W10_HEADS)) + " (the fused path has no such limit)");
             }
         }
         Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
@@ -126,8 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
         out.flush();
         List<Result> results = new ArrayList<>();
-        for (String w : workloads.split(",")) {
-            String id = w.strip().toUpperCase(Locale.ROOT);
+        for (String id : ids) {
             switch (id) {
                 case "W1" -> results.add(charRnn(id, CellType.LSTM));
                 case "W2" -> results.add(charRnn(id, CellType.GRU));
@@ -262,7 +268,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     private List<Result> attentionCore() {
         List<Result> out = new ArrayList<>();
-        int heads = 8, d = 64, batch = 4;
+        int heads = W10_HEADS, d = 64, batch = W10_BATCH;
         boolean materialise = attention.equals("materialising");
         for (int n : seq) {
             Rng rng = new Rng(1234);
@@ -301,15 +307,9 @@ final class BenchCommand implements Callable<Integer> {
         Rng rng = new Rng(1234);
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
-            float[] a = new float[m * k];
-            float[] b = new float[k * n];
+            float[] a = gaussian(rng, m * k);
+            float[] b = gaussian(rng, k * n);
             float[] c = new float[m * n];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) rng.nextGaussian();
-            }
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (float) rng.nextGaussian();
-            }
             double flops = 2.0 * m * n * k;
             int inner = (int) Math.max(1, 0.02 / Math.max(flops / 100e9, 1e-7));
             double[] t = time(() -> {

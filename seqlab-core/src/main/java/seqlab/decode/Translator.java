@@ -83,7 +83,7 @@ public final class Translator {
                     }
                     int next = sampling.isGreedy() ? Sampler.argmax(logits, r * v, v) : Sampler.sample(logits, r * v, v, sampling, rng);
                     out.get(r).add(next);
-                    if (step.weights() != null && records()) {
+                    if (step.weights() != null) {
                         att.get(r).add(weightsOf(step.weights(), r, heads, s, sources.get(r).length));
                     }
                     tokens[r] = next;
@@ -158,7 +158,7 @@ public final class Translator {
                     List<Hyp> next = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         Hyp h = hyps.get(i);
-                        next.add(new Hyp(h.source(), i, step.weights() == null || !records() ? null
+                        next.add(new Hyp(h.source(), i, step.weights() == null ? null
                                 : weightsOf(step.weights(), i, heads, s, sources.get(h.source()).length), h));
                     }
                     return new Step<>(logProbs, next);

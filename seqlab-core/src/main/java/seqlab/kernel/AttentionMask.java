@@ -140,6 +140,28 @@ public final class AttentionMask {
         return (keyHidden == null || !keyHidden[b * keyCols + j]) && (hidden == null || !hidden[i * hiddenCols + j]);
     }
 
+    /**
+     * Sets the hidden scores of query i of row b, keys j0 … j0 + cols, stored at x[off …], to −∞,
+     * given {@code end} = {@link #keyEnd}; returns how many stay visible. Keys from {@code end} on
+     * are filled at once; single keys are asked only when the mask {@link #hasHoles}.
+     */
+    public int hide(int b, int i, int j0, int cols, int t, int s, int end, float[] x, int off) {
+        int visible = Math.max(0, Math.min(cols, end - j0));
+        java.util.Arrays.fill(x, off + visible, off + cols, Float.NEGATIVE_INFINITY);
+        if (hasHoles()) {
+            int count = 0;
+            for (int c = 0; c < visible; c++) {
+                if (visible(b, i, j0 + c, t, s)) {
+                    count++;
+                } else {
+                    x[off + c] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            return count;
+        }
+        return visible;
+    }
+
     /** The mask of the given batch rows, in order (a beam's hypotheses, each a row of its source). */
     public AttentionMask rows(int[] rows) {
         int[] len = null;

@@ -186,7 +186,7 @@ public final class FusedAttention {
                     k.data(), row(k, b, sLen, j0, h, d), k.stride(), 0f, w.s, 0, BLOCK);          // S = s·Q·Kᵀ
             for (int r = 0; r < rows; r++) {
                 int so = r * BLOCK;
-                int visible = hide(mask, b, i0 + r, j0, cols, t, sLen, w.ends[r], w.s, so);
+                int visible = mask.hide(b, i0 + r, j0, cols, t, sLen, w.ends[r], w.s, so);
                 float rowMax = visible == 0 ? Float.NEGATIVE_INFINITY : max(cols, w.s, so);
                 if (rowMax == Float.NEGATIVE_INFINITY || w.poisoned[r] || !(rowMax < Float.POSITIVE_INFINITY)) {
                     w.poisoned[r] |= visible > 0 && !(rowMax < Float.POSITIVE_INFINITY);            // NaN or +∞ seen
@@ -311,7 +311,7 @@ public final class FusedAttention {
                 Arrays.fill(w.ds, so, so + cols, 0f);
                 continue;
             }
-            hide(mask, b, i0 + r, j0, cols, t, sLen, end, w.s, so);
+            mask.hide(b, i0 + r, j0, cols, t, sLen, end, w.s, so);
             expShifted(cols, w.s, so, lr);
             any = true;
             if (dropout.p() > 0f) {
@@ -484,24 +484,6 @@ public final class FusedAttention {
             max = Math.max(max, ends[r]);
         }
         return max;
-    }
-
-    /** Sets the hidden scores of row i (keys j0 … j0 + cols) to −∞; returns how many stay visible. */
-    private static int hide(AttentionMask mask, int b, int i, int j0, int cols, int t, int s, int end, float[] x, int off) {
-        int visible = Math.max(0, Math.min(cols, end - j0));
-        Arrays.fill(x, off + visible, off + cols, Float.NEGATIVE_INFINITY);
-        if (mask.hasHoles()) {
-            int count = 0;
-            for (int c = 0; c < visible; c++) {
-                if (mask.visible(b, i, j0 + c, t, s)) {
-                    count++;
-                } else {
-                    x[off + c] = Float.NEGATIVE_INFINITY;
-                }
-            }
-            return count;
-        }
-        return visible;
     }
 
     /** The largest value; NaN if any is NaN. */

@@ -57,8 +57,7 @@ public final class Gelu {
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
             for (int i = v0 * L; i < v1 * L; i += L) {
                 DoubleVector v = (DoubleVector) FloatVector.fromArray(F, x, xOff + i).convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector g = tanh ? v.mul(K).mul(v.mul(v).mul(C).add(1)).lanewise(VectorOperators.TANH).add(1).mul(0.5)
-                        : cdf(v);                                                   // ½(1 + tanh(√(2/π)(x + 0.044715x³))) or Φ(x)
+                DoubleVector g = tanh ? tanhOfArgument(v).add(1).mul(0.5) : cdf(v);   // ½(1 + tanh(√(2/π)(x + 0.044715x³))) or Φ(x)
                 ((FloatVector) v.mul(g).convertShape(VectorOperators.D2F, F, 0)).intoArray(y, yOff + i);
             }
         });
@@ -75,7 +74,7 @@ public final class Gelu {
                 DoubleVector v = (DoubleVector) FloatVector.fromArray(F, x, xOff + i).convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector g;
                 if (tanh) {
-                    DoubleVector u = v.mul(K).mul(v.mul(v).mul(C).add(1)).lanewise(VectorOperators.TANH);
+                    DoubleVector u = tanhOfArgument(v);
                     DoubleVector du = v.mul(v).mul(3 * C).add(1).mul(K);                        // √(2/π)(1 + 3·0.044715x²)
                     g = u.add(1).mul(0.5).add(v.mul(0.5).mul(u.mul(u).neg().add(1)).mul(du));    // ½(1 + u) + ½x(1 − u²)·du
                 } else {
@@ -88,6 +87,11 @@ public final class Gelu {
             }
         });
         referenceBackward(vectors * L, n, tanh, x, xOff, dy, dyOff, dx, dxOff);
+    }
+
+    /** u = tanh(√(2/π)(x + 0.044715x³)) on a vector. */
+    private static DoubleVector tanhOfArgument(DoubleVector x) {
+        return x.mul(K).mul(x.mul(x).mul(C).add(1)).lanewise(VectorOperators.TANH);
     }
 
     /** Φ(x) on a vector: erfc(|z|)/2 or 1 − erfc(|z|)/2 by the sign of z = x/√2 (NaN stays NaN). */

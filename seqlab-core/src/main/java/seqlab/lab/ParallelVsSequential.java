@@ -16,12 +16,11 @@ import seqlab.model.RnnLanguageModel;
 import seqlab.model.RnnLmConfig;
 import seqlab.nn.Module;
 import seqlab.tensor.CellType;
-import seqlab.tensor.CrossEntropy;
 import seqlab.tensor.Rng;
-import seqlab.tensor.ShapeOps;
 import seqlab.tensor.Tensor;
 import seqlab.text.CharTokenizer;
 import seqlab.train.AdamW;
+import seqlab.train.Evaluation;
 import seqlab.train.GradClip;
 import seqlab.train.LmTask;
 import seqlab.train.TrainConfig;
@@ -72,12 +71,7 @@ public final class ParallelVsSequential implements Experiment {
     static final float TRANSFORMER_LR = 1e-3f;   // nanoGPT's shakespeare_char recipe
 
     /** One of the two models with what training it needs. */
-    private record Contender(String name, Module model, float lr, Loss loss, long parameters) {}
-
-    @FunctionalInterface
-    private interface Loss {
-        Tensor of(int[] x, int[] y, int batch, int time, Rng rng);
-    }
+    private record Contender(String name, Module model, float lr, Evaluation.WindowLoss loss, long parameters) {}
 
     @Override
     public LabResult run(boolean quick, Consumer<String> log) {
@@ -99,7 +93,7 @@ public final class ParallelVsSequential implements Experiment {
             for (int m = 0; m < 2; m++) {
                 Contender c = models.get(m);
                 perSecond[m][i] = tokensPerSecond(c, data, t, Math.max(1, z.tokensPerBatch() / t), z.timedSteps());
-                rows.add(List.of("tokens_per_s", c.name(), t, threads, "", round(perSecond[m][i]), ""));
+                rows.add(List.of("tokens_per_s", c.name(), t, threads, "", RnnVsLstmVsGru.round(perSecond[m][i]), ""));
                 log.accept(String.format(Locale.ROOT, "%s T=%d: %,.0f training tokens/s", c.name(), t, perSecond[m][i]));
             }
         }
@@ -117,7 +111,7 @@ public final class ParallelVsSequential implements Experiment {
                 } finally {
                     Parallel.setThreads(threads);
                 }
-                rows.add(List.of("tokens_per_s_threads", c.name(), z.trainSeq(), n, "", round(scaling[m][k]), ""));
+                rows.add(List.of("tokens_per_s_threads", c.name(), z.trainSeq(), n, "", RnnVsLstmVsGru.round(scaling[m][k]), ""));
                 log.accept(String.format(Locale.ROOT, "%s T=%d, %d thread(s): %,.0f tokens/s", c.name(), z.trainSeq(), n, scaling[m][k]));
             }
         }
@@ -128,7 +122,7 @@ public final class ParallelVsSequential implements Experiment {
             double[][] curve = train(c, data, tok, z, log);
             curves.add(curve);
             for (double[] p : curve) {
-                rows.add(List.of("val_loss", c.name(), z.trainSeq(), threads, (long) p[0], round(p[2]), round(p[1])));
+                rows.add(List.of("val_loss", c.name(), z.trainSeq(), threads, (long) p[0], RnnVsLstmVsGru.round(p[2]), RnnVsLstmVsGru.round(p[1])));
             }
             byTime.add(new Series(c.name(), column(curve, 1), column(curve, 2)));
         }
@@ -179,8 +173,7 @@ public final class ParallelVsSequential implements Experiment {
         RnnLanguageModel lstm = new RnnLanguageModel(lc, new Rng(seed));
         TransformerProbe tf = new TransformerProbe(vocab, 0, width(z, vocab), HEADS, z.tfLayers(), vocab, new Rng(seed));
         return List.of(new Contender("LSTM", lstm, LSTM_LR, lstm::loss, lstm.parameterCount()),
-                new Contender("Transformer", tf, TRANSFORMER_LR, (x, y, b, t, rng) -> CrossEntropy.mean(
-                        ShapeOps.reshape(tf.everyStep(tf.inputs(x, null, b, t)), b * t, vocab), y, -100), tf.parameterCount()));
+                new Contender("Transformer", tf, TRANSFORMER_LR, tf::loss, tf.parameterCount()));
     }
 
     static int width(Size z, int vocab) {
@@ -330,7 +323,4 @@ public final class ParallelVsSequential implements Experiment {
                 : String.format(Locale.ROOT, "not confirmed: the LSTM got there first (%.2f×)", 1 / r);
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
-    }
 }

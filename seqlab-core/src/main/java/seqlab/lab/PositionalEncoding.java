@@ -98,7 +98,7 @@ public final class PositionalEncoding implements Experiment {
             for (int n = 0; n <= LONG_TO; n++) {
                 int[] c = r.byLength()[n];
                 if (c[0] > 0) {
-                    rows.add(List.of(r.kind().id(), n, c[0], round(c[1] / (double) c[0]), round(r.valLoss()), r.permutationDiff(),
+                    rows.add(List.of(r.kind().id(), n, c[0], RnnVsLstmVsGru.round(c[1] / (double) c[0]), RnnVsLstmVsGru.round(r.valLoss()), r.permutationDiff(),
                             r.poolDiff()));
                     points.add(new double[] {n, 100.0 * c[1] / c[0]});
                 }
@@ -227,7 +227,4 @@ public final class PositionalEncoding implements Experiment {
         });
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
-    }
 }

@@ -8,6 +8,7 @@ import seqlab.nn.transformer.Activation;
 import seqlab.nn.transformer.LayerConfig;
 import seqlab.nn.transformer.SinusoidalEncoding;
 import seqlab.nn.transformer.TransformerEncoder;
+import seqlab.tensor.CrossEntropy;
 import seqlab.tensor.Rng;
 import seqlab.tensor.ShapeOps;
 import seqlab.tensor.Tensor;
@@ -60,6 +61,12 @@ final class TransformerProbe extends Module implements Probe {
     @Override
     public Tensor everyStep(Tensor x) {
         return head.forward(layers.forward(x, AttentionMask.causal(), null));
+    }
+
+    /** Mean next-token cross-entropy of ids (B·T) against targets (B·T), as a language model with K = V outputs; no dropout to draw. */
+    Tensor loss(int[] ids, int[] targets, int batch, int time, Rng rng) {
+        Tensor logits = everyStep(inputs(ids, null, batch, time));                          // (B, T, V)
+        return CrossEntropy.mean(ShapeOps.reshape(logits, batch * time, logits.dim(2)), targets, -100);
     }
 
     /** Head output at the last position (B, K): it sees the whole sequence. */

@@ -234,7 +234,7 @@ public final class Seq2Seq extends Module implements TranslationModel {
     @Override
     public Decoding decode(int[] source, int batch, int length, int[] lengths, boolean weights, Rng rng) {
         Encoded enc = encode(source, batch, length, lengths, rng);
-        return new Seq2SeqDecoding(this, enc.memory(), enc.state());
+        return new Seq2SeqDecoding(this, enc.memory(), enc.state(), weights);
     }
 
     private boolean lstm() {

@@ -9,18 +9,20 @@ final class Seq2SeqDecoding implements TranslationModel.Decoding {
     private final Seq2Seq model;
     private final Seq2Seq.Memory memory;
     private Seq2Seq.State state;
+    private final boolean weights;          // whether a step returns its alignment
 
-    Seq2SeqDecoding(Seq2Seq model, Seq2Seq.Memory memory, Seq2Seq.State state) {
+    Seq2SeqDecoding(Seq2Seq model, Seq2Seq.Memory memory, Seq2Seq.State state, boolean weights) {
         this.model = model;
         this.memory = memory;
         this.state = state;
+        this.weights = weights;
     }
 
     @Override
     public Step step(int[] tokens, Rng rng) {
         Seq2Seq.Step s = model.step(memory, state, tokens, rng);
         state = s.state();
-        return new Step(s.logits(), s.weights() == null ? null : s.weights().data());
+        return new Step(s.logits(), !weights || s.weights() == null ? null : s.weights().data());
     }
 
     @Override
@@ -30,7 +32,7 @@ final class Seq2SeqDecoding implements TranslationModel.Decoding {
                 m.mask().rows(rows), m.context() == null ? null : Rows.of(m.context(), 0, rows), m.decoderWeights());
         Seq2Seq.State s = state;
         return new Seq2SeqDecoding(model, picked, new Seq2Seq.State(Rows.of(s.h(), 1, rows), s.c() == null ? null : Rows.of(s.c(), 1, rows),
-                s.feed() == null ? null : Rows.of(s.feed(), 0, rows)));
+                s.feed() == null ? null : Rows.of(s.feed(), 0, rows)), weights);
     }
 
     @Override

@@ -258,12 +258,17 @@ public final class Transformer extends Module implements TranslationModel {
             throw new IllegalArgumentException("a source of " + length + " tokens is longer than the model's max_positions "
                     + config.maxPositions() + "; shorten it");
         }
-        Tensor memory = encode(source, batch, length, lengths, rng);                                  // (B, S, d)
-        return TransformerDecoding.start(this, memory, AttentionMask.padding(lengths), weights);
+        AttentionMask padding = AttentionMask.padding(lengths);
+        Tensor memory = encode(source, batch, length, padding, rng);                                  // (B, S, d)
+        return TransformerDecoding.start(this, memory, padding, weights);
     }
 
     /** The encoder's output (B, S, d) for a padded batch of sources, (B, S) ids row-major with each row's real length. */
     public Tensor encode(int[] source, int batch, int length, int[] lengths, Rng rng) {
-        return transformer.encoder().forward(embedSource(source, batch, length, rng), AttentionMask.padding(lengths), rng);
+        return encode(source, batch, length, AttentionMask.padding(lengths), rng);
+    }
+
+    private Tensor encode(int[] source, int batch, int length, AttentionMask padding, Rng rng) {
+        return transformer.encoder().forward(embedSource(source, batch, length, rng), padding, rng);
     }
 }

@@ -93,11 +93,7 @@ public final class AlignmentOps {
         float[] z = scores.data().clone();
         if (!mask.isNone()) {
             for (int r = 0; r < b; r++) {
-                for (int j = 0; j < s; j++) {
-                    if (!mask.visible(r, 0, j, 1, s)) {                     // the row's one query
-                        z[r * s + j] = Float.NEGATIVE_INFINITY;
-                    }
-                }
+                mask.hide(r, 0, 0, s, 1, s, mask.keyEnd(r, 0, 1, s), z, r * s);          // the row's one query
             }
         }
         Tensor a = Tensor.zeros(b, s);

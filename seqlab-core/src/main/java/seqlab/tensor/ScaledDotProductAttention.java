@@ -49,6 +49,9 @@ public final class ScaledDotProductAttention {
         }
     }
 
+    /** The most attention weights (B·H·T·S) the materialising path stores: one Java array's worth. */
+    public static final int MAX_WEIGHTS = Integer.MAX_VALUE - 8;
+
     /**
      * @param heads   H; the width E = H·d_k of q's block is {@code embed}
      * @param dropout probability of dropping an attention weight (training), in [0, 1); needs {@code rng} when > 0
@@ -90,7 +93,7 @@ public final class ScaledDotProductAttention {
             return new Result(out, null);
         }
         long cells = (long) b * heads * t * s;
-        if (cells > Integer.MAX_VALUE - 8) {
+        if (cells > MAX_WEIGHTS) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "attention weights (batch %d, heads %d, %d queries, %d keys) "
                     + "would hold %,d values, more than a Java array holds (2,147,483,639); ask for weights on shorter sequences or a smaller "
                     + "batch (the fused path, without weights, stores no such matrix)", b, heads, t, s, cells));

@@ -3,6 +3,7 @@ package seqlab.train;
 import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
 import seqlab.model.RnnLanguageModel;
+import seqlab.nn.Module;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
 
@@ -32,12 +33,23 @@ public final class Evaluation {
      * evaluation of a run sees the same windows (nanoGPT's estimate_loss).
      */
     public static double estimate(RnnLanguageModel model, int[] split, int batch, int time, int batches, long seed) {
+        return estimate(model, model::loss, split, batch, time, batches, seed);
+    }
+
+    /** The mean next-token loss of a (B, T) batch of ids and targets; {@code rng} for dropout. */
+    @FunctionalInterface
+    public interface WindowLoss {
+        Tensor of(int[] ids, int[] targets, int batch, int time, Rng rng);
+    }
+
+    /** {@link #estimate(RnnLanguageModel, int[], int, int, int, long)} for any module and its next-token loss. */
+    public static double estimate(Module model, WindowLoss loss, int[] split, int batch, int time, int batches, long seed) {
         return model.inference(() -> {
             Rng rng = new Rng(seed);
             double sum = 0;
             for (int i = 0; i < batches; i++) {
                 LmBatch b = LmDataset.randomBatch(split, batch, Math.min(time, split.length - 1), rng);
-                sum += model.loss(b.x(), b.y(), b.batch(), b.time(), rng).item();
+                sum += loss.of(b.x(), b.y(), b.batch(), b.time(), rng).item();
             }
             return sum / batches;
         });

@@ -37,10 +37,6 @@ public final class KvCache {
         return length;
     }
 
-    public int rows() {
-        return rows;
-    }
-
     /** Appends one position: row r's key and value from columns [kFrom, kFrom + E) and [vFrom, vFrom + E) of x (n, 1, W). */
     void append(Tensor x, int kFrom, int vFrom) {
         if (x.rank() != 3 || x.dim(0) != rows || x.dim(1) != 1) {
