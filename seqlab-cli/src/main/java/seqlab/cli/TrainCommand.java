@@ -30,6 +30,7 @@ import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Tokenizer;
 import seqlab.text.WordTokenizer;
+import seqlab.train.BestModel;
 import seqlab.train.Checkpoint;
 import seqlab.train.RunLock;
 import seqlab.train.TrainConfig;
@@ -67,6 +68,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in this directory from its newest checkpoint, up to --steps "
             + "(only --steps, --data and --threads may be given with it)")
     Path resume;
+
+    @Option(names = "--keep-best", description = "also keep the model of the lowest validation loss in OUT/best/, a model directory "
+            + "as OUT itself (OUT keeps the newest)")
+    boolean keepBest;
 
     @Option(names = "--steps", defaultValue = "2000", description = "optimizer steps in all (default: ${DEFAULT-VALUE})")
     int steps;
@@ -338,6 +343,9 @@ final class TrainCommand implements Callable<Integer> {
         if (force && Files.exists(out.resolve(Checkpoint.DIR))) {
             Directories.deleteTree(out.resolve(Checkpoint.DIR));
         }
+        if (force) {
+            BestModel.delete(out);                                // the old run's best is not this run's
+        }
     }
 
     /** The optimizer, schedule and evaluation settings, with PyTorch's defaults for what was not given. */
@@ -351,7 +359,11 @@ final class TrainCommand implements Callable<Integer> {
         float decay = opt.weightDecay != null ? opt.weightDecay : TrainConfig.defaultWeightDecay(opt.optimizer);
         int warmup = opt.warmup != null ? opt.warmup : TrainConfig.defaultWarmup(steps);
         TrainConfig cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
-                opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed);
+                opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed, keepBest);
+        Path best = out.resolve(BestModel.DIR);
+        if (keepBest && Files.exists(best) && !Files.isDirectory(best)) {
+            throw new UserException("--keep-best: " + best + " exists and is not a directory; move it away or choose another --out");
+        }
         if (!cfg.schedule().equals("constant") && warmup > steps) {
             warnings.add(String.format(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d "
                     + "steps and the run ends at its peak learning rate", warmup, steps, steps));
@@ -487,8 +499,10 @@ final class TrainCommand implements Callable<Integer> {
         threads.apply(err);
         long t0 = System.nanoTime();
         double val = t.run();
-        err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s, log in %s%n", t.step(), val,
-                val / Math.log(2), (System.nanoTime() - t0) / 1e9, lock.dir(), lock.dir().resolve("log.csv"));
+        String best = !t.config().keepBest() ? "" : BestModel.read(lock.dir()).map(k -> String.format(Locale.ROOT,
+                ", the best (step %d, val loss %.4f) in %s", k.step(), k.valLoss(), lock.dir().resolve(BestModel.DIR))).orElse("");
+        err.printf(Locale.ROOT, "done: step %d, val loss %.4f (%.3f bits/token), %.1f s; model in %s%s, log in %s%n", t.step(), val,
+                val / Math.log(2), (System.nanoTime() - t0) / 1e9, lock.dir(), best, lock.dir().resolve("log.csv"));
         return 0;
     }
 }

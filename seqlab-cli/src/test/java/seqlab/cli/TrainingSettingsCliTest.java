@@ -129,4 +129,39 @@ class TrainingSettingsCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).containsPattern("6 steps = 0\\.00[0-9]+ epochs").doesNotContain("= 0.0 epochs");
     }
+
+    @Test
+    void keepBestKeepsALoadableModelOfTheLowestValidationLossAndForceClearsIt() throws IOException {
+        Path out = dir.resolve("best");
+        String[] args = CliTest.tinyTrain(out, "--keep-best");
+        args[Arrays.asList(args).indexOf("--steps") + 1] = "12";
+        CliTest.Run r = run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        List<Double> vals = r.err().lines().filter(l -> l.contains("val loss") && !l.startsWith("done"))
+                .map(l -> Double.parseDouble(l.replaceAll(".*val loss ([0-9.]+).*", "$1"))).toList();
+        assertThat(vals).hasSize(4);
+        int best = vals.indexOf(vals.stream().min(Double::compare).orElseThrow());
+        assertThat(r.err()).containsPattern(String.format(java.util.Locale.ROOT, "the best \\(step %d, val loss %.4f\\) in .*best,",
+                3 * (best + 1), vals.get(best)));
+        JsonFields info = new JsonFields(Json.parse(Files.readString(out.resolve("best").resolve("best.json"))), "best.json");
+        assertThat(info.integer("step", 0, 12)).isEqualTo(3 * (best + 1));
+        assertThat(trainSettings(out).bool("keep_best")).isTrue();
+
+        CliTest.Run eval = run("eval", "--model", out.resolve("best").toString(), "--data", "builtin:sentences");
+        assertThat(eval.code()).as(eval.err()).isZero();
+
+        CliTest.Run again = run(CliTest.tinyTrain(out, "--force"));                      // a new run without --keep-best
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(out.resolve("best")).doesNotExist();
+        assertThat(again.err()).doesNotContain("the best");
+    }
+
+    @Test
+    void keepBestRefusesABestThatIsNotADirectory() throws IOException {
+        Path out = dir.resolve("file");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("best"), "mine");
+        assertUserError(run(CliTest.tinyTrain(out, "--keep-best")), "--keep-best: " + out.resolve("best") + " exists and is not a directory");
+        assertThat(out.resolve("best")).hasContent("mine");
+    }
 }

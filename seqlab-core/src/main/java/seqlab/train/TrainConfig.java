@@ -24,9 +24,10 @@ import seqlab.io.JsonFields;
  * @param evalEvery   evaluate and checkpoint every this many steps (0: only at the end)
  * @param evalBatches validation batches per evaluation
  * @param seed        seeds initialisation, dropout and batch sampling
+ * @param keepBest    also keep the model of the lowest validation loss so far in {@code <out>/best/} ({@link BestModel})
  */
 public record TrainConfig(int steps, int batch, int seq, String optimizer, float lr, String schedule, int warmup,
-                          float weightDecay, float momentum, float clip, int evalEvery, int evalBatches, long seed) {
+                          float weightDecay, float momentum, float clip, int evalEvery, int evalBatches, long seed, boolean keepBest) {
 
     /** Adam's and AdamW's β₁, β₂ and ε: PyTorch's defaults. */
     public static final double BETA1 = 0.9;
@@ -72,6 +73,12 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         if (evalBatches <= 0) {
             throw new IllegalArgumentException("--eval-batches must be > 0, got " + evalBatches);
         }
+    }
+
+    /** A run that keeps only its newest checkpoints and model (no {@code best/}). */
+    public TrainConfig(int steps, int batch, int seq, String optimizer, float lr, String schedule, int warmup,
+                       float weightDecay, float momentum, float clip, int evalEvery, int evalBatches, long seed) {
+        this(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed, false);
     }
 
     /** PyTorch's default weight decay: {@code torch.optim.AdamW} 0.01, {@code Adam} and {@code SGD} 0. */
@@ -122,7 +129,7 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
     }
 
     public TrainConfig withEvalBatches(int n) {
-        return new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, n, seed);
+        return new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, n, seed, keepBest);
     }
 
     /** How many floats each parameter is held as while training: weights, gradients, and the optimizer's state. */
@@ -137,7 +144,11 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
     }
 
     public TrainConfig withSteps(int n) {
-        return new TrainConfig(n, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed);
+        return new TrainConfig(n, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed, keepBest);
+    }
+
+    public TrainConfig withKeepBest(boolean keep) {
+        return new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed, keep);
     }
 
     public Map<String, Object> toJson() {
@@ -159,6 +170,7 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         m.put("eval_every", evalEvery);
         m.put("eval_batches", evalBatches);
         m.put("seed", seed);
+        m.put("keep_best", keepBest);
         return m;
     }
 
@@ -167,6 +179,6 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
                 (float) j.number("lr", 0, Double.MAX_VALUE), j.string("schedule"), j.integer("warmup", 0),
                 (float) j.number("weight_decay", 0, Double.MAX_VALUE), (float) j.number("momentum", 0, 1),
                 (float) j.number("clip", 0, Double.MAX_VALUE), j.integer("eval_every", 0), j.integer("eval_batches", 1),
-                j.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE));
+                j.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE), j.bool("keep_best", false));  // runs before --keep-best kept none
     }
 }

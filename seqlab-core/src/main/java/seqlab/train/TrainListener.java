@@ -13,4 +13,7 @@ public interface TrainListener {
     default void onEval(long step, double trainLoss, double valLoss) {}
 
     default void onCheckpoint(long step, Path dir) {}
+
+    /** With keepBest: the model at {@code step} has the lowest validation loss so far and is kept in {@code dir}. */
+    default void onBest(long step, double valLoss, Path dir) {}
 }

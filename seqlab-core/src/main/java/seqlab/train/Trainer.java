@@ -20,7 +20,8 @@ import seqlab.tensor.Tensor;
 /**
  * Trains a {@link TrainingTask} (a language model, a seq2seq model): per step a batch, forward, cross-entropy, backward, optional
  * clipping, an optimizer step at the schedule's learning rate. Every {@code evalEvery} steps and
- * at the end it estimates the validation loss, writes a checkpoint and the model directory.
+ * at the end it estimates the validation loss, writes a checkpoint and the model directory, and
+ * with {@code keepBest} also the model of the lowest validation loss so far ({@link BestModel}).
  *
  * <p>Randomness comes from two generators seeded from the run's seed, one for dropout and one for
  * batches; both are checkpointed with the weights, the optimizer state and the step, so a resumed
@@ -97,6 +98,10 @@ public final class Trainer {
         return step;
     }
 
+    public TrainConfig config() {
+        return cfg;
+    }
+
     /** Trains up to {@code cfg.steps()}; returns the last validation estimate (NaN if none ran). */
     public double run() {
         return runUntil(cfg.steps());
@@ -117,6 +122,7 @@ public final class Trainer {
         double lastVal = Double.NaN;
         double recent = Double.NaN;
         long tokens = 0;
+        double best = cfg.keepBest() ? BestModel.read(out).map(BestModel.Kept::valLoss).orElse(Double.POSITIVE_INFINITY) : Double.NaN;
         try (TrainLog log = TrainLog.open(out, step)) {
             while (step < Math.min(stopAt, cfg.steps())) {
                 opt.zeroGrad();
@@ -151,6 +157,7 @@ public final class Trainer {
                 log.row(step, lr, lv, val, tps, elapsed);
                 if (evalNow) {
                     log.flush();
+                    best = keepIfBest(val, best);                  // before the checkpoint: a resume from it never misses a best
                     checkpoint();
                 }
             }
@@ -159,9 +166,19 @@ public final class Trainer {
             // nothing left to train (--steps 0, or resumed at its last step): still evaluate and save
             lastVal = task.validationLoss();
             listener.onEval(step, Double.NaN, lastVal);
+            keepIfBest(lastVal, best);
             checkpoint();
         }
         return lastVal;
+    }
+
+    /** With keepBest, a validation loss below {@code best} replaces the kept model; returns the lower. */
+    private double keepIfBest(double val, double best) {
+        if (!cfg.keepBest() || !(val < best)) {
+            return best;
+        }
+        listener.onBest(step, val, BestModel.write(out, task, step, val));
+        return val;
     }
 
     private void checkpoint() {
