@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * M_R × K_C slivers (M_R = 8 rows with 512-bit vectors, else 4) (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
  * M_R × N_R tile of C in vector registers (N_R = two vectors). The output is split over the
  * thread pool by a fixed partition of whole tiles; the order of the K sum for every element of C
- * is the same whatever the partition, so results are bit-identical for any thread count.
+ * is the same whatever the partition, so results are bit-identical for any thread count. With
+ * β = 0, C is never read (as in BLAS: a NaN there is ignored): the first K_C block stores its sums.
  * {@link #reference} is the plain loop the fast path is tested against; {@link #useReference}
  * selects it everywhere (for bisecting a numeric difference).
  */
@@ -129,9 +130,13 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        scale(m, n, beta, c, cOff, ldc);
         if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
             return;
+        }
+        boolean overwrite = beta == 0f;                      // the first K block stores its sums: C is never read
+        if (!overwrite) {
+            scale(m, n, beta, c, cOff, ldc);
         }
         int threads = Parallel.threads();
         int tilesN = (n + NR - 1) / NR;
@@ -149,14 +154,14 @@ public final class Gemm {
             Parallel.forEach(p, i -> {
                 int j0 = (int) ((long) tilesN * i / p) * NR;
                 int j1 = Math.min(n, (int) ((long) tilesN * (i + 1) / p) * NR);
-                block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, c, cOff, ldc);
+                block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
             });
         } else {
             int p = Math.min(parts, tilesM);
             Parallel.forEach(p, i -> {
                 int i0 = (int) ((long) tilesM * i / p) * MR;
                 int i1 = Math.min(m, (int) ((long) tilesM * (i + 1) / p) * MR);
-                block(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, c, cOff, ldc);
+                block(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
             });
         }
     }
@@ -233,7 +238,7 @@ public final class Gemm {
     /** C[i0:i1, j0:j1] += α·op(A)[i0:i1, :]·op(B)[:, j0:j1] with packing, on this thread. */
     private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              PackedB pre, float[] c, int cOff, int ldc) {
+                              PackedB pre, boolean overwrite, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0];
         float[] bp = pre == null ? buf[1] : pre.data;
@@ -242,6 +247,7 @@ public final class Gemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                boolean store = overwrite && pc == 0;
                 int panel;                                   // offset of column col's sliver: panel + col·kc
                 if (pre == null) {
                     packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
@@ -258,13 +264,12 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                micro(kc, ap, ir * kc, bp, panel + (jc + jr) * kc, c, ci, ldc);
+                                micro(kc, ap, ir * kc, bp, panel + (jc + jr) * kc, store, c, ci, ldc);
                             } else {
-                                java.util.Arrays.fill(tile, 0f);
-                                micro(kc, ap, ir * kc, bp, panel + (jc + jr) * kc, tile, 0, NR);
+                                micro(kc, ap, ir * kc, bp, panel + (jc + jr) * kc, true, tile, 0, NR);
                                 for (int i = 0; i < mr; i++) {
                                     for (int j = 0; j < nr; j++) {
-                                        c[ci + i * ldc + j] += tile[i * NR + j];
+                                        c[ci + i * ldc + j] = store ? tile[i * NR + j] : c[ci + i * ldc + j] + tile[i * NR + j];
                                     }
                                 }
                             }
@@ -363,11 +368,11 @@ public final class Gemm {
     }
 
     /** C[tile] += the packed A sliver times the packed B sliver, with the tile height of this machine. */
-    private static void micro(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] c, int ci, int ldc) {
+    private static void micro(int kc, float[] ap, int aBase, float[] bp, int bBase, boolean store, float[] c, int ci, int ldc) {
         if (MR == 8) {
-            micro8(kc, ap, aBase, bp, bBase, c, ci, ldc);
+            micro8(kc, ap, aBase, bp, bBase, store, c, ci, ldc);
         } else {
-            micro4(kc, ap, aBase, bp, bBase, c, ci, ldc);
+            micro4(kc, ap, aBase, bp, bBase, store, c, ci, ldc);
         }
     }
 
@@ -381,7 +386,7 @@ public final class Gemm {
      * loads and spills accumulators (38); 5 × 2L 66, 3 × 2L 66, this tile unrolled by 4 spills
      * (40); this one 72–78, and the whole GEMM 68–70 against the 6-row tile's 55–58.
      */
-    private static void micro4(int kc, float[] ap, int aBase, float[] bp, int bBase,
+    private static void micro4(int kc, float[] ap, int aBase, float[] bp, int bBase, boolean store,
                               float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -442,18 +447,29 @@ public final class Gemm {
         }
         // The stores are written out here, not in a helper taking vectors: a call that passes a
         // vector makes C2 box it (a heap allocation per loop iteration), halving the throughput.
-        FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
-        FloatVector.fromArray(F, c, ci + L).add(c01).intoArray(c, ci + L);
-        FloatVector.fromArray(F, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
-        FloatVector.fromArray(F, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
-        FloatVector.fromArray(F, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
-        FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
-        FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+        if (store) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + L).add(c01).intoArray(c, ci + L);
+            FloatVector.fromArray(F, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(F, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(F, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+        }
     }
 
     /** The 8 × 2L register tile: C[0:8, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A). */
-    private static void micro8(int kc, float[] ap, int aBase, float[] bp, int bBase,
+    private static void micro8(int kc, float[] ap, int aBase, float[] bp, int bBase, boolean store,
                               float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -495,21 +511,40 @@ public final class Gemm {
         }
         // The stores are written out here, not in a helper taking vectors: a call that passes a
         // vector makes C2 box it (a heap allocation per loop iteration), halving the throughput.
-        FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
-        FloatVector.fromArray(F, c, ci + L).add(c01).intoArray(c, ci + L);
-        FloatVector.fromArray(F, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
-        FloatVector.fromArray(F, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
-        FloatVector.fromArray(F, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
-        FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
-        FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
-        FloatVector.fromArray(F, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
-        FloatVector.fromArray(F, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
-        FloatVector.fromArray(F, c, ci + 6 * ldc + L).add(c61).intoArray(c, ci + 6 * ldc + L);
-        FloatVector.fromArray(F, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
-        FloatVector.fromArray(F, c, ci + 7 * ldc + L).add(c71).intoArray(c, ci + 7 * ldc + L);
+        if (store) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc);
+            c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc);
+            c71.intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + L).add(c01).intoArray(c, ci + L);
+            FloatVector.fromArray(F, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(F, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(F, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(F, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(F, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(F, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(F, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(F, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(F, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(F, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(F, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(F, c, ci + 6 * ldc + L).add(c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(F, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(F, c, ci + 7 * ldc + L).add(c71).intoArray(c, ci + 7 * ldc + L);
+        }
     }
 }

@@ -1,18 +1,170 @@
 package seqlab.kernel;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Layer normalisation over the last dimension, PyTorch's {@code F.layer_norm}:
  * y = (x − μ) / √(σ² + ε) · γ + β, with μ and the biased variance σ² of each row, accumulated in
  * double. Backward, with x̂ = (x − μ)/√(σ² + ε) and g = ∂y ⊙ γ:
  * ∂x = (g − mean(g) − x̂ · mean(g ⊙ x̂)) / √(σ² + ε); ∂γ = Σ_rows ∂y ⊙ x̂; ∂β = Σ_rows ∂y.
+ *
+ * <p>Rows are split over the thread pool and each row runs on vectors of doubles, the last n mod L
+ * columns on the scalar path. ∂γ and ∂β are summed per block of {@value #BLOCK} rows and the blocks
+ * then in order, so every result is the same for any thread count. {@link #reference} and
+ * {@link #referenceBackward} are the plain loops the kernel is tested against.
  */
 public final class LayerNormKernel {
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+    /** Rows whose ∂γ, ∂β are summed together before the blocks are added in order. */
+    static final int BLOCK = 32;
+    /** A rough count of operations per element, for the thread split. */
+    private static final long WORK = 8;
 
     private LayerNormKernel() {}
 
     /** Forward for (rows, n); writes y and each row's mean and 1/√(σ² + ε) (for the backward). */
     public static void forward(int rows, int n, float eps, float[] x, float[] gamma, float[] beta, float[] y,
                                float[] mean, float[] rstd) {
+        int vn = n / L * L;
+        Parallel.forRanges(rows, WORK * rows * n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * n;
+                DoubleVector acc = DoubleVector.zero(D);
+                for (int j = 0; j < vn; j += L) {
+                    acc = acc.add(doubles(x, o + j));
+                }
+                double s = acc.reduceLanes(VectorOperators.ADD);
+                for (int j = vn; j < n; j++) {
+                    s += x[o + j];
+                }
+                double mu = n == 0 ? 0 : s / n;                                    // μ
+                acc = DoubleVector.zero(D);
+                for (int j = 0; j < vn; j += L) {
+                    DoubleVector d = doubles(x, o + j).sub(mu);
+                    acc = d.fma(d, acc);
+                }
+                double v = acc.reduceLanes(VectorOperators.ADD);
+                for (int j = vn; j < n; j++) {
+                    double d = x[o + j] - mu;
+                    v += d * d;
+                }
+                double rs = 1.0 / Math.sqrt((n == 0 ? 0 : v / n) + eps);          // 1/√(σ² + ε)
+                mean[r] = (float) mu;
+                rstd[r] = (float) rs;
+                for (int j = 0; j < vn; j += L) {
+                    FloatVector xh = floats(doubles(x, o + j).sub(mu).mul(rs));      // x̂
+                    if (gamma != null) {
+                        xh = xh.mul(FloatVector.fromArray(F, gamma, j));
+                        if (beta != null) {
+                            xh = xh.add(FloatVector.fromArray(F, beta, j));
+                        }
+                    }
+                    xh.intoArray(y, o + j);                                         // y = x̂·γ + β
+                }
+                for (int j = vn; j < n; j++) {
+                    y[o + j] = normalised(x[o + j], mu, rs, j, gamma, beta);
+                }
+            }
+        });
+    }
+
+    /** Backward: adds into dx, dgamma, dbeta (each may be null to skip). */
+    public static void backward(int rows, int n, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dy,
+                                float[] dx, float[] dgamma, float[] dbeta) {
+        int vn = n / L * L;
+        int blocks = (rows + BLOCK - 1) / BLOCK;
+        float[] pg = dgamma == null ? null : new float[blocks * n];                  // per block: Σ ∂y ⊙ x̂
+        float[] pb = dbeta == null ? null : new float[blocks * n];                   // per block: Σ ∂y
+        Parallel.forRanges(blocks, WORK * rows * n, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int r = b * BLOCK; r < Math.min(rows, (b + 1) * BLOCK); r++) {
+                    backwardRow(r, n, vn, x, gamma, mean[r], rstd[r], dy, dx, pg, pb, b * n);
+                }
+            }
+        });
+        for (int b = 0; b < blocks; b++) {                                           // the blocks in order
+            if (pg != null) {
+                Vec.add(n, pg, b * n, dgamma, 0);
+            }
+            if (pb != null) {
+                Vec.add(n, pb, b * n, dbeta, 0);
+            }
+        }
+    }
+
+    private static void backwardRow(int r, int n, int vn, float[] x, float[] gamma, double mu, double rs, float[] dy, float[] dx,
+                                    float[] pg, float[] pb, int p) {
+        int o = r * n;
+        DoubleVector accG = DoubleVector.zero(D);
+        DoubleVector accGx = DoubleVector.zero(D);
+        for (int j = 0; j < vn; j += L) {
+            DoubleVector xh = doubles(x, o + j).sub(mu).mul(rs);                    // x̂
+            DoubleVector d = doubles(dy, o + j);
+            DoubleVector g = gamma == null ? d : d.mul(doubles(gamma, j));           // g = ∂y ⊙ γ
+            accG = accG.add(g);
+            accGx = g.fma(xh, accGx);
+            if (pg != null) {
+                FloatVector.fromArray(F, pg, p + j).add(floats(d.mul(xh))).intoArray(pg, p + j);
+            }
+            if (pb != null) {
+                FloatVector.fromArray(F, pb, p + j).add(FloatVector.fromArray(F, dy, o + j)).intoArray(pb, p + j);
+            }
+        }
+        double sg = accG.reduceLanes(VectorOperators.ADD);
+        double sgx = accGx.reduceLanes(VectorOperators.ADD);
+        for (int j = vn; j < n; j++) {
+            double xh = (x[o + j] - mu) * rs;
+            double g = dy[o + j] * (gamma == null ? 1.0 : gamma[j]);
+            sg += g;
+            sgx += g * xh;
+            if (pg != null) {
+                pg[p + j] += (float) (dy[o + j] * xh);
+            }
+            if (pb != null) {
+                pb[p + j] += dy[o + j];
+            }
+        }
+        if (dx == null) {
+            return;
+        }
+        double mg = sg / n;                                                          // mean(g)
+        double mgx = sgx / n;                                                        // mean(g ⊙ x̂)
+        for (int j = 0; j < vn; j += L) {
+            DoubleVector xh = doubles(x, o + j).sub(mu).mul(rs);
+            DoubleVector d = doubles(dy, o + j);
+            DoubleVector g = gamma == null ? d : d.mul(doubles(gamma, j));
+            FloatVector step = floats(g.sub(mg).sub(xh.mul(mgx)).mul(rs));          // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
+            FloatVector.fromArray(F, dx, o + j).add(step).intoArray(dx, o + j);
+        }
+        for (int j = vn; j < n; j++) {
+            double xh = (x[o + j] - mu) * rs;
+            double g = dy[o + j] * (gamma == null ? 1.0 : gamma[j]);
+            dx[o + j] += (float) ((g - mg - xh * mgx) * rs);
+        }
+    }
+
+    private static DoubleVector doubles(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static FloatVector floats(DoubleVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.D2F, F, 0);
+    }
+
+    private static float normalised(float x, double mu, double rs, int j, float[] gamma, float[] beta) {
+        float xh = (float) ((x - mu) * rs);
+        return gamma == null ? xh : xh * gamma[j] + (beta == null ? 0f : beta[j]);
+    }
+
+    /** The plain loop: forward, one row after another, sums in order. */
+    static void reference(int rows, int n, float eps, float[] x, float[] gamma, float[] beta, float[] y, float[] mean, float[] rstd) {
         for (int r = 0; r < rows; r++) {
             int o = r * n;
             double s = 0;
@@ -29,15 +181,14 @@ public final class LayerNormKernel {
             mean[r] = (float) mu;
             rstd[r] = (float) rs;
             for (int j = 0; j < n; j++) {
-                float xh = (float) ((x[o + j] - mu) * rs);
-                y[o + j] = gamma == null ? xh : xh * gamma[j] + (beta == null ? 0f : beta[j]);
+                y[o + j] = normalised(x[o + j], mu, rs, j, gamma, beta);
             }
         }
     }
 
-    /** Backward: adds into dx, dgamma, dbeta (each may be null to skip). */
-    public static void backward(int rows, int n, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dy,
-                                float[] dx, float[] dgamma, float[] dbeta) {
+    /** The plain loop: backward, ∂γ and ∂β summed over the rows in order. */
+    static void referenceBackward(int rows, int n, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dy,
+                                  float[] dx, float[] dgamma, float[] dbeta) {
         for (int r = 0; r < rows; r++) {
             int o = r * n;
             double sg = 0;

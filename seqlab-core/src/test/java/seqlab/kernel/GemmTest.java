@@ -102,6 +102,19 @@ class GemmTest {
         float[] c = {Float.NaN};
         Gemm.sgemm(false, true, 1, 1, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 1);
         assertThat(c[0]).isEqualTo(11f);
+        // whole register tiles, edge tiles and two K blocks: the first block stores, the next adds
+        for (int[] mnk : new int[][] {{16, 64, 300}, {13, 37, 257}, {8, 32, 1}}) {
+            int m = mnk[0], n = mnk[1], k = mnk[2];
+            SplittableRandom rnd = new SplittableRandom(m + n + k);
+            float[] x = KernelTesting.random(rnd, m * k, 1f);
+            float[] y = KernelTesting.random(rnd, k * n, 1f);
+            float[] want = new float[m * n];
+            float[] got = new float[m * n];
+            java.util.Arrays.fill(got, Float.NaN);
+            Gemm.reference(false, false, m, n, k, 1f, x, 0, k, y, 0, n, 0f, want, 0, n);
+            Gemm.sgemm(false, false, m, n, k, 1f, x, 0, k, y, 0, n, 0f, got, 0, n);
+            KernelTesting.assertClose("beta 0 over NaN, " + m + "x" + n + "x" + k, want, got, 1e-5 * Math.sqrt(k + 1), 1e-5);
+        }
     }
 
     @Test
