@@ -2,6 +2,9 @@ package seqlab.kernel;
 
 import java.util.Arrays;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * Scaled dot-product attention O = softmax(s·Q·Kᵀ, hidden keys −∞)·V for every (batch row, head),
  * fused in the manner of FlashAttention (Dao et al., 2022; the work split of FlashAttention-2):
@@ -501,10 +504,19 @@ public final class FusedAttention {
             x[off + i] -= shift;
         }
         FastMath.exp(n, x, off, x, off);
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            if (x[off + i] < Float.MIN_NORMAL && x[off + i] != 0f) {
-                x[off + i] = 0f;                   // −∞ − shift: FastMath clamps e^{−∞} to e^{−104}, a subnormal
+        // −∞ − shift: FastMath clamps e^{−∞} to e^{−104}, a subnormal, flushed to 0 here
+        FloatVector acc = FloatVector.zero(Vec.F);
+        int i = 0;
+        for (int bound = Vec.F.loopBound(n); i < bound; i += Vec.F.length()) {
+            FloatVector e = FloatVector.fromArray(Vec.F, x, off + i);
+            e = e.blend(0f, e.compare(VectorOperators.LT, Float.MIN_NORMAL));      // 0 and the subnormals to 0
+            e.intoArray(x, off + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            if (x[off + i] < Float.MIN_NORMAL) {
+                x[off + i] = 0f;
             }
             sum += x[off + i];
         }

@@ -55,10 +55,17 @@ public final class Gelu {
         check(n, x, xOff, y, yOff);
         int vectors = n / L;
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
-            for (int i = v0 * L; i < v1 * L; i += L) {
-                DoubleVector v = (DoubleVector) FloatVector.fromArray(F, x, xOff + i).convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector g = tanh ? tanhOfArgument(v).add(1).mul(0.5) : cdf(v);   // ½(1 + tanh(√(2/π)(x + 0.044715x³))) or Φ(x)
-                ((FloatVector) v.mul(g).convertShape(VectorOperators.D2F, F, 0)).intoArray(y, yOff + i);
+            // one loop per form: a vector chosen by a branch would be boxed by C2
+            if (tanh) {
+                for (int i = v0 * L; i < v1 * L; i += L) {
+                    DoubleVector v = doubles(x, xOff + i);
+                    store(v.mul(tanhOfArgument(v).add(1).mul(0.5)), y, yOff + i);           // x·½(1 + tanh(√(2/π)(x + 0.044715x³)))
+                }
+            } else {
+                for (int i = v0 * L; i < v1 * L; i += L) {
+                    DoubleVector v = doubles(x, xOff + i);
+                    store(v.mul(cdf(v)), y, yOff + i);                                         // x·Φ(x)
+                }
             }
         });
         reference(vectors * L, n, tanh, x, xOff, y, yOff);
@@ -70,23 +77,38 @@ public final class Gelu {
         check(n, dy, dyOff, dx, dxOff);
         int vectors = n / L;
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
-            for (int i = v0 * L; i < v1 * L; i += L) {
-                DoubleVector v = (DoubleVector) FloatVector.fromArray(F, x, xOff + i).convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector g;
-                if (tanh) {
+            // one loop per form: a vector chosen by a branch would be boxed by C2
+            if (tanh) {
+                for (int i = v0 * L; i < v1 * L; i += L) {
+                    DoubleVector v = doubles(x, xOff + i);
                     DoubleVector u = tanhOfArgument(v);
                     DoubleVector du = v.mul(v).mul(3 * C).add(1).mul(K);                        // √(2/π)(1 + 3·0.044715x²)
-                    g = u.add(1).mul(0.5).add(v.mul(0.5).mul(u.mul(u).neg().add(1)).mul(du));    // ½(1 + u) + ½x(1 − u²)·du
-                } else {
-                    DoubleVector pdf = v.mul(v).mul(-0.5).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-                    g = cdf(v).add(v.mul(pdf));                                                   // Φ(x) + x·φ(x)
+                    DoubleVector g = u.add(1).mul(0.5).add(v.mul(0.5).mul(u.mul(u).neg().add(1)).mul(du));  // ½(1 + u) + ½x(1 − u²)·du
+                    addInto(doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
                 }
-                DoubleVector d = (DoubleVector) FloatVector.fromArray(F, dy, dyOff + i).convertShape(VectorOperators.F2D, D, 0);
-                FloatVector old = FloatVector.fromArray(F, dx, dxOff + i);
-                old.add((FloatVector) d.mul(g).convertShape(VectorOperators.D2F, F, 0)).intoArray(dx, dxOff + i);
+            } else {
+                for (int i = v0 * L; i < v1 * L; i += L) {
+                    DoubleVector v = doubles(x, xOff + i);
+                    DoubleVector pdf = v.mul(v).mul(-0.5).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                    DoubleVector g = cdf(v).add(v.mul(pdf));                                      // Φ(x) + x·φ(x)
+                    addInto(doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
+                }
             }
         });
         referenceBackward(vectors * L, n, tanh, x, xOff, dy, dyOff, dx, dxOff);
+    }
+
+    private static DoubleVector doubles(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static void store(DoubleVector v, float[] a, int i) {
+        ((FloatVector) v.convertShape(VectorOperators.D2F, F, 0)).intoArray(a, i);
+    }
+
+    /** a[i…] += v, rounded to float first. */
+    private static void addInto(DoubleVector v, float[] a, int i) {
+        FloatVector.fromArray(F, a, i).add((FloatVector) v.convertShape(VectorOperators.D2F, F, 0)).intoArray(a, i);
     }
 
     /** u = tanh(√(2/π)(x + 0.044715x³)) on a vector. */

@@ -30,8 +30,11 @@ public final class LayerNormKernel {
     private LayerNormKernel() {}
 
     /** Forward for (rows, n); writes y and each row's mean and 1/√(σ² + ε) (for the backward). */
-    public static void forward(int rows, int n, float eps, float[] x, float[] gamma, float[] beta, float[] y,
+    public static void forward(int rows, int n, float eps, float[] x, float[] gammaOrNull, float[] betaOrNull, float[] y,
                                float[] mean, float[] rstd) {
+        // γ = 1 and β = 0 when absent (x̂·1 + 0 = x̂): one loop for every case, as a vector chosen by a branch is boxed by C2
+        float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);
+        float[] beta = betaOrNull != null ? betaOrNull : new float[n];
         int vn = n / L * L;
         Parallel.forRanges(rows, WORK * rows * n, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -60,13 +63,7 @@ public final class LayerNormKernel {
                 rstd[r] = (float) rs;
                 for (int j = 0; j < vn; j += L) {
                     FloatVector xh = floats(doubles(x, o + j).sub(mu).mul(rs));      // x̂
-                    if (gamma != null) {
-                        xh = xh.mul(FloatVector.fromArray(F, gamma, j));
-                        if (beta != null) {
-                            xh = xh.add(FloatVector.fromArray(F, beta, j));
-                        }
-                    }
-                    xh.intoArray(y, o + j);                                         // y = x̂·γ + β
+                    xh.mul(FloatVector.fromArray(F, gamma, j)).add(FloatVector.fromArray(F, beta, j)).intoArray(y, o + j);   // y = x̂·γ + β
                 }
                 for (int j = vn; j < n; j++) {
                     y[o + j] = normalised(x[o + j], mu, rs, j, gamma, beta);
@@ -76,8 +73,9 @@ public final class LayerNormKernel {
     }
 
     /** Backward: adds into dx, dgamma, dbeta (each may be null to skip). */
-    public static void backward(int rows, int n, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dy,
+    public static void backward(int rows, int n, float[] x, float[] gammaOrNull, float[] mean, float[] rstd, float[] dy,
                                 float[] dx, float[] dgamma, float[] dbeta) {
+        float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);                // g = ∂y·1 = ∂y
         int vn = n / L * L;
         int blocks = (rows + BLOCK - 1) / BLOCK;
         float[] pg = dgamma == null ? null : new float[blocks * n];                  // per block: Σ ∂y ⊙ x̂
@@ -107,7 +105,7 @@ public final class LayerNormKernel {
         for (int j = 0; j < vn; j += L) {
             DoubleVector xh = doubles(x, o + j).sub(mu).mul(rs);                    // x̂
             DoubleVector d = doubles(dy, o + j);
-            DoubleVector g = gamma == null ? d : d.mul(doubles(gamma, j));           // g = ∂y ⊙ γ
+            DoubleVector g = d.mul(doubles(gamma, j));                              // g = ∂y ⊙ γ
             accG = accG.add(g);
             accGx = g.fma(xh, accGx);
             if (pg != null) {
@@ -121,7 +119,7 @@ public final class LayerNormKernel {
         double sgx = accGx.reduceLanes(VectorOperators.ADD);
         for (int j = vn; j < n; j++) {
             double xh = (x[o + j] - mu) * rs;
-            double g = dy[o + j] * (gamma == null ? 1.0 : gamma[j]);
+            double g = dy[o + j] * gamma[j];
             sg += g;
             sgx += g * xh;
             if (pg != null) {
@@ -139,15 +137,21 @@ public final class LayerNormKernel {
         for (int j = 0; j < vn; j += L) {
             DoubleVector xh = doubles(x, o + j).sub(mu).mul(rs);
             DoubleVector d = doubles(dy, o + j);
-            DoubleVector g = gamma == null ? d : d.mul(doubles(gamma, j));
+            DoubleVector g = d.mul(doubles(gamma, j));
             FloatVector step = floats(g.sub(mg).sub(xh.mul(mgx)).mul(rs));          // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
             FloatVector.fromArray(F, dx, o + j).add(step).intoArray(dx, o + j);
         }
         for (int j = vn; j < n; j++) {
             double xh = (x[o + j] - mu) * rs;
-            double g = dy[o + j] * (gamma == null ? 1.0 : gamma[j]);
+            double g = dy[o + j] * gamma[j];
             dx[o + j] += (float) ((g - mg - xh * mgx) * rs);
         }
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
     }
 
     private static DoubleVector doubles(float[] a, int i) {
@@ -158,9 +162,10 @@ public final class LayerNormKernel {
         return (FloatVector) v.convertShape(VectorOperators.D2F, F, 0);
     }
 
+    /** x̂·γ + β, γ and β each optional (absent: 1 and 0, as in {@code F.layer_norm}). */
     private static float normalised(float x, double mu, double rs, int j, float[] gamma, float[] beta) {
         float xh = (float) ((x - mu) * rs);
-        return gamma == null ? xh : xh * gamma[j] + (beta == null ? 0f : beta[j]);
+        return xh * (gamma == null ? 1f : gamma[j]) + (beta == null ? 0f : beta[j]);
     }
 
     /** The plain loop: forward, one row after another, sums in order. */

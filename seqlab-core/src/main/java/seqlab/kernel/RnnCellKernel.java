@@ -50,13 +50,18 @@ public final class RnnCellKernel {
         int n = batch * hidden;
         int j = 0;
         if (!reference) {
-            for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-                FloatVector hv = FloatVector.fromArray(F, h, hOff + j);
-                FloatVector d = FloatVector.fromArray(F, dh, dhOff + j);
-                FloatVector out = relu
-                        ? d.blend(0f, hv.compare(VectorOperators.LE, 0f))
-                        : d.mul(hv.mul(hv).neg().add(1f));
-                out.intoArray(dpre, dpOff + j);
+            // one loop per activation: a vector chosen by a branch would be boxed by C2
+            int bound = F.loopBound(n);
+            if (relu) {
+                for (; j < bound; j += F.length()) {
+                    FloatVector hv = FloatVector.fromArray(F, h, hOff + j);
+                    FloatVector.fromArray(F, dh, dhOff + j).blend(0f, hv.compare(VectorOperators.LE, 0f)).intoArray(dpre, dpOff + j);
+                }
+            } else {
+                for (; j < bound; j += F.length()) {
+                    FloatVector hv = FloatVector.fromArray(F, h, hOff + j);
+                    FloatVector.fromArray(F, dh, dhOff + j).mul(hv.mul(hv).neg().add(1f)).intoArray(dpre, dpOff + j);
+                }
             }
         }
         for (; j < n; j++) {

@@ -47,9 +47,10 @@ class LayerNormKernelTest {
         float[] dx0 = KernelTesting.random(rnd, rows * n, 1f);
         float[] dg0 = KernelTesting.random(rnd, n, 1f);
         float[] db0 = KernelTesting.random(rnd, n, 1f);
-        for (boolean affine : new boolean[] {true, false}) {
+        for (int variant = 0; variant < 3; variant++) {                // γ and β, neither, β alone (F.layer_norm's bias=)
+            boolean affine = variant == 0;
             float[] g = affine ? gamma : null;
-            float[] b = affine ? beta : null;
+            float[] b = variant == 1 ? null : beta;
             float[] wantY = new float[rows * n];
             float[] wantMean = new float[rows];
             float[] wantRstd = new float[rows];
@@ -57,7 +58,7 @@ class LayerNormKernelTest {
             float[] wantDx = dx0.clone();
             float[] wantDg = dg0.clone();
             float[] wantDb = db0.clone();
-            LayerNormKernel.referenceBackward(rows, n, x, g, wantMean, wantRstd, dy, wantDx, affine ? wantDg : null, affine ? wantDb : null);
+            LayerNormKernel.referenceBackward(rows, n, x, g, wantMean, wantRstd, dy, wantDx, affine ? wantDg : null, b != null ? wantDb : null);
             float[][] first = null;
             for (int threads : new int[] {1, 2, 3}) {
                 Parallel.setThreads(threads);
@@ -68,8 +69,8 @@ class LayerNormKernelTest {
                 float[] dx = dx0.clone();
                 float[] dg = dg0.clone();
                 float[] db = db0.clone();
-                LayerNormKernel.backward(rows, n, x, g, mean, rstd, dy, dx, affine ? dg : null, affine ? db : null);
-                String what = "rows " + rows + ", n " + n + ", affine " + affine + ", " + threads + " threads: ";
+                LayerNormKernel.backward(rows, n, x, g, mean, rstd, dy, dx, affine ? dg : null, b != null ? db : null);
+                String what = "rows " + rows + ", n " + n + ", variant " + variant + ", " + threads + " threads: ";
                 KernelTesting.assertClose(what + "y", wantY, y, 2e-6, 2e-6);
                 KernelTesting.assertClose(what + "mean", wantMean, mean, 1e-6, 1e-6);
                 KernelTesting.assertClose(what + "rstd", wantRstd, rstd, 1e-6, 1e-6);
