@@ -12,9 +12,10 @@ final class RunDirectory {
 
     private RunDirectory() {}
 
-    /** Whether {@code dir} holds a run already (a model's config.json or checkpoints): overwritten only with --force. */
+    /** Whether {@code dir} holds a run already (a model's config.json, checkpoints or a kept best): overwritten only with --force. */
     static boolean holdsRun(Path dir) {
-        return Files.exists(dir.resolve(ModelDirectory.CONFIG)) || Files.exists(dir.resolve(Checkpoint.DIR));
+        return Files.exists(dir.resolve(ModelDirectory.CONFIG)) || Files.exists(dir.resolve(Checkpoint.DIR))
+                || Files.isRegularFile(dir.resolve(seqlab.train.BestModel.DIR).resolve(seqlab.train.BestModel.INFO));
     }
 
     /** Says on stderr that the run took over a lock its holder left when it died, if it did. */

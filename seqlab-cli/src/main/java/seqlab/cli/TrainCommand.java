@@ -360,9 +360,8 @@ final class TrainCommand implements Callable<Integer> {
         int warmup = opt.warmup != null ? opt.warmup : TrainConfig.defaultWarmup(steps);
         TrainConfig cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
                 opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed, keepBest);
-        Path best = out.resolve(BestModel.DIR);
-        if (keepBest && Files.exists(best) && !Files.isDirectory(best)) {
-            throw new UserException("--keep-best: " + best + " exists and is not a directory; move it away or choose another --out");
+        if (keepBest) {
+            BestModel.requireOurs(out);                            // before any data is read
         }
         if (!cfg.schedule().equals("constant") && warmup > steps) {
             warnings.add(String.format(Locale.ROOT, "seqlab: warning: --warmup %d is longer than --steps %d; the warm-up is cut to %d "

@@ -154,6 +154,12 @@ class TrainingSettingsCliTest {
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(out.resolve("best")).doesNotExist();
         assertThat(again.err()).doesNotContain("the best");
+
+        Path onlyBest = dir.resolve("only-best");                                           // a run killed before its first checkpoint
+        Files.createDirectories(onlyBest.resolve("best"));
+        Files.writeString(onlyBest.resolve("best").resolve("best.json"), "{\"step\": 3, \"val_loss\": 0.1}");
+        assertUserError(run(CliTest.tinyTrain(onlyBest, "--keep-best")), "already holds a run");
+        assertThat(onlyBest.resolve("best").resolve("best.json")).exists();
     }
 
     @Test
@@ -163,5 +169,9 @@ class TrainingSettingsCliTest {
         Files.writeString(out.resolve("best"), "mine");
         assertUserError(run(CliTest.tinyTrain(out, "--keep-best")), "--keep-best: " + out.resolve("best") + " exists and is not a directory");
         assertThat(out.resolve("best")).hasContent("mine");
+        Path dirOfMine = dir.resolve("dir");
+        Files.createDirectories(dirOfMine.resolve("best"));
+        assertUserError(run(CliTest.tinyTrain(dirOfMine, "--keep-best")), "holds no best.json");
+        assertThat(dirOfMine.resolve("best")).isDirectory();
     }
 }

@@ -498,7 +498,7 @@ public final class FusedAttention {
         return m;
     }
 
-    /** x ← e^{x − shift} for a finite shift, exactly 0 where x is −∞; returns the sum in index order. */
+    /** x ← e^{x − shift} for a finite shift, exactly 0 where x is −∞; returns the sum (per vector lane, then the lanes, then the tail). */
     private static float expShifted(int n, float[] x, int off, float shift) {
         for (int i = 0; i < n; i++) {
             x[off + i] -= shift;

@@ -53,7 +53,7 @@ public final class Gelu {
     /** y = GELU(x), element-wise over [0, n). */
     public static void forward(int n, boolean tanh, float[] x, int xOff, float[] y, int yOff) {
         check(n, x, xOff, y, yOff);
-        int vectors = n / L;
+        int vectors = Kernels.reference() ? 0 : n / L;
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
             // one loop per form: a vector chosen by a branch would be boxed by C2
             if (tanh) {
@@ -75,7 +75,7 @@ public final class Gelu {
     public static void backward(int n, boolean tanh, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         check(n, x, xOff, dx, dxOff);
         check(n, dy, dyOff, dx, dxOff);
-        int vectors = n / L;
+        int vectors = Kernels.reference() ? 0 : n / L;
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
             // one loop per form: a vector chosen by a branch would be boxed by C2
             if (tanh) {

@@ -235,7 +235,7 @@ public final class Gemm {
         }
     }
 
-    /** C[i0:i1, j0:j1] += α·op(A)[i0:i1, :]·op(B)[:, j0:j1] with packing, on this thread. */
+    /** C[i0:i1, j0:j1] += α·op(A)[i0:i1, :]·op(B)[:, j0:j1] with packing, on this thread; with {@code overwrite} the first K block stores (= instead of +=). */
     private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               PackedB pre, boolean overwrite, float[] c, int cOff, int ldc) {
@@ -367,7 +367,7 @@ public final class Gemm {
         }
     }
 
-    /** C[tile] += the packed A sliver times the packed B sliver, with the tile height of this machine. */
+    /** C[tile] += (or, with {@code store}, =) the packed A sliver times the packed B sliver, with the tile height of this machine. */
     private static void micro(int kc, float[] ap, int aBase, float[] bp, int bBase, boolean store, float[] c, int ci, int ldc) {
         if (MR == 8) {
             micro8(kc, ap, aBase, bp, bBase, store, c, ci, ldc);
@@ -377,7 +377,7 @@ public final class Gemm {
     }
 
     /**
-     * The 4 × 2L register tile: C[0:4, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A).
+     * The 4 × 2L register tile: C[0:4, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A; = with {@code store}).
      * Two k-steps per loop iteration, every index computed from p. What C2 (JDK 25, AVX2's 16
      * registers) makes of the alternatives, on one Zen 4 core with L1-resident slivers: a 6 × 2L
      * tile with running indices keeps its twelve accumulators in registers but checks the bounds
@@ -468,7 +468,7 @@ public final class Gemm {
         }
     }
 
-    /** The 8 × 2L register tile: C[0:8, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A). */
+    /** The 8 × 2L register tile: C[0:8, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A; = with {@code store}). */
     private static void micro8(int kc, float[] ap, int aBase, float[] bp, int bBase, boolean store,
                               float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);

@@ -1,7 +1,7 @@
 package seqlab.kernel;
 
 /**
- * Selects the reference loops instead of the fast kernels everywhere (GEMM, cells, softmax),
+ * Selects the reference loops instead of the fast kernels everywhere (GEMM, cells, softmax, layer norm, GELU),
  * to bisect a numeric difference: {@code Kernels.useReference(true)}, or the system property
  * {@code -Dseqlab.reference=true} (the launcher passes {@code SEQLAB_JAVA_OPTS} through).
  */

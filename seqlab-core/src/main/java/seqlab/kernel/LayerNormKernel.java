@@ -15,7 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows are split over the thread pool and each row runs on vectors of doubles, the last n mod L
  * columns on the scalar path. ∂γ and ∂β are summed per block of {@value #BLOCK} rows and the blocks
  * then in order, so every result is the same for any thread count. {@link #reference} and
- * {@link #referenceBackward} are the plain loops the kernel is tested against.
+ * {@link #referenceBackward} are the plain loops the kernel is tested against (and what runs under
+ * {@link Kernels#useReference}).
+ *
+ * <p>Shapes: x, y, ∂y, ∂x (rows, n) row-major; γ, β, ∂γ, ∂β (n); mean, rstd (rows).
  */
 public final class LayerNormKernel {
 
@@ -32,6 +35,10 @@ public final class LayerNormKernel {
     /** Forward for (rows, n); writes y and each row's mean and 1/√(σ² + ε) (for the backward). */
     public static void forward(int rows, int n, float eps, float[] x, float[] gammaOrNull, float[] betaOrNull, float[] y,
                                float[] mean, float[] rstd) {
+        if (Kernels.reference()) {
+            reference(rows, n, eps, x, gammaOrNull, betaOrNull, y, mean, rstd);
+            return;
+        }
         // γ = 1 and β = 0 when absent (x̂·1 + 0 = x̂): one loop for every case, as a vector chosen by a branch is boxed by C2
         float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);
         float[] beta = betaOrNull != null ? betaOrNull : new float[n];
@@ -75,6 +82,10 @@ public final class LayerNormKernel {
     /** Backward: adds into dx, dgamma, dbeta (each may be null to skip). */
     public static void backward(int rows, int n, float[] x, float[] gammaOrNull, float[] mean, float[] rstd, float[] dy,
                                 float[] dx, float[] dgamma, float[] dbeta) {
+        if (Kernels.reference()) {
+            referenceBackward(rows, n, x, gammaOrNull, mean, rstd, dy, dx, dgamma, dbeta);
+            return;
+        }
         float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);                // g = ∂y·1 = ∂y
         int vn = n / L * L;
         int blocks = (rows + BLOCK - 1) / BLOCK;

@@ -19,25 +19,26 @@ import seqlab.model.ModelDirectory;
 /**
  * The model of the lowest validation loss so far, kept as a model directory in {@code <out>/best/}
  * (config.json, model.safetensors, tokenizer.json, and best.json with its step and loss) that every
- * command loads as it loads {@code <out>}. It is written whole into {@code best.partial/} and then
- * renamed into place, so a kill leaves either the old best or the new one; the next run of the
- * trainer finishes or discards what a kill interrupted.
+ * command loads as it loads {@code <out>}. It is written whole into {@code best.partial/}, then the
+ * old one is renamed away and the new one into place: a kill while writing leaves the old best; a
+ * kill in the instant between the two renames leaves the new one complete in {@code best.partial/},
+ * which the trainer puts in place when the run is resumed ({@link #recover}). A {@code best/} that
+ * holds no best.json was not written here and is never replaced.
  */
 public final class BestModel {
 
     public static final String DIR = "best";
     static final String PARTIAL = "best.partial";
     static final String OLD = "best.old";
-    static final String INFO = "best.json";
+    public static final String INFO = "best.json";
 
     private BestModel() {}
 
     /** The step and validation loss of a kept model. */
     public record Kept(long step, double valLoss) {}
 
-    /** The kept model of the run in {@code out}, if it keeps one (after finishing a rename a kill interrupted). */
+    /** The kept model of the run in {@code out}, if it keeps one; reads only. */
     public static Optional<Kept> read(Path out) {
-        recover(out);
         Path info = out.resolve(DIR).resolve(INFO);
         if (!Files.isRegularFile(info)) {
             return Optional.empty();
@@ -46,11 +47,24 @@ public final class BestModel {
         return Optional.of(new Kept(j.integer("step", 0, Long.MAX_VALUE), j.number("val_loss", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY)));
     }
 
+    /**
+     * Refuses a {@code best} that this class did not write (a file, or a directory without
+     * best.json): a run with keepBest would replace it.
+     */
+    public static void requireOurs(Path out) {
+        Path best = out.resolve(DIR);
+        if (Files.exists(best) && !Files.isRegularFile(best.resolve(INFO))) {
+            throw new IllegalArgumentException("--keep-best: " + best + (Files.isDirectory(best) ? " holds no " + INFO
+                    + " (it was not written by --keep-best)" : " exists and is not a directory") + "; move it away or choose another --out");
+        }
+    }
+
     /** Replaces the kept model with the task's model at {@code step}; returns its directory. */
     static Path write(Path out, TrainingTask task, long step, double valLoss) {
         Path partial = out.resolve(PARTIAL);
         Path best = out.resolve(DIR);
         Path old = out.resolve(OLD);
+        requireOurs(out);
         deleteIfPresent(partial);
         task.save(partial);
         Map<String, Object> info = new LinkedHashMap<>();
@@ -70,10 +84,12 @@ public final class BestModel {
         return best;
     }
 
-    /** Deletes the kept model and what a kill may have left of one (a run started again with --force). */
+    /** Deletes the kept model and what a kill may have left of one (a run started again with --force); a {@code best} not written here stays. */
     public static void delete(Path out) {
-        for (String d : new String[] {PARTIAL, OLD, DIR}) {
-            deleteIfPresent(out.resolve(d));
+        deleteIfPresent(out.resolve(PARTIAL));
+        deleteIfPresent(out.resolve(OLD));
+        if (Files.isRegularFile(out.resolve(DIR).resolve(INFO))) {
+            deleteIfPresent(out.resolve(DIR));
         }
     }
 

@@ -147,10 +147,6 @@ public record TrainConfig(int steps, int batch, int seq, String optimizer, float
         return new TrainConfig(n, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed, keepBest);
     }
 
-    public TrainConfig withKeepBest(boolean keep) {
-        return new TrainConfig(steps, batch, seq, optimizer, lr, schedule, warmup, weightDecay, momentum, clip, evalEvery, evalBatches, seed, keep);
-    }
-
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("steps", steps);

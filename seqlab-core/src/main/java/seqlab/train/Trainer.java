@@ -39,6 +39,7 @@ public final class Trainer {
     private final Rng dropoutRng;
     private final Rng dataRng;
     private long step;
+    private boolean resumed;
 
     private Trainer(TrainingTask task, Map<String, Object> dataSpec, TrainConfig cfg, Path out, TrainListener listener) {
         this.task = task;
@@ -79,6 +80,7 @@ public final class Trainer {
         t.dropoutRng.setState(longs(tr, "rng_dropout"));
         t.dataRng.setState(longs(tr, "rng_data"));
         t.step = saved.step();
+        t.resumed = true;
         return t;
     }
 
@@ -122,7 +124,18 @@ public final class Trainer {
         double lastVal = Double.NaN;
         double recent = Double.NaN;
         long tokens = 0;
-        double best = cfg.keepBest() ? BestModel.read(out).map(BestModel.Kept::valLoss).orElse(Double.POSITIVE_INFINITY) : Double.NaN;
+        double best = Double.NaN;
+        if (cfg.keepBest()) {
+            BestModel.requireOurs(out);
+            if (resumed) {                                     // a new run's best starts afresh; a resumed run's continues
+                BestModel.recover(out);
+                best = BestModel.read(out).map(BestModel.Kept::valLoss).orElse(Double.POSITIVE_INFINITY);
+            } else {
+                BestModel.delete(out);
+                best = Double.POSITIVE_INFINITY;
+            }
+            resumed = true;                                    // a later runUntil continues this run's best
+        }
         try (TrainLog log = TrainLog.open(out, step)) {
             while (step < Math.min(stopAt, cfg.steps())) {
                 opt.zeroGrad();

@@ -47,10 +47,10 @@ class LayerNormKernelTest {
         float[] dx0 = KernelTesting.random(rnd, rows * n, 1f);
         float[] dg0 = KernelTesting.random(rnd, n, 1f);
         float[] db0 = KernelTesting.random(rnd, n, 1f);
-        for (int variant = 0; variant < 3; variant++) {                // γ and β, neither, β alone (F.layer_norm's bias=)
-            boolean affine = variant == 0;
+        for (int variant = 0; variant < 4; variant++) {                // γ and β, neither, β alone, γ alone (F.layer_norm's weight=, bias=)
+            boolean affine = variant == 0 || variant == 3;
             float[] g = affine ? gamma : null;
-            float[] b = variant == 1 ? null : beta;
+            float[] b = variant == 1 || variant == 3 ? null : beta;
             float[] wantY = new float[rows * n];
             float[] wantMean = new float[rows];
             float[] wantRstd = new float[rows];
@@ -79,6 +79,9 @@ class LayerNormKernelTest {
                 KernelTesting.assertClose(what + "dbeta", wantDb, db, 1e-5 * Math.sqrt(rows + 1), 1e-5);
                 if (!affine) {
                     assertThat(dg).as(what + "dgamma untouched").isEqualTo(dg0);
+                }
+                if (b == null) {
+                    assertThat(db).as(what + "dbeta untouched").isEqualTo(db0);
                 }
                 float[][] got = {y, mean, rstd, dx, dg, db};
                 if (first == null) {

@@ -16,6 +16,7 @@ import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** --keep-best: the kept model is the one of the lowest validation loss, across a resume and a kill mid-rename. */
 class BestModelTest {
@@ -101,6 +102,7 @@ class BestModelTest {
         // killed while writing a new best: best.partial without best.json is discarded, the old best stays
         Files.createDirectories(out.resolve(BestModel.PARTIAL));
         Files.writeString(out.resolve(BestModel.PARTIAL).resolve(ModelDirectory.WEIGHTS), "half");
+        BestModel.recover(out);
         assertThat(BestModel.read(out)).contains(new BestModel.Kept(8, 2.0));
         assertThat(out.resolve(BestModel.PARTIAL)).doesNotExist();
 
@@ -109,6 +111,8 @@ class BestModelTest {
         Files.createDirectories(out.resolve(BestModel.PARTIAL));
         Files.write(out.resolve(BestModel.PARTIAL).resolve(ModelDirectory.WEIGHTS), atStep8);
         Files.writeString(out.resolve(BestModel.PARTIAL).resolve(BestModel.INFO), "{\"step\": 12, \"val_loss\": 1.25}");
+        assertThat(BestModel.read(out)).as("reading changes nothing").isEmpty();
+        BestModel.recover(out);
         assertThat(BestModel.read(out)).contains(new BestModel.Kept(12, 1.25));
         assertThat(out.resolve(BestModel.OLD)).doesNotExist();
     }
@@ -124,5 +128,54 @@ class BestModelTest {
         Map<String, Object> old = new java.util.LinkedHashMap<>(cfg(true).toJson());
         old.remove("keep_best");
         assertThat(roundTrip(old)).isEqualTo(cfg(false));
+    }
+
+    /** Stops the run right after the model of {@code step} was kept, before its checkpoint (as a kill would). */
+    static final class KilledAfterBest implements TrainListener {
+        final long step;
+
+        KilledAfterBest(long step) {
+            this.step = step;
+        }
+
+        @Override
+        public void onBest(long s, double valLoss, Path dir) {
+            if (s == step) {
+                throw new IllegalStateException("killed");
+            }
+        }
+    }
+
+    @Test
+    void aKillBetweenTheBestAndItsCheckpointLosesNeither() throws IOException {
+        Path straight = dir.resolve("straight");
+        Trainer.start(new Scripted(0, 3), Map.of("source", "test"), cfg(true), straight, null).run();
+
+        Path cut = dir.resolve("cut");
+        assertThatThrownBy(() -> Trainer.start(new Scripted(0, 3), Map.of("source", "test"), cfg(true), cut, new KilledAfterBest(16)).run())
+                .hasMessage("killed");
+        assertThat(Checkpoint.latest(cut).step()).isEqualTo(12);        // step 16's checkpoint was never written
+        assertThat(BestModel.read(cut)).contains(new BestModel.Kept(16, 1.5));
+        Trainer.Saved saved = Trainer.readCheckpoint(Checkpoint.latest(cut));
+        Trainer.resume(saved, new Scripted(saved.step(), 99), TrainConfig.fromJson(saved.train()), cut, null).run();
+        assertThat(BestModel.read(cut)).contains(new BestModel.Kept(16, 1.5));
+        assertThat(weights(cut.resolve(BestModel.DIR))).isEqualTo(weights(straight.resolve(BestModel.DIR)));
+    }
+
+    @Test
+    void aNewRunStartsItsBestAfreshAndNeverReplacesABestItDidNotWrite() throws IOException {
+        Path out = dir.resolve("stale");
+        Trainer.start(new Scripted(0, 3), Map.of("source", "test"), cfg(true), out, null).runUntil(8);
+        Files.writeString(out.resolve(BestModel.DIR).resolve(BestModel.INFO), "{\"step\": 4, \"val_loss\": 0.5}");   // better than any step of the script
+        Trainer.start(new Scripted(0, 3), Map.of("source", "test"), cfg(true), out, null).run();
+        assertThat(BestModel.read(out)).contains(new BestModel.Kept(16, 1.5));
+
+        Path mine = dir.resolve("mine");
+        Files.createDirectories(mine.resolve(BestModel.DIR));
+        Files.writeString(mine.resolve(BestModel.DIR).resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> Trainer.start(new Scripted(0, 3), Map.of("source", "test"), cfg(true), mine, null).run())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no best.json");
+        BestModel.delete(mine);
+        assertThat(mine.resolve(BestModel.DIR).resolve("notes.txt")).hasContent("mine");
     }
 }
