@@ -81,13 +81,15 @@ class LongMemoryTest {
         LabResult r = new LongMemory().fromData(false, new LabData("data.csv", t.header(), t.rows())).orElseThrow();
         java.util.List<java.util.List<String>> results = seqlab.report.Table.parseCsv(
                 java.nio.file.Files.readString(dir.resolve("results.csv")), "results.csv").rows();
-        assertThat(results).hasSize(2);
-        for (int i = 0; i < 2; i++) {
+        assertThat(results).hasSize(4);                                  // recurrent cells, then the Transformer, per task
+        for (int i = 0; i < 4; i++) {
             Finding f = r.findings().get(i);
             assertThat(results.get(i)).containsExactly(f.claim(), f.setup(), f.result(), f.verdict());
         }
         assertThat(r.findings().get(0).result()).startsWith("RNN (tanh): solves (below half the baseline) at no T, beats it by 10% at no T;");
         assertThat(r.findings().get(1).verdict()).startsWith("confirmed");
+        assertThat(r.findings().get(2).verdict()).isEqualTo("confirmed: the Transformer solves T = 400, no gated cell solves any T");
+        assertThat(r.findings().get(3).verdict()).isEqualTo("confirmed: the Transformer solves T = 400, the gated cells at most T = 100");
     }
 
     @Test
