@@ -54,6 +54,11 @@ final class Progress implements TrainListener {
     }
 
     @Override
+    public void onBest(long step, double valLoss, Path dir) {
+        err.printf(Locale.ROOT, "step %d/%d: the lowest validation loss so far, model kept in %s%n", step, total, dir);
+    }
+
+    @Override
     public void onCheckpoint(long step, Path dir) {
         // the checkpoint is reported in the final summary; nothing to draw per save
     }

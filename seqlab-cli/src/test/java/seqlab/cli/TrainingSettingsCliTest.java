@@ -145,6 +145,11 @@ class TrainingSettingsCliTest {
                 3 * (best + 1), vals.get(best)));
         JsonFields info = new JsonFields(Json.parse(Files.readString(out.resolve("best").resolve("best.json"))), "best.json");
         assertThat(info.integer("step", 0, 12)).isEqualTo(3 * (best + 1));
+        assertThat(r.err()).contains(String.format(java.util.Locale.ROOT, "step %d/12: the lowest validation loss so far, model kept in %s",
+                3 * (best + 1), out.resolve("best")));
+        assertThat(r.err().lines().filter(l -> l.contains("model kept in")).count()).as("one line per new best")
+                .isEqualTo(java.util.stream.IntStream.range(0, vals.size()).filter(i -> vals.get(i) < vals.subList(0, i).stream()
+                        .min(Double::compare).orElse(Double.POSITIVE_INFINITY)).count());
         assertThat(trainSettings(out).bool("keep_best")).isTrue();
 
         CliTest.Run eval = run("eval", "--model", out.resolve("best").toString(), "--data", "builtin:sentences");
