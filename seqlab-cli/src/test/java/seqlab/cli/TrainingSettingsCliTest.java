@@ -168,6 +168,16 @@ class TrainingSettingsCliTest {
     }
 
     @Test
+    void aKeptSeq2seqBestIsEvaluatedOnItsRunsData() {
+        Path out = dir.resolve("s2s-best");
+        CliTest.Run r = run(Seq2SeqCliTest.tiny(out, "none", "--keep-best"));
+        assertThat(r.code()).as(r.err()).isZero();
+        CliTest.Run eval = run("eval", "--model", out.resolve("best").toString(), "--split", "test");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("builtin:reverse, test split");
+    }
+
+    @Test
     void keepBestRefusesABestThatIsNotADirectory() throws IOException {
         Path out = dir.resolve("file");
         Files.createDirectories(out);
