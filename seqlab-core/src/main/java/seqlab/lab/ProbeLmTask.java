@@ -3,21 +3,20 @@ package seqlab.lab;
 import java.nio.file.Path;
 import java.util.Map;
 
-import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
 import seqlab.io.Safetensors;
 import seqlab.model.StateDict;
 import seqlab.nn.Module;
 import seqlab.tensor.Rng;
-import seqlab.train.Evaluation;
+import seqlab.train.LmTask;
 import seqlab.train.TrainConfig;
 import seqlab.train.TrainingTask;
 
 /**
  * Next-token training of a {@link TransformerProbe} on a token split, for the Trainer: random
  * (B, T) windows of the training split, cross-entropy over every position; validation by
- * {@link Evaluation#estimate} from seed + 3 as {@code LmTask} does, so an LSTM trained by
- * {@code LmTask} beside it is scored on the same windows.
+ * {@link LmTask#validationLoss}, so an LSTM trained by {@code LmTask} beside it is scored on the
+ * same windows.
  */
 final class ProbeLmTask implements TrainingTask {
 
@@ -50,13 +49,12 @@ final class ProbeLmTask implements TrainingTask {
 
     @Override
     public StepLoss loss(long step, Rng dataRng, Rng dropoutRng) {
-        LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
-        return new StepLoss(model.loss(b.x(), b.y(), b.batch(), b.time(), dropoutRng), (long) b.batch() * b.time());
+        return LmTask.windowLoss(model::loss, data, cfg, dataRng, dropoutRng);
     }
 
     @Override
     public double validationLoss() {
-        return Evaluation.estimate(model, model::loss, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+        return LmTask.validationLoss(model, model::loss, data, cfg);
     }
 
     /** The weights only: a probe has no model directory format. */

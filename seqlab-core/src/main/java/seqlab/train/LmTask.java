@@ -63,13 +63,23 @@ public final class LmTask implements TrainingTask {
 
     @Override
     public StepLoss loss(long step, Rng dataRng, Rng dropoutRng) {
-        LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
-        return new StepLoss(model.loss(b.x(), b.y(), b.batch(), b.time(), dropoutRng), (long) b.batch() * b.time());
+        return windowLoss(model::loss, data, cfg, dataRng, dropoutRng);
     }
 
     @Override
     public double validationLoss() {
-        return Evaluation.estimate(model, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
+        return validationLoss(model, model::loss, data, cfg);
+    }
+
+    /** A step's loss on random (B, T) windows of the training split, for any next-token model. */
+    public static StepLoss windowLoss(Evaluation.WindowLoss loss, LmDataset data, TrainConfig cfg, Rng dataRng, Rng dropoutRng) {
+        LmBatch b = LmDataset.randomBatch(data.train(), cfg.batch(), cfg.seq(), dataRng);
+        return new StepLoss(loss.of(b.x(), b.y(), b.batch(), b.time(), dropoutRng), (long) b.batch() * b.time());
+    }
+
+    /** The validation estimate on the fixed windows drawn from seed + 3: every model of a run's config is scored on the same ones. */
+    public static double validationLoss(Module model, Evaluation.WindowLoss loss, LmDataset data, TrainConfig cfg) {
+        return Evaluation.estimate(model, loss, data.val(), cfg.batch(), cfg.seq(), cfg.evalBatches(), cfg.seed() + 3);
     }
 
     @Override
