@@ -1,6 +1,7 @@
 package seqlab.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,8 +37,9 @@ public final class Gemm {
         return r;
     }
     static final int NR = 2 * L;
-    /** Rows of op(A) packed together when A is transposed: 64 bytes of a stored row read in order (a cache line when aligned). */
-    private static final int GROUP = 16;
+    /** Rows of a stored operand packed together where its rows are k-steps of many slivers (A transposed; B): the fastest counts on Zen 4. */
+    private static final int A_ROWS = 16;
+    private static final int B_ROWS = 8;
     private static final VectorSpecies<Float> FM = MR == 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;   // M_R floats
     private static final int KC = 256;
     private static final int MC = 16 * MR;
@@ -282,46 +284,51 @@ public final class Gemm {
 
     /** Packs α·op(A)[ic:ic+mc, pc:pc+kc] as M_R-row slivers, k-major, zero-padded to M_R. */
     private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        int full = transA ? mc / MR * MR : 0;
-        for (int g = 0; g < full; g += GROUP) {             // op(A)[row, col] = a[col·lda + row]: a sliver row is one vector
-            int ge = Math.min(full, g + GROUP);
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (pc + p) * lda + ic;
-                for (int ir = g; ir < ge; ir += MR) {
-                    // always multiplied (x·1 = x): a vector chosen by a branch is boxed by C2, 5 ns an element in W9
-                    FloatVector.fromArray(FM, a, src + ir).mul(alpha).intoArray(ap, ir * kc + p * MR);
+        int full = mc / MR * MR;
+        if (transA) {
+            // op(A)[row, col] = a[col·lda + row]: a sliver row is one vector. A_ROWS rows of a at a time,
+            // every sliver's share of them: walking all K_C rows per sliver touched a new page every
+            // row or two (0.40 ns an element on one Zen 4 core; this 0.28).
+            for (int p0 = 0; p0 < kc; p0 += A_ROWS) {
+                int pe = Math.min(kc, p0 + A_ROWS);
+                for (int ir = 0; ir < full; ir += MR) {
+                    int src = aOff + pc * lda + ic + ir;
+                    int dst = ir * kc;
+                    for (int p = p0; p < pe; p++) {
+                        // always multiplied (x·1 = x): a vector chosen by a branch is boxed by C2, 5 ns an element in W9
+                        FloatVector.fromArray(FM, a, src + p * lda).mul(alpha).intoArray(ap, dst + p * MR);
+                    }
+                }
+            }
+        } else {                                            // a[row·lda + col]: 8 columns of M_R rows transposed in registers
+            int k8 = kc / 8 * 8;
+            for (int ir = 0; ir < full; ir += MR) {
+                int src = aOff + (ic + ir) * lda + pc;
+                int dst = ir * kc;
+                for (int p = 0; p < k8; p += 8) {
+                    if (MR == 4) {
+                        transpose4x8(a, src + p, lda, alpha, ap, dst + p * 4);
+                    } else {
+                        transpose8x8(a, src + p, lda, alpha, ap, dst + p * 8, 8);
+                    }
+                }
+                for (int i = 0; i < MR; i++) {
+                    for (int p = k8; p < kc; p++) {
+                        ap[dst + p * MR + i] = alpha * a[src + i * lda + p];
+                    }
                 }
             }
         }
-        for (int ir = full; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
+        for (int ir = full; ir < mc; ir += MR) {            // the last, partial sliver
+            int mr = mc - ir;
             int base = ir * kc;
-            if (mr < MR) {
-                for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0f);
-                }
+            for (int p = 0; p < kc; p++) {
+                java.util.Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0f);
             }
-            if (transA) {
+            for (int i = 0; i < mr; i++) {
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    int dst = base + p * MR;
-                    for (int i = 0; i < mr; i++) {
-                        ap[dst + i] = alpha == 1f ? a[src + i] : alpha * a[src + i];
-                    }
-                }
-            } else {                                        // a[row·lda + col]: each row's k values contiguous
-                for (int i = 0; i < mr; i++) {
-                    int src = aOff + (ic + ir + i) * lda + pc;
-                    int dst = base + i;
-                    if (alpha == 1f) {
-                        for (int p = 0; p < kc; p++) {
-                            ap[dst + p * MR] = a[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            ap[dst + p * MR] = alpha * a[src + p];
-                        }
-                    }
+                    float v = transA ? a[aOff + (pc + p) * lda + ic + ir + i] : a[aOff + (ic + ir + i) * lda + pc + p];
+                    ap[base + p * MR + i] = alpha * v;
                 }
             }
         }
@@ -329,27 +336,48 @@ public final class Gemm {
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as N_R-column slivers, k-major, zero-padded to N_R. */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
-        for (int jr = 0; jr < nc; jr += NR) {
+        int full = transB ? 0 : nc / NR * NR;
+        // A row of a sliver is two vectors of a row of B. B_ROWS rows of B at a time, every sliver's
+        // share of them (a sliver at a time walked K_C rows a page apart: 0.40 ns an element on
+        // one Zen 4 core, this 0.16).
+        for (int p0 = 0; p0 < kc; p0 += B_ROWS) {
+            int pe = Math.min(kc, p0 + B_ROWS);
+            for (int jr = 0; jr < full; jr += NR) {
+                int base = bpOff + jr * kc;
+                for (int p = p0; p < pe; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    FloatVector.fromArray(F, b, src).intoArray(bp, base + p * NR);
+                    FloatVector.fromArray(F, b, src + L).intoArray(bp, base + p * NR + L);
+                }
+            }
+        }
+        for (int jr = full; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = bpOff + jr * kc;
-            if (!transB && nr == NR) {
-                for (int p = 0; p < kc; p++) {                     // a row of the sliver is two vectors
-                    int src = bOff + (pc + p) * ldb + jc + jr;
-                    int dst = base + p * NR;
-                    FloatVector.fromArray(F, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
-                }
-            } else if (!transB) {
+            if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + jc + jr;
                     int dst = base + p * NR;
                     System.arraycopy(b, src, bp, dst, nr);
                     java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
                 }
+            } else if (nr == NR) {
+                // column j of op(B) is row j of B as stored: 8 × 8 blocks transposed in registers
+                // (column at a time, reading in order and writing down the sliver, took 0.47 ns an
+                // element on one Zen 4 core; the blocks 0.33)
+                int k8 = kc / 8 * 8;
+                for (int h = 0; h < NR; h += 8) {
+                    int src = bOff + (jc + jr + h) * ldb + pc;
+                    for (int p = 0; p < k8; p += 8) {
+                        transpose8x8(b, src + p, ldb, 1f, bp, base + p * NR + h, NR);
+                    }
+                    for (int j = 0; j < 8; j++) {
+                        for (int p = k8; p < kc; p++) {
+                            bp[base + p * NR + h + j] = b[src + j * ldb + p];
+                        }
+                    }
+                }
             } else {
-                // column j of op(B) is row j of B as stored: read it in order, write down the sliver.
-                // (The other order, a sliver row at a time, reads N_R rows a stride apart for every p;
-                // it took twice as long: 1.2–1.7 against 0.5–0.85 ns per element on Zen 3.)
                 for (int j = 0; j < NR; j++) {
                     int dst = base + j;
                     if (j < nr) {
@@ -365,6 +393,63 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    // Lane selections of two 8-float vectors x, y (index i < 8 is x[i], else y[i − 8]), as AVX's unpack and permute.
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorShuffle<Float> PAIRS_LO = VectorShuffle.fromValues(F8, 0, 8, 1, 9, 4, 12, 5, 13);
+    private static final VectorShuffle<Float> PAIRS_HI = VectorShuffle.fromValues(F8, 2, 10, 3, 11, 6, 14, 7, 15);
+    private static final VectorShuffle<Float> QUADS_LO = VectorShuffle.fromValues(F8, 0, 1, 8, 9, 4, 5, 12, 13);
+    private static final VectorShuffle<Float> QUADS_HI = VectorShuffle.fromValues(F8, 2, 3, 10, 11, 6, 7, 14, 15);
+    private static final VectorShuffle<Float> HALVES_LO = VectorShuffle.fromValues(F8, 0, 1, 2, 3, 8, 9, 10, 11);
+    private static final VectorShuffle<Float> HALVES_HI = VectorShuffle.fromValues(F8, 4, 5, 6, 7, 12, 13, 14, 15);
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromValues(F8, 0, 8, 1, 9, 2, 10, 3, 11);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromValues(F8, 4, 12, 5, 13, 6, 14, 7, 15);
+
+    /**
+     * dst[d + j·ldd + i] = α·src[s + i·lds + j] for i, j < 8: an 8 × 8 block transposed in registers
+     * (pairs, then pairs of pairs, then halves). Arrays in, arrays out: a helper that took or
+     * returned vectors would make C2 allocate them.
+     */
+    private static void transpose8x8(float[] src, int s, int lds, float alpha, float[] dst, int d, int ldd) {
+        FloatVector r0 = FloatVector.fromArray(F8, src, s).mul(alpha);
+        FloatVector r1 = FloatVector.fromArray(F8, src, s + lds).mul(alpha);
+        FloatVector r2 = FloatVector.fromArray(F8, src, s + 2 * lds).mul(alpha);
+        FloatVector r3 = FloatVector.fromArray(F8, src, s + 3 * lds).mul(alpha);
+        FloatVector r4 = FloatVector.fromArray(F8, src, s + 4 * lds).mul(alpha);
+        FloatVector r5 = FloatVector.fromArray(F8, src, s + 5 * lds).mul(alpha);
+        FloatVector r6 = FloatVector.fromArray(F8, src, s + 6 * lds).mul(alpha);
+        FloatVector r7 = FloatVector.fromArray(F8, src, s + 7 * lds).mul(alpha);
+        FloatVector t0 = r0.rearrange(PAIRS_LO, r1), t1 = r0.rearrange(PAIRS_HI, r1);
+        FloatVector t2 = r2.rearrange(PAIRS_LO, r3), t3 = r2.rearrange(PAIRS_HI, r3);
+        FloatVector t4 = r4.rearrange(PAIRS_LO, r5), t5 = r4.rearrange(PAIRS_HI, r5);
+        FloatVector t6 = r6.rearrange(PAIRS_LO, r7), t7 = r6.rearrange(PAIRS_HI, r7);
+        FloatVector u0 = t0.rearrange(QUADS_LO, t2), u1 = t0.rearrange(QUADS_HI, t2);
+        FloatVector u2 = t1.rearrange(QUADS_LO, t3), u3 = t1.rearrange(QUADS_HI, t3);
+        FloatVector u4 = t4.rearrange(QUADS_LO, t6), u5 = t4.rearrange(QUADS_HI, t6);
+        FloatVector u6 = t5.rearrange(QUADS_LO, t7), u7 = t5.rearrange(QUADS_HI, t7);
+        u0.rearrange(HALVES_LO, u4).intoArray(dst, d);
+        u1.rearrange(HALVES_LO, u5).intoArray(dst, d + ldd);
+        u2.rearrange(HALVES_LO, u6).intoArray(dst, d + 2 * ldd);
+        u3.rearrange(HALVES_LO, u7).intoArray(dst, d + 3 * ldd);
+        u0.rearrange(HALVES_HI, u4).intoArray(dst, d + 4 * ldd);
+        u1.rearrange(HALVES_HI, u5).intoArray(dst, d + 5 * ldd);
+        u2.rearrange(HALVES_HI, u6).intoArray(dst, d + 6 * ldd);
+        u3.rearrange(HALVES_HI, u7).intoArray(dst, d + 7 * ldd);
+    }
+
+    /** dst[d + 4j + i] = α·src[s + i·lds + j] for i < 4, j < 8: four rows of 8 into 8 k-steps of a 4-row sliver. */
+    private static void transpose4x8(float[] src, int s, int lds, float alpha, float[] dst, int d) {
+        FloatVector r0 = FloatVector.fromArray(F8, src, s).mul(alpha);
+        FloatVector r1 = FloatVector.fromArray(F8, src, s + lds).mul(alpha);
+        FloatVector r2 = FloatVector.fromArray(F8, src, s + 2 * lds).mul(alpha);
+        FloatVector r3 = FloatVector.fromArray(F8, src, s + 3 * lds).mul(alpha);
+        FloatVector x0 = r0.rearrange(ZIP_LO, r2), x1 = r0.rearrange(ZIP_HI, r2);     // a0 a2 interleaved
+        FloatVector y0 = r1.rearrange(ZIP_LO, r3), y1 = r1.rearrange(ZIP_HI, r3);     // a1 a3 interleaved
+        x0.rearrange(ZIP_LO, y0).intoArray(dst, d);                                   // a0 a1 a2 a3 of k-steps 0, 1
+        x0.rearrange(ZIP_HI, y0).intoArray(dst, d + 8);
+        x1.rearrange(ZIP_LO, y1).intoArray(dst, d + 16);
+        x1.rearrange(ZIP_HI, y1).intoArray(dst, d + 24);
     }
 
     /** C[tile] += (or, with {@code store}, =) the packed A sliver times the packed B sliver, with the tile height of this machine. */

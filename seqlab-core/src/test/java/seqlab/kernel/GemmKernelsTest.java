@@ -57,6 +57,14 @@ class GemmKernelsTest {
                 }
             }
         }
+        for (int[] shape : new int[][] {{9, 17, 8}, {8, 16, 300}, {70, 33, 263}, {4, 16, 7}, {13, 40, 17}}) {
+            String wrong = KernelTesting.layoutsAgree(rnd, shape[0], shape[1], shape[2]);
+            if (wrong != null) {
+                System.out.println("layouts disagree: " + wrong);
+                System.exit(1);
+            }
+            checked++;
+        }
         System.out.println("MR=" + Gemm.MR + ", checked " + checked + " products");
         System.exit(Gemm.MR == Integer.parseInt(args[0]) ? 0 : 2);
     }
