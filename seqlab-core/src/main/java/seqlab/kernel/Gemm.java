@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The fast path follows the BLIS layout: B is packed into K_C × N_R slivers, A into
  * M_R × K_C slivers (M_R = 8 rows with 512-bit vectors, else 4) (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
  * M_R × N_R tile of C in vector registers (N_R = two vectors). The output is split over the
- * thread pool by a fixed partition of whole tiles; the order of the K sum for every element of C
- * is the same whatever the partition, so results are bit-identical for any thread count. With
+ * thread pool in whole tiles (columns by a fixed partition; blocks of rows, with op(B) packed once
+ * for all threads, to whichever thread is free); the order of the K sum for every element of C
+ * is the same whatever the split, so results are bit-identical for any thread count. With
  * β = 0, C is never read (as in BLAS: a NaN there is ignored): the first K_C block stores its sums.
  * {@link #reference} is the plain loop the fast path is tested against; {@link #useReference}
  * selects it everywhere (for bisecting a numeric difference).
@@ -46,6 +47,17 @@ public final class Gemm {
     private static final int NC = 64 * NR;
 
     private static volatile boolean useReference = Boolean.getBoolean("seqlab.reference");
+
+    /** The calling thread's buffer for an op(B) packed once and read by every thread of one call; grows to the largest B. */
+    private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private static float[] sharedBuffer(int size) {
+        float[][] holder = SHARED_B.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
@@ -87,7 +99,12 @@ public final class Gemm {
     public static PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         int npad = (n + NR - 1) / NR * NR;
-        float[] data = new float[Math.multiplyExact(k, npad)];
+        return packInto(new float[Math.multiplyExact(k, npad)], transB, k, n, b, bOff, ldb);
+    }
+
+    /** Packs op(B) (K, N) into {@code data} (at least K × N rounded up to N_R), the slivers split over the pool. */
+    private static PackedB packInto(float[] data, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        int npad = (n + NR - 1) / NR * NR;
         int slivers = npad / NR;
         Parallel.forRanges(slivers, (long) k * n, (s0, s1) -> {                  // each range packs its own columns
             int jc = s0 * NR;
@@ -145,7 +162,7 @@ public final class Gemm {
         int tilesM = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int parts = work < 64L * 64 * 64 ? 1 : threads;
-        // Splitting N makes every part pack the whole of op(A), splitting M the whole of op(B):
+        // Splitting N makes every part pack the whole of op(A); splitting M packs op(B) once, shared:
         // when both can be split, the part boundaries go across the larger of M and N. (For the
         // generator's weight gradient, M = 6,000 by N = 256, splitting N packed the 2,048 × 6,000
         // A once per thread: 11% of a Transformer training step.) A pre-packed B costs nothing to
@@ -158,13 +175,17 @@ public final class Gemm {
                 int j1 = Math.min(n, (int) ((long) tilesN * (i + 1) / p) * NR);
                 block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
             });
+        } else if (Math.min(parts, tilesM) == 1) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
         } else {
-            int p = Math.min(parts, tilesM);
-            Parallel.forEach(p, i -> {
-                int i0 = (int) ((long) tilesM * i / p) * MR;
-                int i1 = Math.min(m, (int) ((long) tilesM * (i + 1) / p) * MR);
-                block(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
-            });
+            // Rows split: op(B) is packed once, its slivers shared out over the pool, instead of once
+            // per thread; the blocks of M_C rows are then taken by whichever thread is free (each
+            // block's sums are the same whoever computes them: still the same bits for any thread
+            // count), so a thread the machine slows down does not hold up the others.
+            PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, tilesN * NR)), transB, k, n, b, bOff, ldb);
+            int blocks = (m + MC - 1) / MC;
+            Parallel.forEachDynamic(blocks, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
+                    alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc));
         }
     }
 

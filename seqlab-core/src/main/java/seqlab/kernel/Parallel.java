@@ -10,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Work is split with a <em>fixed</em> partition: {@link #forEach(int, Task)} runs task indices
  * {@code 0..n-1}, each exactly once, worker w taking the contiguous block
  * [n·w/W, n·(w+1)/W); a caller that needs a result independent of the thread count gives every
- * index its own output (no cross-task reduction happens here).
+ * index its own output (no cross-task reduction happens here). {@link #forEachDynamic} hands the
+ * indices out as threads free up, for tasks whose every output is computed the same way whoever
+ * runs it.
  *
  * <p>The workers are persistent and wait for work by spinning briefly, then parking: a training
  * step issues hundreds of small GEMMs (one per time step), and handing each to an executor costs
@@ -88,6 +90,27 @@ public final class Parallel {
             return;
         }
         pool().run(n, Math.min(t, n), task);
+    }
+
+    /**
+     * Runs {@code task(i)} for i in [0, n), each index once, handed out one at a time to whichever
+     * thread is free: for tasks whose results do not depend on which thread runs them (each writes
+     * its own output, computed in a fixed order), where a fixed split would wait for the slowest.
+     */
+    public static void forEachDynamic(int n, Task task) {
+        int t = threads();
+        if (n <= 1 || t == 1 || IN_TASK.get()) {
+            for (int i = 0; i < n; i++) {
+                task.run(i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        pool().run(Math.min(t, n), Math.min(t, n), w -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                task.run(i);
+            }
+        });
     }
 
     /** Persistent workers; one batch of work at a time (calls are serialised). */
