@@ -162,12 +162,13 @@ public final class Gemm {
         int tilesM = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int parts = work < 64L * 64 * 64 ? 1 : threads;
-        // Splitting N makes every part pack the whole of op(A); splitting M packs op(B) once, shared:
-        // when both can be split, the part boundaries go across the larger of M and N. (For the
-        // generator's weight gradient, M = 6,000 by N = 256, splitting N packed the 2,048 × 6,000
-        // A once per thread: 11% of a Transformer training step.) A pre-packed B costs nothing to
+        // Splitting N makes every part pack the whole of op(A) (for the generator's weight gradient,
+        // M = 6,000 by N = 256, that packed the 2,048 × 6,000 A once per thread: 11% of a Transformer
+        // training step); splitting M packs each operand once, op(B) shared. So rows are split
+        // whenever there are blocks of M_C rows for every thread. A pre-packed B costs nothing to
         // share, and its columns are split so that each part reads its own share of it.
-        boolean splitN = pre != null || tilesN < parts || tilesM < parts ? tilesN >= tilesM || tilesN >= parts : n >= m;
+        int blocksM = (m + MC - 1) / MC;
+        boolean splitN = pre != null ? tilesN >= tilesM || tilesN >= parts : blocksM < parts && tilesN >= parts;
         if (splitN) {
             int p = Math.min(parts, tilesN);
             Parallel.forEach(p, i -> {
@@ -183,8 +184,7 @@ public final class Gemm {
             // block's sums are the same whoever computes them: still the same bits for any thread
             // count), so a thread the machine slows down does not hold up the others.
             PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, tilesN * NR)), transB, k, n, b, bOff, ldb);
-            int blocks = (m + MC - 1) / MC;
-            Parallel.forEachDynamic(blocks, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
+            Parallel.forEachDynamic(blocksM, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
                     alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc));
         }
     }
