@@ -38,9 +38,17 @@ public final class Gemm {
         return r;
     }
     static final int NR = 2 * L;
-    /** Rows of a stored operand packed together where its rows are k-steps of many slivers (A transposed; B): the fastest counts on Zen 4. */
+    /** Stored rows of a transposed A packed at a time, each into every sliver (the fastest count on Zen 4). */
     private static final int A_ROWS = 16;
+    /** Stored rows of a plain B packed at a time, each into every sliver (likewise). */
     private static final int B_ROWS = 8;
+    /**
+     * Plain A and transposed B are transposed in registers, 8 floats wide, where vectors are at
+     * least that wide; with 128-bit vectors (NEON) 256-bit operations are not compiled to
+     * instructions, and the scalar loops are used ({@code -Dseqlab.gemm.transposes=false} forces them, for the tests).
+     */
+    static final boolean REGISTER_TRANSPOSES = F.vectorBitSize() >= 256
+            && Boolean.parseBoolean(System.getProperty("seqlab.gemm.transposes", "true"));
     private static final VectorSpecies<Float> FM = MR == 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;   // M_R floats
     private static final int KC = 256;
     private static final int MC = 16 * MR;
@@ -48,7 +56,11 @@ public final class Gemm {
 
     private static volatile boolean useReference = Boolean.getBoolean("seqlab.reference");
 
-    /** The calling thread's buffer for an op(B) packed once and read by every thread of one call; grows to the largest B. */
+    /**
+     * The calling thread's buffer for an op(B) packed once and read by every thread of one call;
+     * grows to the largest B. Not reentrant: nothing that runs while it is in use calls sgemm (a
+     * call from inside a pool task runs serially and never uses it).
+     */
     private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     private static float[] sharedBuffer(int size) {
@@ -157,35 +169,47 @@ public final class Gemm {
         if (!overwrite) {
             scale(m, n, beta, c, cOff, ldc);
         }
-        int threads = Parallel.threads();
+        int threads = Parallel.inTask() ? 1 : Parallel.threads();   // a call from inside a task runs on that thread
         int tilesN = (n + NR - 1) / NR;
         int tilesM = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int parts = work < 64L * 64 * 64 ? 1 : threads;
         // Splitting N makes every part pack the whole of op(A) (for the generator's weight gradient,
         // M = 6,000 by N = 256, that packed the 2,048 × 6,000 A once per thread: 11% of a Transformer
-        // training step); splitting M packs each operand once, op(B) shared. So rows are split
-        // whenever there are blocks of M_C rows for every thread. A pre-packed B costs nothing to
-        // share, and its columns are split so that each part reads its own share of it.
+        // training step); splitting M packs each operand once, op(B) shared. With at least two
+        // blocks of M_C rows per thread the rows are split, the blocks handed out as threads free
+        // up; with fewer, the part boundaries go across the larger of M and N, in whole tiles. A
+        // pre-packed B costs nothing to share, and its columns are split so that each part reads
+        // its own share of it.
         int blocksM = (m + MC - 1) / MC;
-        boolean splitN = pre != null ? tilesN >= tilesM || tilesN >= parts : blocksM < parts && tilesN >= parts;
-        if (splitN) {
-            int p = Math.min(parts, tilesN);
+        boolean manyBlocks = pre == null && blocksM >= 2 * parts;
+        boolean splitN = manyBlocks ? false
+                : pre != null || tilesN < parts || tilesM < parts ? tilesN >= tilesM || tilesN >= parts : n >= m;
+        int p = Math.min(parts, splitN ? tilesN : tilesM);
+        if (p == 1) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
+        } else if (splitN) {
             Parallel.forEach(p, i -> {
                 int j0 = (int) ((long) tilesN * i / p) * NR;
                 int j1 = Math.min(n, (int) ((long) tilesN * (i + 1) / p) * NR);
                 block(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
             });
-        } else if (Math.min(parts, tilesM) == 1) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
         } else {
             // Rows split: op(B) is packed once, its slivers shared out over the pool, instead of once
-            // per thread; the blocks of M_C rows are then taken by whichever thread is free (each
-            // block's sums are the same whoever computes them: still the same bits for any thread
-            // count), so a thread the machine slows down does not hold up the others.
+            // per thread. Each block of rows gives the same sums whoever computes it (the same bits
+            // for any thread count), so with many blocks they go to whichever thread is free, and a
+            // thread the machine slows down does not hold up the others.
             PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, tilesN * NR)), transB, k, n, b, bOff, ldb);
-            Parallel.forEachDynamic(blocksM, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
-                    alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc));
+            if (manyBlocks) {
+                Parallel.forEachDynamic(blocksM, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
+                        alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc));
+            } else {
+                Parallel.forEach(p, i -> {
+                    int i0 = (int) ((long) tilesM * i / p) * MR;
+                    int i1 = Math.min(m, (int) ((long) tilesM * (i + 1) / p) * MR);
+                    block(transA, false, i0, i1, 0, n, k, alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc);
+                });
+            }
         }
     }
 
@@ -322,7 +346,7 @@ public final class Gemm {
                 }
             }
         } else {                                            // a[row·lda + col]: 8 columns of M_R rows transposed in registers
-            int k8 = kc / 8 * 8;
+            int k8 = REGISTER_TRANSPOSES ? kc / 8 * 8 : 0;     // the rest by the scalar loop below
             for (int ir = 0; ir < full; ir += MR) {
                 int src = aOff + (ic + ir) * lda + pc;
                 int dst = ir * kc;
@@ -386,7 +410,7 @@ public final class Gemm {
                 // column j of op(B) is row j of B as stored: 8 × 8 blocks transposed in registers
                 // (column at a time, reading in order and writing down the sliver, took 0.47 ns an
                 // element on one Zen 4 core; the blocks 0.33)
-                int k8 = kc / 8 * 8;
+                int k8 = REGISTER_TRANSPOSES ? kc / 8 * 8 : 0;     // the rest by the scalar loop below
                 for (int h = 0; h < NR; h += 8) {
                     int src = bOff + (jc + jr + h) * ldb + pc;
                     for (int p = 0; p < k8; p += 8) {

@@ -83,13 +83,25 @@ public final class Parallel {
     /** Runs {@code task(i)} for i in [0, n); the caller's thread takes the first block. */
     public static void forEach(int n, Task task) {
         int t = threads();
-        if (n <= 1 || t == 1 || IN_TASK.get()) {
-            for (int i = 0; i < n; i++) {
-                task.run(i);
-            }
-            return;
+        if (!ranSerially(n, t, task)) {
+            pool().run(n, Math.min(t, n), task);
         }
-        pool().run(n, Math.min(t, n), task);
+    }
+
+    /** True inside a task of this pool, where a further split runs serially. */
+    public static boolean inTask() {
+        return IN_TASK.get();
+    }
+
+    /** Runs every task on the calling thread, and says so, when there is one task, one thread, or the caller is itself a task. */
+    private static boolean ranSerially(int n, int threads, Task task) {
+        if (n > 1 && threads > 1 && !IN_TASK.get()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            task.run(i);
+        }
+        return true;
     }
 
     /**
@@ -99,14 +111,12 @@ public final class Parallel {
      */
     public static void forEachDynamic(int n, Task task) {
         int t = threads();
-        if (n <= 1 || t == 1 || IN_TASK.get()) {
-            for (int i = 0; i < n; i++) {
-                task.run(i);
-            }
+        if (ranSerially(n, t, task)) {
             return;
         }
+        int parts = Math.min(t, n);
         AtomicInteger next = new AtomicInteger();
-        pool().run(Math.min(t, n), Math.min(t, n), w -> {
+        pool().run(parts, parts, w -> {
             for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                 task.run(i);
             }

@@ -10,21 +10,25 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Both micro-kernels — 4 rows (256-bit vectors) and 8 (512-bit) — checked on any machine: a child
- * JVM started with {@code -Dseqlab.gemm.rows=4} or {@code 8} runs {@link #main} against the reference loop.
+ * Both micro-kernels — 4 rows (256-bit vectors) and 8 (512-bit) — checked on any machine, and
+ * the scalar packing loops that replace the register transposes on 128-bit machines: a child JVM
+ * started with {@code -Dseqlab.gemm.rows=4} or {@code 8} (and {@code -Dseqlab.gemm.transposes})
+ * runs {@link #main} against the reference loop. The vector width itself is the machine's: the
+ * 512-bit layout (N_R = 32, four 8 × 8 blocks per sliver) runs only on an AVX-512 machine.
  */
 class GemmKernelsTest {
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "M_R = {0}")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 8})
-    void eitherKernelMatchesReference(int rows) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "M_R = {0}, register transposes {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"4,true", "8,true", "4,false"})
+    void eitherKernelMatchesReference(int rows, boolean transposes) throws Exception {
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Dseqlab.gemm.rows=" + rows, "-cp", System.getProperty("java.class.path"),
+                "--add-modules", "jdk.incubator.vector", "-Dseqlab.gemm.rows=" + rows, "-Dseqlab.gemm.transposes=" + transposes,
+                "-cp", System.getProperty("java.class.path"),
                 GemmKernelsTest.class.getName(), String.valueOf(rows))).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("MR=" + rows).contains("checked");
+        assertThat(out).contains("MR=" + rows).contains("transposes=" + transposes).contains("checked");
     }
 
     /** Compares fast and reference GEMM over many shapes; exit 1 with the first mismatch. */
@@ -57,7 +61,7 @@ class GemmKernelsTest {
                 }
             }
         }
-        for (int[] shape : new int[][] {{9, 17, 8}, {8, 16, 300}, {70, 33, 263}, {4, 16, 7}, {13, 40, 17}}) {
+        for (int[] shape : new int[][] {{9, 17, 8}, {8, 16, 300}, {70, 33, 263}, {4, 16, 7}, {13, 40, 17}, {300, 33, 263}, {700, 20, 70}}) {
             String wrong = KernelTesting.layoutsAgree(rnd, shape[0], shape[1], shape[2]);
             if (wrong != null) {
                 System.out.println("layouts disagree: " + wrong);
@@ -65,7 +69,7 @@ class GemmKernelsTest {
             }
             checked++;
         }
-        System.out.println("MR=" + Gemm.MR + ", checked " + checked + " products");
+        System.out.println("MR=" + Gemm.MR + ", transposes=" + Gemm.REGISTER_TRANSPOSES + ", checked " + checked + " products");
         System.exit(Gemm.MR == Integer.parseInt(args[0]) ? 0 : 2);
     }
 }

@@ -140,30 +140,46 @@ class GemmTest {
         assertThat(d2).isEqualTo(d1);
     }
 
-    /** M larger than N with both splittable: the parts go across rows, each packing its own rows of a (transposed) A. */
-    @org.junit.jupiter.params.ParameterizedTest(name = "transA {0}, transB {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"false,false", "true,false", "false,true", "true,true"})
-    void sameBitsForAnyThreadCountWhenRowsAreSplit(boolean transA, boolean transB) {
+    /**
+     * Rows split over the threads: blocks of M_C rows handed out as threads free up, op(B) packed
+     * once and shared (611 × 67: many blocks), or whole tiles by a fixed partition (100 × 12: too
+     * few blocks; B still packed once), with or without a pre-packed B; the same bits for 1, 2
+     * and 3 threads, with β = 0 (the first K block stores) and β = 1 (every block adds).
+     */
+    @ParameterizedTest(name = "transA {0}, transB {1}, M={2} N={3}, pre-packed {4}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "false,false,611,67,false", "true,false,611,67,false", "false,true,611,67,false", "true,true,611,67,false",
+            "false,false,100,12,false", "true,true,100,12,false", "false,false,611,13,true", "false,true,611,13,true"})
+    void sameBitsForAnyThreadCountWhenRowsAreSplit(boolean transA, boolean transB, int m, int n, boolean prePacked) {
         SplittableRandom rnd = new SplittableRandom(4);
-        int m = 611, n = 67, k = 301;
+        int k = 301;
         float[] a = KernelTesting.random(rnd, m * k, 1f);
         float[] b = KernelTesting.random(rnd, k * n, 1f);
-        float[] want = new float[m * n];
-        Gemm.reference(transA, transB, m, n, k, 0.5f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, want, 0, n);
-        float[] first = null;
+        float[] c0 = KernelTesting.random(rnd, m * n, 1f);
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
         int previous = Parallel.threads();
         try {
-            for (int threads : new int[] {1, 2, 3}) {
-                Parallel.setThreads(threads);
-                float[] c = new float[m * n];
-                Gemm.sgemm(transA, transB, m, n, k, 0.5f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
-                for (int i = 0; i < c.length; i++) {
-                    assertThat(c[i]).isCloseTo(want[i], org.assertj.core.api.Assertions.within(2e-3f));
-                }
-                if (first == null) {
-                    first = c;
-                } else {
-                    assertThat(c).as("%d threads", threads).isEqualTo(first);
+            for (float beta : new float[] {0f, 1f}) {
+                float[] want = c0.clone();
+                Gemm.reference(transA, transB, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, beta, want, 0, n);
+                float[] first = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] c = c0.clone();
+                    if (prePacked) {
+                        Gemm.sgemm(transA, m, 0.5f, a, 0, lda, Gemm.pack(transB, k, n, b, 0, ldb), beta, c, 0, n);
+                    } else {
+                        Gemm.sgemm(transA, transB, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, beta, c, 0, n);
+                    }
+                    for (int i = 0; i < c.length; i++) {
+                        assertThat(c[i]).isCloseTo(want[i], org.assertj.core.api.Assertions.within(2e-3f));
+                    }
+                    if (first == null) {
+                        first = c;
+                    } else {
+                        assertThat(c).as("%d threads, beta %s", threads, beta).isEqualTo(first);
+                    }
                 }
             }
         } finally {

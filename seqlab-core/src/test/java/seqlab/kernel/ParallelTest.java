@@ -32,19 +32,23 @@ class ParallelTest {
     }
 
     @Test
-    void dynamicTasksRunOnBothThreadsWhenOneIsSlow() {
+    void dynamicTasksGoToTheFreeThread() throws Exception {
         Parallel.setThreads(2);
         int n = 40;
         String[] ranOn = new String[n];
+        java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(n - 1);
+        boolean[] allDone = new boolean[1];
         Parallel.forEachDynamic(n, i -> {
             ranOn[i] = Thread.currentThread().getName();
             if (i == 0) {
-                sleep(200);                      // whoever takes index 0 is held up; the other thread takes the rest
+                allDone[0] = await(others);     // whoever takes index 0 waits: the other thread must take all the rest
+            } else {
+                others.countDown();
             }
         });
+        assertThat(allDone[0]).as("the other 39 tasks ran while task 0 waited").isTrue();
         String first = ranOn[0];
-        long others = java.util.Arrays.stream(ranOn).filter(t -> !t.equals(first)).count();
-        assertThat(others).isEqualTo(n - 1);
+        assertThat(java.util.Arrays.stream(ranOn).filter(t -> !t.equals(first)).count()).isEqualTo(n - 1);
     }
 
     @Test
@@ -60,11 +64,12 @@ class ParallelTest {
         assertThat(after.toString()).isEqualTo("[1, 1, 1, 1]");
     }
 
-    private static void sleep(long ms) {
+    private static boolean await(java.util.concurrent.CountDownLatch latch) {
         try {
-            Thread.sleep(ms);
+            return latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
