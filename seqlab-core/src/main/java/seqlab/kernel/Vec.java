@@ -44,18 +44,25 @@ public final class Vec {
         }
     }
 
-    /** Adds each row of the (rows, n) matrix x to y (n): y += Σ_r x[r, :], rows in order. */
+    /**
+     * Adds each row of the (rows, n) matrix x to y (n): y += Σ_r x[r, :], rows in order. The
+     * columns are split over the pool, each summing its rows in order: the same sums for any split.
+     */
     public static void addRows(int rows, int n, float[] x, int xOff, float[] y, int yOff) {
-        for (int r = 0; r < rows; r++) {
-            add(n, x, xOff + r * n, y, yOff);
-        }
+        Parallel.forRanges(n, (long) rows * n, (c0, c1) -> {
+            for (int r = 0; r < rows; r++) {
+                add(c1 - c0, x, xOff + r * n + c0, y, yOff + c0);
+            }
+        });
     }
 
-    /** Adds the vector b (n) to every row of the (rows, n) matrix y. */
+    /** Adds the vector b (n) to every row of the (rows, n) matrix y, the rows split over the pool. */
     public static void addBias(int rows, int n, float[] b, int bOff, float[] y, int yOff) {
-        for (int r = 0; r < rows; r++) {
-            add(n, b, bOff, y, yOff + r * n);
-        }
+        Parallel.forRanges(rows, (long) rows * n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                add(n, b, bOff, y, yOff + r * n);
+            }
+        });
     }
 
     /**

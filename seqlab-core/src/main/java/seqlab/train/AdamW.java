@@ -3,6 +3,7 @@ package seqlab.train;
 import java.util.List;
 import java.util.Map;
 
+import seqlab.kernel.Parallel;
 import seqlab.nn.Parameter;
 
 /**
@@ -72,20 +73,22 @@ public final class AdamW extends Optimizer {
             float[] vk = v.get(k);
             float wd = decay(k);
             float shrink = (float) (1 - (double) lr * wd);
-            for (int i = 0; i < w.length; i++) {
-                float gi = g[i];
-                if (decoupled) {
-                    if (wd != 0f) {
-                        w[i] *= shrink;                                         // θ ← θ(1 − lr·λ)
+            Parallel.forRanges(w.length, 8L * w.length, (i0, i1) -> {     // every element on its own: any split, the same bits
+                for (int i = i0; i < i1; i++) {
+                    float gi = g[i];
+                    if (decoupled) {
+                        if (wd != 0f) {
+                            w[i] *= shrink;                                     // θ ← θ(1 − lr·λ)
+                        }
+                    } else if (wd != 0f) {
+                        gi = gi + wd * w[i];                                    // g ← g + λθ
                     }
-                } else if (wd != 0f) {
-                    gi = gi + wd * w[i];                                        // g ← g + λθ
+                    mk[i] = mk[i] * b1 + gi * omb1;                   // m ← β₁m + (1 − β₁)g
+                    vk[i] = vk[i] * b2 + gi * gi * omb2;              // v ← β₂v + (1 − β₂)g²
+                    float denom = (float) Math.sqrt(vk[i]) / bc2Sqrt + epsF;
+                    w[i] += -stepSize * (mk[i] / denom);                        // θ ← θ − step·m/denom
                 }
-                mk[i] = mk[i] * b1 + gi * omb1;                       // m ← β₁m + (1 − β₁)g
-                vk[i] = vk[i] * b2 + gi * gi * omb2;                  // v ← β₂v + (1 − β₂)g²
-                float denom = (float) Math.sqrt(vk[i]) / bc2Sqrt + epsF;
-                w[i] += -stepSize * (mk[i] / denom);                            // θ ← θ − step·m/denom
-            }
+            });
         }
     }
 

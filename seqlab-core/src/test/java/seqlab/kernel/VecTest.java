@@ -71,4 +71,34 @@ class VecTest {
             assertThat(sum[i]).isEqualTo(y[i] + x[i]);
         }
     }
+
+    /** Bias add and bias gradient split over the pool (rows, then columns): exactly the plain loops, for 1 to 3 threads. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"0,5", "1,1", "3,17", "300,257", "2048,33"})
+    void addBiasAndAddRowsMatchPlainLoopsOnAnyThreadCount(int rows, int n) {
+        SplittableRandom rnd = new SplittableRandom(31L * rows + n);
+        float[] x = KernelTesting.random(rnd, rows * n, 1f);
+        float[] b = KernelTesting.random(rnd, n, 1f);
+        float[] wantY = x.clone();
+        float[] wantB = b.clone();
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                wantY[r * n + j] += b[j];
+                wantB[j] += x[r * n + j];
+            }
+        }
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] y = x.clone();
+                Vec.addBias(rows, n, b, 0, y, 0);
+                assertThat(y).as("addBias, %d threads", threads).containsExactly(wantY);
+                float[] sum = b.clone();
+                Vec.addRows(rows, n, x, 0, sum, 0);
+                assertThat(sum).as("addRows, %d threads", threads).containsExactly(wantB);
+            }
+        } finally {
+            Parallel.setThreads(2);
+        }
+    }
 }
