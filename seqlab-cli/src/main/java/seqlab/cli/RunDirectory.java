@@ -15,7 +15,7 @@ final class RunDirectory {
     /** Whether {@code dir} holds a run already (a model's config.json, checkpoints or a kept best): overwritten only with --force. */
     static boolean holdsRun(Path dir) {
         return Files.exists(dir.resolve(ModelDirectory.CONFIG)) || Files.exists(dir.resolve(Checkpoint.DIR))
-                || Files.isRegularFile(dir.resolve(seqlab.train.BestModel.DIR).resolve(seqlab.train.BestModel.INFO));
+                || seqlab.train.BestModel.isKept(dir.resolve(seqlab.train.BestModel.DIR));
     }
 
     /** Says on stderr that the run took over a lock its holder left when it died, if it did. */

@@ -65,7 +65,7 @@ final class Seq2SeqEval {
     /** The --data of the run that trained the model, from its newest checkpoint (a kept best's: its run's, one level up). */
     private static String trainedOn(Path model) {
         Path parent = model.toAbsolutePath().getParent();
-        Path dir = Files.isRegularFile(model.resolve(seqlab.train.BestModel.INFO)) && parent != null ? parent : model;
+        Path dir = seqlab.train.BestModel.isKept(model) && parent != null ? parent : model;
         if (!Files.isDirectory(dir.resolve(Checkpoint.DIR))) {
             throw new UserException(dir + " has no checkpoints recording its training data; give --data");
         }

@@ -4,7 +4,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,9 +43,9 @@ public final class Gelu {
         return z >= 0 ? 1 - 0.5 * erfcPositive(z) : 0.5 * erfcPositive(-z);
     }
 
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final int L = D.length();
+    private static final VectorSpecies<Double> D = DoubleLanes.D;
+    private static final VectorSpecies<Float> F = DoubleLanes.F;
+    private static final int L = DoubleLanes.L;
     /** A rough count of operations per element, for the thread split. */
     private static final long WORK = 40;
 
@@ -58,12 +57,12 @@ public final class Gelu {
             // one loop per form: a vector chosen by a branch would be boxed by C2
             if (tanh) {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = doubles(x, xOff + i);
+                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
                     store(v.mul(tanhOfArgument(v).add(1).mul(0.5)), y, yOff + i);           // x·½(1 + tanh(√(2/π)(x + 0.044715x³)))
                 }
             } else {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = doubles(x, xOff + i);
+                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
                     store(v.mul(cdf(v)), y, yOff + i);                                         // x·Φ(x)
                 }
             }
@@ -80,35 +79,32 @@ public final class Gelu {
             // one loop per form: a vector chosen by a branch would be boxed by C2
             if (tanh) {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = doubles(x, xOff + i);
+                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
                     DoubleVector u = tanhOfArgument(v);
                     DoubleVector du = v.mul(v).mul(3 * C).add(1).mul(K);                        // √(2/π)(1 + 3·0.044715x²)
                     DoubleVector g = u.add(1).mul(0.5).add(v.mul(0.5).mul(u.mul(u).neg().add(1)).mul(du));  // ½(1 + u) + ½x(1 − u²)·du
-                    addInto(doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
+                    addInto(DoubleLanes.doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
                 }
             } else {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = doubles(x, xOff + i);
+                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
                     DoubleVector pdf = v.mul(v).mul(-0.5).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
                     DoubleVector g = cdf(v).add(v.mul(pdf));                                      // Φ(x) + x·φ(x)
-                    addInto(doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
+                    addInto(DoubleLanes.doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
                 }
             }
         });
         referenceBackward(vectors * L, n, tanh, x, xOff, dy, dyOff, dx, dxOff);
     }
 
-    private static DoubleVector doubles(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
-    }
 
     private static void store(DoubleVector v, float[] a, int i) {
-        ((FloatVector) v.convertShape(VectorOperators.D2F, F, 0)).intoArray(a, i);
+        DoubleLanes.floats(v).intoArray(a, i);
     }
 
     /** a[i…] += v, rounded to float first. */
     private static void addInto(DoubleVector v, float[] a, int i) {
-        FloatVector.fromArray(F, a, i).add((FloatVector) v.convertShape(VectorOperators.D2F, F, 0)).intoArray(a, i);
+        FloatVector.fromArray(F, a, i).add(DoubleLanes.floats(v)).intoArray(a, i);
     }
 
     /** u = tanh(√(2/π)(x + 0.044715x³)) on a vector. */

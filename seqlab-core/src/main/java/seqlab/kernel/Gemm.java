@@ -56,23 +56,23 @@ public final class Gemm {
 
     private static volatile boolean useReference = Boolean.getBoolean("seqlab.reference");
 
-    /**
-     * The calling thread's buffer for an op(B) packed once and read by every thread of one call;
-     * grows to the largest B. Not reentrant: nothing that runs while it is in use calls sgemm (a
-     * call from inside a pool task runs serially and never uses it).
-     */
-    private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
-    private static float[] sharedBuffer(int size) {
-        float[][] holder = SHARED_B.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        return holder[0];
-    }
-
+    /** Per thread: packed A (M_C × K_C), packed B (K_C × N_C, or a whole shared op(B)), the edge tile. */
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    /**
+     * The calling thread's packed-B buffer, grown to hold a whole op(B) packed once and read by every
+     * thread of one call (its own blocks then read the shared B, never this buffer). Not reentrant:
+     * nothing that runs while it is in use calls sgemm (a call from inside a pool task runs
+     * serially and never shares).
+     */
+    private static float[] sharedBuffer(int size) {
+        float[][] buf = BUFFERS.get();
+        if (buf[1].length < size) {
+            buf[1] = new float[size];
+        }
+        return buf[1];
+    }
 
     private Gemm() {}
 
@@ -110,13 +110,17 @@ public final class Gemm {
     /** Packs op(B) (K, N) for {@link #sgemm(boolean, int, float, float[], int, int, PackedB, float, float[], int, int)}. */
     public static PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
-        int npad = (n + NR - 1) / NR * NR;
-        return packInto(new float[Math.multiplyExact(k, npad)], transB, k, n, b, bOff, ldb);
+        return packInto(new float[Math.multiplyExact(k, padded(n))], transB, k, n, b, bOff, ldb);
     }
 
-    /** Packs op(B) (K, N) into {@code data} (at least K × N rounded up to N_R), the slivers split over the pool. */
+    /** N rounded up to whole slivers of N_R. */
+    private static int padded(int n) {
+        return (n + NR - 1) / NR * NR;
+    }
+
+    /** Packs op(B) (K, N) into {@code data} (at least K × {@link #padded} N), the slivers split over the pool. */
     private static PackedB packInto(float[] data, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
-        int npad = (n + NR - 1) / NR * NR;
+        int npad = padded(n);
         int slivers = npad / NR;
         Parallel.forRanges(slivers, (long) k * n, (s0, s1) -> {                  // each range packs its own columns
             int jc = s0 * NR;
@@ -183,8 +187,8 @@ public final class Gemm {
         // its own share of it.
         int blocksM = (m + MC - 1) / MC;
         boolean manyBlocks = pre == null && blocksM >= 2 * parts;
-        boolean splitN = manyBlocks ? false
-                : pre != null || tilesN < parts || tilesM < parts ? tilesN >= tilesM || tilesN >= parts : n >= m;
+        boolean splitN = !manyBlocks
+                && (pre != null || tilesN < parts || tilesM < parts ? tilesN >= tilesM || tilesN >= parts : n >= m);
         int p = Math.min(parts, splitN ? tilesN : tilesM);
         if (p == 1) {
             block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, overwrite, c, cOff, ldc);
@@ -199,7 +203,7 @@ public final class Gemm {
             // per thread. Each block of rows gives the same sums whoever computes it (the same bits
             // for any thread count), so with many blocks they go to whichever thread is free, and a
             // thread the machine slows down does not hold up the others.
-            PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, tilesN * NR)), transB, k, n, b, bOff, ldb);
+            PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, padded(n))), transB, k, n, b, bOff, ldb);
             if (manyBlocks) {
                 Parallel.forEachDynamic(blocksM, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
                         alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc));

@@ -3,7 +3,6 @@ package seqlab.kernel;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,9 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class LayerNormKernel {
 
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final int L = D.length();
+    private static final VectorSpecies<Double> D = DoubleLanes.D;
+    private static final VectorSpecies<Float> F = DoubleLanes.F;
+    private static final int L = DoubleLanes.L;
     /** Rows whose ∂γ, ∂β are summed together before the blocks are added in order. */
     static final int BLOCK = 32;
     /** A rough count of operations per element, for the thread split. */
@@ -48,7 +47,7 @@ public final class LayerNormKernel {
                 int o = r * n;
                 DoubleVector acc = DoubleVector.zero(D);
                 for (int j = 0; j < vn; j += L) {
-                    acc = acc.add(doubles(x, o + j));
+                    acc = acc.add(DoubleLanes.doubles(x, o + j));
                 }
                 double s = acc.reduceLanes(VectorOperators.ADD);
                 for (int j = vn; j < n; j++) {
@@ -57,7 +56,7 @@ public final class LayerNormKernel {
                 double mu = n == 0 ? 0 : s / n;                                    // μ
                 acc = DoubleVector.zero(D);
                 for (int j = 0; j < vn; j += L) {
-                    DoubleVector d = doubles(x, o + j).sub(mu);
+                    DoubleVector d = DoubleLanes.doubles(x, o + j).sub(mu);
                     acc = d.fma(d, acc);
                 }
                 double v = acc.reduceLanes(VectorOperators.ADD);
@@ -69,7 +68,7 @@ public final class LayerNormKernel {
                 mean[r] = (float) mu;
                 rstd[r] = (float) rs;
                 for (int j = 0; j < vn; j += L) {
-                    FloatVector xh = floats(doubles(x, o + j).sub(mu).mul(rs));      // x̂
+                    FloatVector xh = DoubleLanes.floats(DoubleLanes.doubles(x, o + j).sub(mu).mul(rs));      // x̂
                     xh.mul(FloatVector.fromArray(F, gamma, j)).add(FloatVector.fromArray(F, beta, j)).intoArray(y, o + j);   // y = x̂·γ + β
                 }
                 for (int j = vn; j < n; j++) {
@@ -114,13 +113,13 @@ public final class LayerNormKernel {
         DoubleVector accG = DoubleVector.zero(D);
         DoubleVector accGx = DoubleVector.zero(D);
         for (int j = 0; j < vn; j += L) {
-            DoubleVector xh = doubles(x, o + j).sub(mu).mul(rs);                    // x̂
-            DoubleVector d = doubles(dy, o + j);
-            DoubleVector g = d.mul(doubles(gamma, j));                              // g = ∂y ⊙ γ
+            DoubleVector xh = DoubleLanes.doubles(x, o + j).sub(mu).mul(rs);                    // x̂
+            DoubleVector d = DoubleLanes.doubles(dy, o + j);
+            DoubleVector g = d.mul(DoubleLanes.doubles(gamma, j));                              // g = ∂y ⊙ γ
             accG = accG.add(g);
             accGx = g.fma(xh, accGx);
             if (pg != null) {
-                FloatVector.fromArray(F, pg, p + j).add(floats(d.mul(xh))).intoArray(pg, p + j);
+                FloatVector.fromArray(F, pg, p + j).add(DoubleLanes.floats(d.mul(xh))).intoArray(pg, p + j);
             }
             if (pb != null) {
                 FloatVector.fromArray(F, pb, p + j).add(FloatVector.fromArray(F, dy, o + j)).intoArray(pb, p + j);
@@ -146,10 +145,10 @@ public final class LayerNormKernel {
         double mg = sg / n;                                                          // mean(g)
         double mgx = sgx / n;                                                        // mean(g ⊙ x̂)
         for (int j = 0; j < vn; j += L) {
-            DoubleVector xh = doubles(x, o + j).sub(mu).mul(rs);
-            DoubleVector d = doubles(dy, o + j);
-            DoubleVector g = d.mul(doubles(gamma, j));
-            FloatVector step = floats(g.sub(mg).sub(xh.mul(mgx)).mul(rs));          // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
+            DoubleVector xh = DoubleLanes.doubles(x, o + j).sub(mu).mul(rs);
+            DoubleVector d = DoubleLanes.doubles(dy, o + j);
+            DoubleVector g = d.mul(DoubleLanes.doubles(gamma, j));
+            FloatVector step = DoubleLanes.floats(g.sub(mg).sub(xh.mul(mgx)).mul(rs));          // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
             FloatVector.fromArray(F, dx, o + j).add(step).intoArray(dx, o + j);
         }
         for (int j = vn; j < n; j++) {
@@ -165,13 +164,7 @@ public final class LayerNormKernel {
         return a;
     }
 
-    private static DoubleVector doubles(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
-    }
 
-    private static FloatVector floats(DoubleVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.D2F, F, 0);
-    }
 
     /** x̂·γ + β, γ and β each optional (absent: 1 and 0, as in {@code F.layer_norm}). */
     private static float normalised(float x, double mu, double rs, int j, float[] gamma, float[] beta) {

@@ -30,9 +30,14 @@ public final class BestModel {
     public static final String DIR = "best";
     static final String PARTIAL = "best.partial";
     static final String OLD = "best.old";
-    public static final String INFO = "best.json";
+    static final String INFO = "best.json";
 
     private BestModel() {}
+
+    /** Whether {@code dir} is a model directory written here whole (its best.json, written last, is there). */
+    public static boolean isKept(Path dir) {
+        return Files.isRegularFile(dir.resolve(INFO));
+    }
 
     /** The step and validation loss of a kept model. */
     public record Kept(long step, double valLoss) {}
@@ -40,7 +45,7 @@ public final class BestModel {
     /** The kept model of the run in {@code out}, if it keeps one; reads only. */
     public static Optional<Kept> read(Path out) {
         Path info = out.resolve(DIR).resolve(INFO);
-        if (!Files.isRegularFile(info)) {
+        if (!isKept(out.resolve(DIR))) {
             return Optional.empty();
         }
         JsonFields j = ModelDirectory.readJson(info);
@@ -53,7 +58,7 @@ public final class BestModel {
      */
     public static void requireOurs(Path out) {
         Path best = out.resolve(DIR);
-        if (Files.exists(best) && !Files.isRegularFile(best.resolve(INFO))) {
+        if (Files.exists(best) && !isKept(best)) {
             throw new IllegalArgumentException("--keep-best: " + best + (Files.isDirectory(best) ? " holds no " + INFO
                     + " (it was not written by --keep-best)" : " exists and is not a directory") + "; move it away or choose another --out");
         }
@@ -88,7 +93,7 @@ public final class BestModel {
     public static void delete(Path out) {
         deleteIfPresent(out.resolve(PARTIAL));
         deleteIfPresent(out.resolve(OLD));
-        if (Files.isRegularFile(out.resolve(DIR).resolve(INFO))) {
+        if (isKept(out.resolve(DIR))) {
             deleteIfPresent(out.resolve(DIR));
         }
     }
@@ -97,7 +102,7 @@ public final class BestModel {
     static void recover(Path out) {
         Path partial = out.resolve(PARTIAL);
         Path best = out.resolve(DIR);
-        if (!Files.exists(best) && Files.isRegularFile(partial.resolve(INFO))) {
+        if (!Files.exists(best) && isKept(partial)) {
             try {
                 Files.move(partial, best, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {

@@ -39,7 +39,7 @@ public final class Trainer {
     private final Rng dropoutRng;
     private final Rng dataRng;
     private long step;
-    private boolean resumed;
+    private boolean continuesBest;                         // resumed, or trained before: the kept best is this run's
 
     private Trainer(TrainingTask task, Map<String, Object> dataSpec, TrainConfig cfg, Path out, TrainListener listener) {
         this.task = task;
@@ -80,7 +80,7 @@ public final class Trainer {
         t.dropoutRng.setState(longs(tr, "rng_dropout"));
         t.dataRng.setState(longs(tr, "rng_data"));
         t.step = saved.step();
-        t.resumed = true;
+        t.continuesBest = true;
         return t;
     }
 
@@ -127,14 +127,14 @@ public final class Trainer {
         double best = Double.NaN;
         if (cfg.keepBest()) {
             BestModel.requireOurs(out);
-            if (resumed) {                                     // a new run's best starts afresh; a resumed run's continues
+            if (continuesBest) {                               // a new run's best starts afresh; a resumed run's continues
                 BestModel.recover(out);
                 best = BestModel.read(out).map(BestModel.Kept::valLoss).orElse(Double.POSITIVE_INFINITY);
             } else {
                 BestModel.delete(out);
                 best = Double.POSITIVE_INFINITY;
             }
-            resumed = true;                                    // a later runUntil continues this run's best
+            continuesBest = true;                              // a later runUntil continues this run's best
         }
         try (TrainLog log = TrainLog.open(out, step)) {
             while (step < Math.min(stopAt, cfg.steps())) {
