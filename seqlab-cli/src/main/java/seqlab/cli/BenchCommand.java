@@ -33,6 +33,7 @@ import seqlab.tensor.CellType;
 import seqlab.tensor.Rng;
 import seqlab.tensor.ScaledDotProductAttention;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.Workspace;
 import seqlab.train.AdamW;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -326,14 +327,20 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /** Seconds per timed step; each step runs in a workspace step, as the Trainer runs it. */
     private double[] time(Runnable step) {
+        Workspace ws = new Workspace();
         for (int i = 0; i < warmup; i++) {
-            step.run();
+            try (Workspace.Step s = ws.step()) {
+                step.run();
+            }
         }
         double[] t = new double[steps];
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
-            step.run();
+            try (Workspace.Step s = ws.step()) {
+                step.run();
+            }
             t[i] = (System.nanoTime() - t0) / 1e9;
         }
         return t;

@@ -1,5 +1,7 @@
 package seqlab.kernel;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -54,6 +56,11 @@ public final class Vec {
                 add(c1 - c0, x, xOff + r * n + c0, y, yOff + c0);
             }
         });
+    }
+
+    /** x[:] = 0, split over the pool when x is large (a memset of a few hundred kilobytes is worth a hand-off). */
+    public static void zero(float[] x) {
+        Parallel.forRanges(x.length, x.length / 16, (from, to) -> Arrays.fill(x, from, to, 0f));
     }
 
     /** Adds the vector b (n) to every row of the (rows, n) matrix y, the rows split over the pool. */

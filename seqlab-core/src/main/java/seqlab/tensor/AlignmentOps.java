@@ -90,7 +90,7 @@ public final class AlignmentOps {
         int b = scores.dim(0);
         int s = scores.dim(1);
         mask.check(b, 1, s);
-        float[] z = scores.data().clone();
+        float[] z = Workspace.copyOf(scores.data());
         if (!mask.isNone()) {
             for (int r = 0; r < b; r++) {
                 mask.hide(r, 0, 0, s, 1, s, mask.keyEnd(r, 0, 1, s), z, r * s);          // the row's one query
@@ -180,13 +180,13 @@ public final class AlignmentOps {
             throw new IllegalArgumentException("additive attention: keys " + Arrays.toString(keys.shape()) + ", query "
                     + Arrays.toString(query.shape()) + " and v " + Arrays.toString(v.shape()) + " do not fit");
         }
-        float[] t = new float[b * s * a];                                                     // tanh(k + q), kept for backward
+        float[] t = Workspace.floats(b * s * a);                                              // tanh(k + q), kept for backward
         float[] kd = keys.data();
         float[] qd = query.data();
         float[] vd = v.data();
         Tensor e = Tensor.zeros(b, s);
         float[] ed = e.data();
-        float[] u = new float[b * a];                                                         // k + q of one position, per row
+        float[] u = Workspace.floats(b * a);                                                  // k + q of one position, per row
         long work = (long) b * s * a;
         eachRow(b, work, r -> {
             for (int i = 0; i < s; i++) {
@@ -205,7 +205,7 @@ public final class AlignmentOps {
             if (keys.requiresGrad() || query.requiresGrad()) {
                 float[] dk = keys.requiresGrad() ? keys.grad() : null;                        // allocated here, not by the workers
                 float[] dq = query.requiresGrad() ? query.grad() : null;
-                float[] dt = new float[b * a];                                                // ∂(k + q) of one position, per row
+                float[] dt = Workspace.floats(b * a);                                         // ∂(k + q) of one position, per row
                 eachRow(b, work, r -> {
                     for (int i = 0; i < s; i++) {
                         int o = (r * s + i) * a;

@@ -48,7 +48,7 @@ public final class CrossEntropy {
             }
             kept++;
         }
-        float[] logp = new float[n * v];
+        float[] logp = Workspace.uninitialized(n * v);
         boolean ref = seqlab.kernel.Kernels.reference();
         long work = 16L * n * v;
         Parallel.forRanges(n, work, (r0, r1) ->                          // rows are independent

@@ -22,9 +22,9 @@ public final class LayerNormOp {
             throw new IllegalArgumentException("layer_norm: eps must be > 0, got " + eps);
         }
         int rows = n == 0 ? 0 : x.size() / n;
-        float[] mean = new float[rows];
-        float[] rstd = new float[rows];
-        Tensor y = Tensor.zeros(x.shape());
+        float[] mean = Workspace.uninitialized(rows);     // the kernel writes mean, rstd and y in full
+        float[] rstd = Workspace.uninitialized(rows);
+        Tensor y = Tensor.uninitialized(x.shape());
         LayerNormKernel.forward(rows, n, eps, x.data(), gamma == null ? null : gamma.data(), beta == null ? null : beta.data(),
                 y.data(), mean, rstd);
         Node.record(new Tensor[] {y}, new Tensor[] {x, gamma, beta}, () -> {

@@ -42,7 +42,7 @@ public final class LinearOps {
         int rows = rowsOf(x);
         int[] shape = x.shape();
         shape[shape.length - 1] = out;
-        Tensor y = Tensor.zeros(shape);
+        Tensor y = Tensor.uninitialized(shape);          // written by the β = 0 product
         int ld = Math.max(in, 1);
         int wOff = from * in;
         Gemm.sgemm(false, true, rows, out, in, 1f, x.data(), 0, ld, w.data(), wOff, ld, 0f, y.data(), 0, Math.max(out, 1));
@@ -86,7 +86,7 @@ public final class LinearOps {
         }
         int[] shape = Arrays.copyOf(idsShape, idsShape.length + 1);
         shape[idsShape.length] = e;
-        Tensor out = Tensor.zeros(shape);
+        Tensor out = Tensor.uninitialized(shape);
         float[] od = out.data();
         float[] wd = w.data();
         for (int i = 0; i < ids.length; i++) {

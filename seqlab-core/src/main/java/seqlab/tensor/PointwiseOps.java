@@ -19,7 +19,7 @@ public final class PointwiseOps {
         if (!Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalArgumentException("add: shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " differ");
         }
-        float[] out = a.data().clone();
+        float[] out = Workspace.copyOf(a.data());
         Vec.add(out.length, b.data(), 0, out, 0);
         Tensor y = Tensor.of(out, a.shape());
         Node.record(new Tensor[] {y}, new Tensor[] {a, b}, () -> {
@@ -66,11 +66,11 @@ public final class PointwiseOps {
             return x;
         }
         float scale = p == 1f ? 0f : 1f / (1f - p);
-        float[] mask = new float[x.size()];
+        float[] mask = Workspace.floats(x.size());
         for (int i = 0; i < mask.length; i++) {
             mask[i] = rng.nextFloat() < p ? 0f : scale;
         }
-        float[] out = new float[mask.length];
+        float[] out = Workspace.floats(mask.length);
         float[] xd = x.data();
         for (int i = 0; i < out.length; i++) {
             out[i] = xd[i] * mask[i];
@@ -172,7 +172,7 @@ public final class PointwiseOps {
         int b = x.dim(0);
         int n = x.dim(1) * x.dim(2);
         int off = from * x.dim(2);
-        Tensor out = Tensor.of(x.data().clone(), x.shape());
+        Tensor out = Tensor.of(Workspace.copyOf(x.data()), x.shape());
         for (int r = 0; r < b; r++) {
             Vec.add(n, table.data(), off, out.data(), r * n);
         }
@@ -195,7 +195,7 @@ public final class PointwiseOps {
 
     /** y = a·x for a constant a (the embeddings' √d_model). */
     public static Tensor scale(Tensor x, float a) {
-        float[] out = x.data().clone();
+        float[] out = Workspace.copyOf(x.data());
         Vec.scale(out.length, a, out, 0);
         Tensor y = Tensor.of(out, x.shape());
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {

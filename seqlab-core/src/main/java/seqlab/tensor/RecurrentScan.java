@@ -73,13 +73,13 @@ public final class RecurrentScan {
         boolean relu = cell == CellType.RNN_RELU;
         int rowsG = batch * gh;
         int rowsH = batch * hidden;
-        float[] bih = bIh == null ? new float[gh] : bIh.data();
-        float[] bhh = bHh == null ? new float[gh] : bHh.data();
-        float[] h0d = h0 == null ? new float[rowsH] : h0.data();
-        float[] c0d = c0 == null ? new float[rowsH] : c0.data();
+        float[] bih = bIh == null ? Workspace.floats(gh) : bIh.data();
+        float[] bhh = bHh == null ? Workspace.floats(gh) : bHh.data();
+        float[] h0d = h0 == null ? Workspace.floats(rowsH) : h0.data();
+        float[] c0d = c0 == null ? Workspace.floats(rowsH) : c0.data();
 
         // X_g = X·W_ihᵀ + b_ih                                             (T·B, G·H)
-        float[] xg = new float[steps * rowsG];
+        float[] xg = Workspace.floats(steps * rowsG);
         if (packs != null) {
             Gemm.sgemm(false, steps * batch, 1f, x.data(), 0, Math.max(in, 1), packs.transposed(wIh), 0f, xg, 0, Math.max(gh, 1));
         } else {
@@ -88,13 +88,13 @@ public final class RecurrentScan {
         }
         Vec.addBias(steps * batch, gh, bih, 0, xg, 0);
 
-        float[] y = new float[steps * rowsH];                                // (T, B, H)
-        float[] act = new float[steps * rowsG];                              // gate activations, (T, B, G·H)
-        float[] cs = lstm ? new float[steps * rowsH] : null;                 // c_t
-        float[] tcs = lstm ? new float[steps * rowsH] : null;                // tanh(c_t)
-        float[] hns = gru ? new float[steps * rowsH] : null;                 // W_hn·h + b_hn
-        float[] hT = new float[rowsH];
-        float[] cT = lstm ? new float[rowsH] : null;
+        float[] y = Workspace.floats(steps * rowsH);                         // (T, B, H)
+        float[] act = Workspace.floats(steps * rowsG);                       // gate activations, (T, B, G·H)
+        float[] cs = lstm ? Workspace.floats(steps * rowsH) : null;          // c_t
+        float[] tcs = lstm ? Workspace.floats(steps * rowsH) : null;         // tanh(c_t)
+        float[] hns = gru ? Workspace.floats(steps * rowsH) : null;          // W_hn·h + b_hn
+        float[] hT = Workspace.floats(rowsH);
+        float[] cT = lstm ? Workspace.floats(rowsH) : null;
         boolean ref = Kernels.reference();
         PackedWeights whhPacks = packs != null ? packs : new PackedWeights();   // W_hh is packed once for all steps either way
         Gemm.PackedB whhT = whhPacks.transposed(wHh);                                              // W_hhᵀ
@@ -147,14 +147,14 @@ public final class RecurrentScan {
 
         Node.record(outs, new Tensor[] {x, h0, c0, wIh, wHh, bIh, bHh}, () -> {
             float[] dy = yT.gradOrNull();
-            float[] dh = hTT.gradOrNull() == null ? new float[rowsH] : hTT.gradOrNull().clone();
-            float[] dc = lstm ? (cTT.gradOrNull() == null ? new float[rowsH] : cTT.gradOrNull().clone()) : null;
-            float[] dgi = new float[steps * rowsG];                         // ∂(W_ih·x + b_ih), (T, B, G·H)
-            float[] dgh = gru ? new float[steps * rowsG] : dgi;             // ∂(W_hh·h + b_hh)
-            float[] hPrev = new float[steps * rowsH];                       // h_{t−1} aligned with step t
-            float[] direct = gru ? new float[rowsH] : null;
-            float[] keepH = lengths == null ? null : new float[rowsH];       // ∂h, ∂c of padded rows pass through
-            float[] keepC = lengths != null && lstm ? new float[rowsH] : null;
+            float[] dh = hTT.gradOrNull() == null ? Workspace.floats(rowsH) : Workspace.copyOf(hTT.gradOrNull());
+            float[] dc = lstm ? (cTT.gradOrNull() == null ? Workspace.floats(rowsH) : Workspace.copyOf(cTT.gradOrNull())) : null;
+            float[] dgi = Workspace.floats(steps * rowsG);                  // ∂(W_ih·x + b_ih), (T, B, G·H)
+            float[] dgh = gru ? Workspace.floats(steps * rowsG) : dgi;      // ∂(W_hh·h + b_hh)
+            float[] hPrev = Workspace.floats(steps * rowsH);                // h_{t−1} aligned with step t
+            float[] direct = gru ? Workspace.floats(rowsH) : null;
+            float[] keepH = lengths == null ? null : Workspace.floats(rowsH); // ∂h, ∂c of padded rows pass through
+            float[] keepC = lengths != null && lstm ? Workspace.floats(rowsH) : null;
             Gemm.PackedB whh = whhPacks.plain(wHh);                                               // W_hh
             for (int p = steps - 1; p >= 0; p--) {
                 int t = reverse ? steps - 1 - p : p;

@@ -47,7 +47,7 @@ public final class RotaryOps {
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();
             if (dy != null && x.requiresGrad()) {
-                float[] back = dy.clone();
+                float[] back = Workspace.copyOf(dy);
                 rotate(dy, back, b, t, w, blocks, heads, headDim, cos, sin, -1f);       // Rᵀ = R(−p·θ)
                 seqlab.kernel.Vec.add(back.length, back, 0, x.grad(), 0);
             }

@@ -45,7 +45,7 @@ public final class ScaledDotProductAttention {
         }
 
         Operand gradient() {
-            return x.requiresGrad() ? new Operand(x.grad(), from, x.dim(2)) : new Operand(new float[x.size()], from, x.dim(2));
+            return x.requiresGrad() ? new Operand(x.grad(), from, x.dim(2)) : new Operand(Workspace.floats(x.size()), from, x.dim(2));
         }
     }
 
@@ -79,7 +79,7 @@ public final class ScaledDotProductAttention {
         float scale = (float) (1 / Math.sqrt(d));
         Dropout drop = dropout > 0f ? new Dropout(dropout, rng.nextLong()) : Dropout.NONE;
         Tensor out = Tensor.zeros(b, t, embed);
-        float[] lse = new float[b * heads * t];
+        float[] lse = Workspace.floats(b * heads * t);
         Operand o = Operand.dense(out.data(), embed);
         if (!weights) {
             FusedAttention.forward(n, scale, mask, drop, q.operand(), k.operand(), v.operand(), o, lse);
@@ -98,7 +98,7 @@ public final class ScaledDotProductAttention {
                     + "would hold %,d values, more than a Java array holds (2,147,483,639); ask for weights on shorter sequences or a smaller "
                     + "batch (the fused path, without weights, stores no such matrix)", b, heads, t, s, cells));
         }
-        float[] softmax = new float[(int) cells];
+        float[] softmax = Workspace.floats((int) cells);
         Tensor w = Tensor.zeros(b, heads, t, s);
         FusedAttention.materialisedForward(n, scale, mask, drop, q.operand(), k.operand(), v.operand(), o, lse, softmax, w.data());
         Node.record(new Tensor[] {out, w}, new Tensor[] {q.x(), k.x(), v.x()}, () -> {
@@ -106,7 +106,7 @@ public final class ScaledDotProductAttention {
             float[] dW = w.gradOrNull();
             if (dOut != null || dW != null) {
                 FusedAttention.materialisedBackward(n, scale, drop, q.operand(), k.operand(), v.operand(), softmax,
-                        Operand.dense(dOut != null ? dOut : new float[out.size()], embed), dW, q.gradient(), k.gradient(), v.gradient());
+                        Operand.dense(dOut != null ? dOut : Workspace.floats(out.size()), embed), dW, q.gradient(), k.gradient(), v.gradient());
             }
         });
         return new Result(out, w);

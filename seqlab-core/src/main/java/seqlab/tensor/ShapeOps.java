@@ -37,13 +37,13 @@ public final class ShapeOps {
         int[] shape = x.shape();
         shape[0] = b;
         shape[1] = a;
-        Tensor y = Tensor.zeros(shape);
+        Tensor y = Tensor.uninitialized(shape);
         permute01(a, b, inner, x.data(), y.data());
         int in = inner;
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();
             if (dy != null && x.requiresGrad()) {
-                float[] tmp = new float[dy.length];
+                float[] tmp = Workspace.floats(dy.length);
                 permute01(b, a, in, dy, tmp);
                 Vec.add(tmp.length, tmp, 0, x.grad(), 0);
             }
@@ -66,7 +66,7 @@ public final class ShapeOps {
         int rows = ca + cb == 0 ? 0 : (a.size() + b.size()) / (ca + cb);
         int[] shape = a.shape();
         shape[shape.length - 1] = ca + cb;
-        Tensor y = Tensor.zeros(shape);
+        Tensor y = Tensor.uninitialized(shape);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(a.data(), r * ca, y.data(), r * (ca + cb), ca);
             System.arraycopy(b.data(), r * cb, y.data(), r * (ca + cb) + ca, cb);
@@ -129,7 +129,7 @@ public final class ShapeOps {
         int[] s = x.shape();
         int[] shape = Arrays.copyOfRange(s, 1, s.length);
         int n = x.dim(0) == 0 ? 0 : x.size() / x.dim(0);
-        Tensor y = Tensor.zeros(shape);
+        Tensor y = Tensor.uninitialized(shape);
         System.arraycopy(x.data(), i * n, y.data(), 0, n);
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();

@@ -40,8 +40,14 @@ public final class Tensor {
         return new Tensor(data, shape, false);
     }
 
+    /** A zeroed tensor; inside a {@link Workspace} step its array comes from the workspace. */
     public static Tensor zeros(int... shape) {
-        return new Tensor(new float[Math.toIntExact(numel(shape))], shape, false);
+        return new Tensor(Workspace.floats(Math.toIntExact(numel(shape))), shape, false);
+    }
+
+    /** A tensor for an op that writes every element before anything reads it (see {@link Workspace#uninitialized}). */
+    static Tensor uninitialized(int... shape) {
+        return new Tensor(Workspace.uninitialized(Math.toIntExact(numel(shape))), shape, false);
     }
 
     /** A leaf that collects a gradient (a parameter). */
@@ -102,10 +108,14 @@ public final class Tensor {
         return this;
     }
 
-    /** The gradient, allocated on first use; null for a tensor that does not require one. */
+    /**
+     * The gradient, allocated on first use (an op output's inside a {@link Workspace} step from the
+     * workspace; a leaf's, such as a parameter's, always its own); null for a tensor that does not
+     * require one.
+     */
     public float[] grad() {
         if (grad == null && requiresGrad) {
-            grad = new float[data.length];
+            grad = node == null ? new float[data.length] : Workspace.floats(data.length);
         }
         return grad;
     }

@@ -16,6 +16,7 @@ import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
+import seqlab.tensor.Workspace;
 
 /**
  * Trains a {@link TrainingTask} (a language model, a seq2seq model): per step a batch, forward, cross-entropy, backward, optional
@@ -38,6 +39,7 @@ public final class Trainer {
     private final Optimizer opt;
     private final Rng dropoutRng;
     private final Rng dataRng;
+    private final Workspace workspace = new Workspace();
     private long step;
     private boolean continuesBest;                         // resumed, or trained before: the kept best is this run's
 
@@ -138,22 +140,26 @@ public final class Trainer {
         }
         try (TrainLog log = TrainLog.open(out, step)) {
             while (step < Math.min(stopAt, cfg.steps())) {
-                opt.zeroGrad();
-                TrainingTask.StepLoss sl = task.loss(step, dataRng, dropoutRng);
-                Tensor loss = sl.loss();
-                float lv = loss.item();
-                if (!Float.isFinite(lv)) {
-                    throw new TrainingDivergedException("the training loss became " + lv + " at step " + (step + 1)
-                            + "; lower --lr or set --clip (the last checkpoint is untouched)");
-                }
-                loss.backward();
-                double norm = cfg.clip() > 0 ? GradClip.clip(params, cfg.clip()) : GradClip.globalNorm(params);
-                if (!Double.isFinite(norm)) {
-                    throw new TrainingDivergedException("the gradient norm became " + norm + " at step " + (step + 1)
-                            + "; lower --lr or set --clip (the last checkpoint is untouched)");
-                }
                 float lr = schedule.at(step);
-                opt.step(lr);
+                float lv;
+                TrainingTask.StepLoss sl;
+                try (Workspace.Step s = workspace.step()) {        // the step's temporaries, reused by the next
+                    opt.zeroGrad();
+                    sl = task.loss(step, dataRng, dropoutRng);
+                    Tensor loss = sl.loss();
+                    lv = loss.item();
+                    if (!Float.isFinite(lv)) {
+                        throw new TrainingDivergedException("the training loss became " + lv + " at step " + (step + 1)
+                                + "; lower --lr or set --clip (the last checkpoint is untouched)");
+                    }
+                    loss.backward();
+                    double norm = cfg.clip() > 0 ? GradClip.clip(params, cfg.clip()) : GradClip.globalNorm(params);
+                    if (!Double.isFinite(norm)) {
+                        throw new TrainingDivergedException("the gradient norm became " + norm + " at step " + (step + 1)
+                                + "; lower --lr or set --clip (the last checkpoint is untouched)");
+                    }
+                    opt.step(lr);
+                }
                 step++;
                 recent = Double.isNaN(recent) ? lv : 0.9 * recent + 0.1 * lv;
                 double elapsed = (System.nanoTime() - t0) / 1e9;

@@ -101,4 +101,20 @@ class VecTest {
             Parallel.setThreads(2);
         }
     }
+
+    /** zero clears every element, also when split over the pool (sizes past the split threshold, odd tails). */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 33, 524_289, 1_000_003})
+    void zeroClearsEveryElementOnAnyThreadCount(int n) {
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] x = KernelTesting.random(new SplittableRandom(n), n, 1f);
+                Vec.zero(x);
+                assertThat(x).as("%d threads", threads).isEqualTo(new float[n]);
+            }
+        } finally {
+            Parallel.setThreads(2);
+        }
+    }
 }

@@ -1,0 +1,147 @@
+package seqlab.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import seqlab.kernel.Vec;
+
+/**
+ * The arrays of a training step's temporaries, handed back when the step ends and handed out
+ * again, zeroed, to the next step that asks for the same length: a step of fixed shapes allocates
+ * nothing after its first (the design's "activations live in workspaces sized once per
+ * (batch, length)"), so the collector no longer copies a half-built graph in the middle of every
+ * step (W9: one young collection per step, 30–80 ms, before this).
+ *
+ * <p>Inside {@code try (Workspace.Step s = workspace.step()) { … }} on one thread, the arrays
+ * behind op outputs ({@link Tensor#zeros}), the gradients of non-leaf tensors and the values an op
+ * keeps for its backward come from here; parameters, their gradients and anything made outside a
+ * step never do. Nothing made inside a step may be used after it ends: its arrays belong to the
+ * next step. Lengths the last step did not ask for are let go, so a step of changing shapes keeps
+ * at most one step's arrays. Other threads (the pool's workers) see no step and allocate as usual;
+ * the open step is the one piece of per-thread state, like a {@code torch.no_grad()} context.
+ */
+public final class Workspace {
+
+    private static final ThreadLocal<Workspace> OPEN = new ThreadLocal<>();
+
+    private final boolean poison;
+    private Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();   // length → arrays of the last step not yet handed out
+    private final List<float[]> lent = new ArrayList<>();               // handed out in the open step
+    private Thread owner;
+
+    private Workspace(boolean poison) {
+        this.poison = poison;
+    }
+
+    public Workspace() {
+        this(false);
+    }
+
+    /**
+     * A workspace that fills every array with NaN as its step ends, so that a value used after its
+     * step (a bug: an array escaped the step) turns into NaN where a test sees it.
+     */
+    public static Workspace poisoning() {
+        return new Workspace(true);
+    }
+
+    /** Opens a step on this thread; its arrays are handed back by {@link Step#close()}. */
+    public Step step() {
+        if (OPEN.get() != null) {
+            throw new IllegalStateException("a workspace step is already open on this thread; close it before opening another");
+        }
+        if (owner != null) {
+            throw new IllegalStateException("this workspace has a step open on thread " + owner.getName());
+        }
+        owner = Thread.currentThread();
+        OPEN.set(this);
+        return new Step();
+    }
+
+    /** A zeroed array of {@code n} floats: from the open step's workspace if this thread has one, else new. */
+    static float[] floats(int n) {
+        Workspace w = n == 0 ? null : OPEN.get();
+        return w == null ? new float[n] : w.take(n);
+    }
+
+    /**
+     * An array of {@code n} floats whose values are not set, for an op that writes every element
+     * before anything reads it: from the open step's workspace if this thread has one (holding
+     * what the last step left there), else new (zeroed).
+     */
+    static float[] uninitialized(int n) {
+        Workspace w = n == 0 ? null : OPEN.get();
+        return w == null ? new float[n] : w.take(n, false);
+    }
+
+    /** A copy of {@code src}: from the open step's workspace if this thread has one, else a clone. */
+    static float[] copyOf(float[] src) {
+        Workspace w = src.length == 0 ? null : OPEN.get();
+        if (w == null) {
+            return src.clone();
+        }
+        float[] a = w.take(src.length, false);
+        System.arraycopy(src, 0, a, 0, src.length);
+        return a;
+    }
+
+    private float[] take(int n) {
+        return take(n, true);
+    }
+
+    private float[] take(int n, boolean zeroed) {
+        ArrayDeque<float[]> q = free.get(n);
+        float[] a = q == null ? null : q.poll();
+        if (a == null) {
+            a = new float[n];
+        } else if (zeroed) {
+            Vec.zero(a);
+        }
+        lent.add(a);
+        return a;
+    }
+
+    /** Arrays kept for the next step (for tests). */
+    int retained() {
+        int n = 0;
+        for (ArrayDeque<float[]> q : free.values()) {
+            n += q.size();
+        }
+        return n;
+    }
+
+    /** One step: closing it hands its arrays back to the workspace. */
+    public final class Step implements AutoCloseable {
+
+        private boolean closed;
+
+        private Step() {}
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a workspace step is closed on the thread that opened it (" + owner.getName()
+                        + "), not on " + Thread.currentThread().getName());
+            }
+            closed = true;
+            OPEN.remove();
+            owner = null;
+            Map<Integer, ArrayDeque<float[]>> next = new HashMap<>();   // only this step's lengths are kept
+            for (float[] a : lent) {
+                if (poison) {
+                    Arrays.fill(a, Float.NaN);
+                }
+                next.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+            }
+            lent.clear();
+            free = next;
+        }
+    }
+}
