@@ -58,7 +58,7 @@ public final class Vec {
         });
     }
 
-    /** x[:] = 0, split over the pool when x is large (a memset of a few hundred kilobytes is worth a hand-off). */
+    /** x[:] = 0, split over the pool from 512 Ki floats (2 MiB) on. */
     public static void zero(float[] x) {
         Parallel.forRanges(x.length, x.length / 16, (from, to) -> Arrays.fill(x, from, to, 0f));
     }

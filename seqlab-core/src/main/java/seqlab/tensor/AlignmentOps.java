@@ -41,7 +41,7 @@ public final class AlignmentOps {
                     + Arrays.toString(k.shape()) + " do not match; expected (B, H) and (B, S, H)");
         }
         int s = k.dim(1);
-        Tensor e = Tensor.zeros(b, s);
+        Tensor e = Tensor.output(b, s);
         float[] qd = q.data();
         float[] kd = k.data();
         float[] ed = e.data();
@@ -96,7 +96,7 @@ public final class AlignmentOps {
                 mask.hide(r, 0, 0, s, 1, s, mask.keyEnd(r, 0, 1, s), z, r * s);          // the row's one query
             }
         }
-        Tensor a = Tensor.zeros(b, s);
+        Tensor a = Tensor.output(b, s);
         Softmax.softmax(b, s, z, 0, a.data(), 0, seqlab.kernel.Kernels.reference());
         Node.record(new Tensor[] {a}, new Tensor[] {scores}, () -> {
             float[] da = a.gradOrNull();
@@ -127,7 +127,7 @@ public final class AlignmentOps {
                     + Arrays.toString(v.shape()) + " do not match; expected (B, S) and (B, S, H)");
         }
         int h = v.dim(2);
-        Tensor c = Tensor.zeros(b, h);
+        Tensor c = Tensor.output(b, h);
         float[] ad = alpha.data();
         float[] vd = v.data();
         float[] cd = c.data();
@@ -184,7 +184,7 @@ public final class AlignmentOps {
         float[] kd = keys.data();
         float[] qd = query.data();
         float[] vd = v.data();
-        Tensor e = Tensor.zeros(b, s);
+        Tensor e = Tensor.output(b, s);
         float[] ed = e.data();
         float[] u = Workspace.floats(b * a);                                                  // k + q of one position, per row
         long work = (long) b * s * a;

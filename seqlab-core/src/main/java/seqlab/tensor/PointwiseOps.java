@@ -39,7 +39,7 @@ public final class PointwiseOps {
 
     /** Element-wise tanh. */
     public static Tensor tanh(Tensor x) {
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.output(x.shape());
         FastMath.tanh(x.size(), x.data(), 0, y.data(), 0);
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();
@@ -66,11 +66,11 @@ public final class PointwiseOps {
             return x;
         }
         float scale = p == 1f ? 0f : 1f / (1f - p);
-        float[] mask = Workspace.floats(x.size());
+        float[] mask = Workspace.uninitialized(x.size());          // mask and out are written in full
         for (int i = 0; i < mask.length; i++) {
             mask[i] = rng.nextFloat() < p ? 0f : scale;
         }
-        float[] out = Workspace.floats(mask.length);
+        float[] out = Workspace.uninitialized(mask.length);
         float[] xd = x.data();
         for (int i = 0; i < out.length; i++) {
             out[i] = xd[i] * mask[i];
@@ -97,7 +97,7 @@ public final class PointwiseOps {
             throw new IllegalArgumentException("attention: cannot add " + Arrays.toString(row.shape()) + " to each position of "
                     + Arrays.toString(seq.shape()));
         }
-        Tensor out = Tensor.of(seq.data().clone(), seq.shape());
+        Tensor out = Tensor.of(Workspace.copyOf(seq.data()), seq.shape());
         float[] od = out.data();
         float[] rd = row.data();
         for (int r = 0; r < b; r++) {
@@ -128,7 +128,7 @@ public final class PointwiseOps {
     /** ReLU(x) = max(0, x), element-wise; NaN stays NaN and the gradient at 0 is 0, as PyTorch's. */
     public static Tensor relu(Tensor x) {
         float[] xd = x.data();
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.output(x.shape());
         float[] yd = y.data();
         for (int i = 0; i < yd.length; i++) {
             yd[i] = Math.max(xd[i], 0f);
@@ -149,7 +149,7 @@ public final class PointwiseOps {
 
     /** GELU(x) = x·Φ(x), exact or in its tanh form (see {@link Gelu}), element-wise. */
     public static Tensor gelu(Tensor x, boolean tanh) {
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.output(x.shape());
         Gelu.forward(x.size(), tanh, x.data(), 0, y.data(), 0);
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();

@@ -79,7 +79,7 @@ public final class RecurrentScan {
         float[] c0d = c0 == null ? Workspace.floats(rowsH) : c0.data();
 
         // X_g = X·W_ihᵀ + b_ih                                             (T·B, G·H)
-        float[] xg = Workspace.floats(steps * rowsG);
+        float[] xg = Workspace.uninitialized(steps * rowsG);                // written by the β = 0 product
         if (packs != null) {
             Gemm.sgemm(false, steps * batch, 1f, x.data(), 0, Math.max(in, 1), packs.transposed(wIh), 0f, xg, 0, Math.max(gh, 1));
         } else {

@@ -42,7 +42,7 @@ public final class RotaryOps {
                 sin[p * half + i] = (float) Math.sin(angle);
             }
         }
-        Tensor y = Tensor.of(x.data().clone(), x.shape());
+        Tensor y = Tensor.of(Workspace.copyOf(x.data()), x.shape());
         rotate(x.data(), y.data(), b, t, w, blocks, heads, headDim, cos, sin, 1f);
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();

@@ -78,7 +78,7 @@ public final class ScaledDotProductAttention {
         Dims n = new Dims(b, heads, t, s, d);
         float scale = (float) (1 / Math.sqrt(d));
         Dropout drop = dropout > 0f ? new Dropout(dropout, rng.nextLong()) : Dropout.NONE;
-        Tensor out = Tensor.zeros(b, t, embed);
+        Tensor out = Tensor.output(b, t, embed);
         float[] lse = Workspace.floats(b * heads * t);
         Operand o = Operand.dense(out.data(), embed);
         if (!weights) {
@@ -99,7 +99,7 @@ public final class ScaledDotProductAttention {
                     + "batch (the fused path, without weights, stores no such matrix)", b, heads, t, s, cells));
         }
         float[] softmax = Workspace.floats((int) cells);
-        Tensor w = Tensor.zeros(b, heads, t, s);
+        Tensor w = Tensor.output(b, heads, t, s);
         FusedAttention.materialisedForward(n, scale, mask, drop, q.operand(), k.operand(), v.operand(), o, lse, softmax, w.data());
         Node.record(new Tensor[] {out, w}, new Tensor[] {q.x(), k.x(), v.x()}, () -> {
             float[] dOut = out.gradOrNull();

@@ -40,8 +40,13 @@ public final class Tensor {
         return new Tensor(data, shape, false);
     }
 
-    /** A zeroed tensor; inside a {@link Workspace} step its array comes from the workspace. */
+    /** A zeroed tensor over a new array of its own. */
     public static Tensor zeros(int... shape) {
+        return new Tensor(new float[Math.toIntExact(numel(shape))], shape, false);
+    }
+
+    /** An op's output, zeroed: inside a {@link Workspace} step its array comes from the workspace. */
+    static Tensor output(int... shape) {
         return new Tensor(Workspace.floats(Math.toIntExact(numel(shape))), shape, false);
     }
 

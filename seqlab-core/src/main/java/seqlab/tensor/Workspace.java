@@ -1,5 +1,6 @@
 package seqlab.tensor;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,24 +13,28 @@ import seqlab.kernel.Vec;
 /**
  * The arrays of a training step's temporaries, handed back when the step ends and handed out
  * again, zeroed, to the next step that asks for the same length: a step of fixed shapes allocates
- * nothing after its first (the design's "activations live in workspaces sized once per
+ * no large array after its first (the design's "activations live in workspaces sized once per
  * (batch, length)"), so the collector no longer copies a half-built graph in the middle of every
- * step (W9: one young collection per step, 30–80 ms, before this).
+ * step (W9 before this: 12–15 young collections of 30–100 ms in 11 steps).
  *
  * <p>Inside {@code try (Workspace.Step s = workspace.step()) { … }} on one thread, the arrays
- * behind op outputs ({@link Tensor#zeros}), the gradients of non-leaf tensors and the values an op
- * keeps for its backward come from here; parameters, their gradients and anything made outside a
+ * behind op outputs, the gradients of non-leaf tensors and the values an op keeps for its backward
+ * come from here; parameters, their gradients, {@link Tensor#zeros} and anything made outside a
  * step never do. Nothing made inside a step may be used after it ends: its arrays belong to the
- * next step. Lengths the last step did not ask for are let go, so a step of changing shapes keeps
- * at most one step's arrays. Other threads (the pool's workers) see no step and allocate as usual;
- * the open step is the one piece of per-thread state, like a {@code torch.no_grad()} context.
+ * next step. A step that is never closed leaves its thread allocating into it for good: open
+ * steps with try-with-resources only. Lengths the last step did not ask for are let go, and the
+ * kept arrays are held softly: the collector may take them back whenever memory runs short (a
+ * validation pass, a step of other shapes), so the workspace never costs more than a fresh
+ * allocation would. A workspace is confined to the thread that opens its step; other threads see
+ * no step and allocate as usual. The open step is per-thread state, like a
+ * {@code torch.no_grad()} context.
  */
 public final class Workspace {
 
     private static final ThreadLocal<Workspace> OPEN = new ThreadLocal<>();
 
     private final boolean poison;
-    private Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();   // length → arrays of the last step not yet handed out
+    private SoftReference<Map<Integer, ArrayDeque<float[]>>> free = new SoftReference<>(null);   // length → the last step's arrays not yet handed out
     private final List<float[]> lent = new ArrayList<>();               // handed out in the open step
     private Thread owner;
 
@@ -37,6 +42,7 @@ public final class Workspace {
         this.poison = poison;
     }
 
+    /** An empty workspace: its first step allocates, the next ones reuse. */
     public Workspace() {
         this(false);
     }
@@ -94,7 +100,8 @@ public final class Workspace {
     }
 
     private float[] take(int n, boolean zeroed) {
-        ArrayDeque<float[]> q = free.get(n);
+        Map<Integer, ArrayDeque<float[]>> kept = free.get();
+        ArrayDeque<float[]> q = kept == null ? null : kept.get(n);
         float[] a = q == null ? null : q.poll();
         if (a == null) {
             a = new float[n];
@@ -108,7 +115,8 @@ public final class Workspace {
     /** Arrays kept for the next step (for tests). */
     int retained() {
         int n = 0;
-        for (ArrayDeque<float[]> q : free.values()) {
+        Map<Integer, ArrayDeque<float[]>> kept = free.get();
+        for (ArrayDeque<float[]> q : kept == null ? List.<ArrayDeque<float[]>>of() : kept.values()) {
             n += q.size();
         }
         return n;
@@ -141,7 +149,7 @@ public final class Workspace {
                 next.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
             }
             lent.clear();
-            free = next;
+            free = new SoftReference<>(next);
         }
     }
 }

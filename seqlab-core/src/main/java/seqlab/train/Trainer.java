@@ -39,7 +39,7 @@ public final class Trainer {
     private final Optimizer opt;
     private final Rng dropoutRng;
     private final Rng dataRng;
-    private final Workspace workspace = new Workspace();
+    Workspace workspace = new Workspace();                 // each step's temporaries; a test may swap in a poisoning one
     private long step;
     private boolean continuesBest;                         // resumed, or trained before: the kept best is this run's
 

@@ -93,6 +93,26 @@ class WorkspaceTest {
     }
 
     @Test
+    void tensorZerosIsNeverPooledAndAFailedStepStillHandsItsArraysBack() {
+        Workspace ws = Workspace.poisoning();
+        Tensor z = null;
+        float[] a = null;
+        try (Workspace.Step s = ws.step()) {
+            z = Tensor.zeros(6);
+            a = Workspace.floats(6);
+            throw new IllegalArgumentException("a bad batch");
+        } catch (IllegalArgumentException expected) {
+            // the step is closed by try-with-resources
+        }
+        assertThat(z.data()).isNotSameAs(a).containsOnly(0f);
+        assertThat(a).containsOnly(Float.NaN);
+        assertThat(ws.retained()).isEqualTo(1);
+        try (Workspace.Step s = ws.step()) {
+            assertThat(Workspace.floats(6)).isSameAs(a).containsOnly(0f);
+        }
+    }
+
+    @Test
     void otherThreadsSeeNoStep() throws InterruptedException {
         Workspace ws = Workspace.poisoning();
         AtomicReference<float[]> made = new AtomicReference<>();

@@ -101,6 +101,44 @@ class TrainingTest {
         assertThat(weights[1]).isEqualTo(weights[0]);
     }
 
+    /**
+     * The Trainer's steps run in a workspace: with one that poisons every array as its step ends, the
+     * losses, the validation losses and the weights are those of the plain workspace, bit for bit
+     * (an array the Trainer, the task, a listener, an evaluation or a checkpoint used after its step
+     * would read NaN in one run and the next step's values in the other).
+     */
+    @Test
+    void aPoisoningWorkspaceChangesNoBit() {
+        List<List<Double>> seen = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>();
+        for (boolean poison : new boolean[] {false, true}) {
+            RnnLanguageModel m = model(CellType.GRU, 0.2f, 8);
+            List<Double> values = new ArrayList<>();
+            TrainListener l = new TrainListener() {
+                @Override
+                public void onStep(long step, long total, double loss, float lr, double tps, double elapsed) {
+                    values.add(loss);
+                }
+
+                @Override
+                public void onEval(long step, double train, double val) {
+                    values.add(val);
+                }
+            };
+            Trainer t = Trainer.start(new LmTask(m, TOK, DATA, cfg(12, 8), "test"), Map.of("source", "test"), cfg(12, 8),
+                    dir.resolve("p" + poison), l);
+            if (poison) {
+                t.workspace = seqlab.tensor.Workspace.poisoning();
+            }
+            t.run();
+            seen.add(values);
+            weights.add(flatWeights(m));
+        }
+        assertThat(seen.get(0)).hasSize(12 + 2).doesNotContain(Double.NaN);
+        assertThat(seen.get(1)).isEqualTo(seen.get(0));
+        assertThat(weights.get(1)).isEqualTo(weights.get(0));
+    }
+
     @Test
     void aResumedRunContinuesBitForBit() {
         RnnLanguageModel straight = model(CellType.LSTM, 0.2f, 4);

@@ -31,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * family: the same loss at every step and the same weights after. The workspace poisons what it
  * takes back, so an array that outlived its step (a parameter's gradient, a cached table, a
  * carried state) would turn the next step's loss or the weights into NaN or into other values.
- * Batch shapes change from step to step (padded translation batches), as in real training.
+ * Each family is trained twice: with the same shapes at every step (as LM training and the
+ * benchmarks run, where every array is reused), and with shapes that change from step to step
+ * (padded translation batches of other lengths).
  */
 class WorkspaceTrainingTest {
 
@@ -108,18 +110,22 @@ class WorkspaceTrainingTest {
     }
 
     private static <M> void sameBits(String what, Factory<M> factory, Function<M, Module> module, StepLoss<M> loss) {
-        List<Float> plainLosses = new ArrayList<>();
-        List<float[]> plain = train(factory.make(), module, loss, null, plainLosses);
-        List<Float> pooledLosses = new ArrayList<>();
-        List<float[]> pooled = train(factory.make(), module, loss, Workspace.poisoning(), pooledLosses);
-        assertThat(plainLosses).as("%s: losses", what).doesNotContain(Float.NaN);
-        assertThat(pooledLosses).as("%s: losses in a workspace", what).isEqualTo(plainLosses);
-        for (int i = 0; i < plain.size(); i++) {
-            assertThat(pooled.get(i)).as("%s: parameter %d", what, i).isEqualTo(plain.get(i));
+        for (boolean varying : new boolean[] {false, true}) {
+            String shapes = what + (varying ? ", shapes changing per step" : ", fixed shapes");
+            List<Float> plainLosses = new ArrayList<>();
+            List<float[]> plain = train(factory.make(), module, loss, null, varying, plainLosses);
+            List<Float> pooledLosses = new ArrayList<>();
+            List<float[]> pooled = train(factory.make(), module, loss, Workspace.poisoning(), varying, pooledLosses);
+            assertThat(plainLosses).as("%s: losses", shapes).hasSize(STEPS).doesNotContain(Float.NaN);
+            assertThat(pooledLosses).as("%s: losses in a workspace", shapes).isEqualTo(plainLosses);
+            for (int i = 0; i < plain.size(); i++) {
+                assertThat(pooled.get(i)).as("%s: parameter %d", shapes, i).isEqualTo(plain.get(i));
+            }
         }
     }
 
-    private static <M> List<float[]> train(M model, Function<M, Module> module, StepLoss<M> loss, Workspace ws, List<Float> losses) {
+    private static <M> List<float[]> train(M model, Function<M, Module> module, StepLoss<M> loss, Workspace ws, boolean varying,
+                                           List<Float> losses) {
         List<Parameter> params = module.apply(model).parameters();
         AdamW opt = new AdamW(params, 0.9, 0.99, 1e-8, 0.1f, true, true);
         Rng rng = new Rng(11);
@@ -127,7 +133,7 @@ class WorkspaceTrainingTest {
             Workspace.Step s = ws == null ? null : ws.step();
             try {
                 opt.zeroGrad();
-                Tensor l = loss.of(model, step, rng);
+                Tensor l = loss.of(model, varying ? step : 0, rng);
                 losses.add(l.item());
                 l.backward();
                 GradClip.clip(params, 1.0);
