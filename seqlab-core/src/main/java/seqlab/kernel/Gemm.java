@@ -526,44 +526,8 @@ public final class Gemm {
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        int p = 0;
-        for (; p + 2 <= kc; p += 2) {
-            int ai = aBase + 4 * p;                                             // step p
-            int bi = bBase + NR * p;
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(F, ap[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            int aj = aBase + 4 * (p + 1);                                       // step p + 1
-            int bj = bBase + NR * (p + 1);
-            b0 = FloatVector.fromArray(F, bp, bj);
-            b1 = FloatVector.fromArray(F, bp, bj + L);
-            av = FloatVector.broadcast(F, ap[aj]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, ap[aj + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, ap[aj + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, ap[aj + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-        }
-        if (p < kc) {                                                           // odd K_C: the last step
-            int ai = aBase + 4 * p;
-            int bi = bBase + NR * p;
+        int ae = aBase + 4 * kc;
+        for (int ai = aBase, bi = bBase; ai < ae; ai += 4, bi += NR) {              // step p: a_p ⊗ b_p
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector av = FloatVector.broadcast(F, ap[ai]);
