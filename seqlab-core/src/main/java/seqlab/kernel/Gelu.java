@@ -97,7 +97,6 @@ public final class Gelu {
         referenceBackward(vectors * L, n, tanh, x, xOff, dy, dyOff, dx, dxOff);
     }
 
-
     private static void store(DoubleVector v, float[] a, int i) {
         DoubleLanes.floats(v).intoArray(a, i);
     }

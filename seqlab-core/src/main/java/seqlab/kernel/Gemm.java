@@ -174,7 +174,7 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
         }
         int threads = Parallel.inTask() ? 1 : Parallel.threads();   // a call from inside a task runs on that thread
-        int tilesN = (n + NR - 1) / NR;
+        int tilesN = padded(n) / NR;
         int tilesM = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int parts = work < 64L * 64 * 64 ? 1 : threads;

@@ -164,8 +164,6 @@ public final class LayerNormKernel {
         return a;
     }
 
-
-
     /** x̂·γ + β, γ and β each optional (absent: 1 and 0, as in {@code F.layer_norm}). */
     private static float normalised(float x, double mu, double rs, int j, float[] gamma, float[] beta) {
         float xh = (float) ((x - mu) * rs);

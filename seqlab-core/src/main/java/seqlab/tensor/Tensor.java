@@ -8,6 +8,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import seqlab.kernel.Vec;
+
 /**
  * A float32 tensor: a row-major {@code float[]} and a shape, plus what autograd needs (a gradient
  * buffer, whether one is wanted, and the node of the op that made it).
@@ -132,7 +134,7 @@ public final class Tensor {
 
     public void zeroGrad() {
         if (grad != null) {
-            Arrays.fill(grad, 0f);
+            Vec.zero(grad);
         }
     }
 

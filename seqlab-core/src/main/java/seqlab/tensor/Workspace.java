@@ -70,8 +70,7 @@ public final class Workspace {
 
     /** A zeroed array of {@code n} floats: from the open step's workspace if this thread has one, else new. */
     static float[] floats(int n) {
-        Workspace w = n == 0 ? null : OPEN.get();
-        return w == null ? new float[n] : w.take(n);
+        return array(n, true);
     }
 
     /**
@@ -80,8 +79,12 @@ public final class Workspace {
      * what the last step left there), else new (zeroed).
      */
     static float[] uninitialized(int n) {
+        return array(n, false);
+    }
+
+    private static float[] array(int n, boolean zeroed) {
         Workspace w = n == 0 ? null : OPEN.get();
-        return w == null ? new float[n] : w.take(n, false);
+        return w == null ? new float[n] : w.take(n, zeroed);
     }
 
     /** A copy of {@code src}: from the open step's workspace if this thread has one, else a clone. */
@@ -93,10 +96,6 @@ public final class Workspace {
         float[] a = w.take(src.length, false);
         System.arraycopy(src, 0, a, 0, src.length);
         return a;
-    }
-
-    private float[] take(int n) {
-        return take(n, true);
     }
 
     private float[] take(int n, boolean zeroed) {

@@ -142,10 +142,11 @@ public final class Trainer {
             while (step < Math.min(stopAt, cfg.steps())) {
                 float lr = schedule.at(step);
                 float lv;
-                TrainingTask.StepLoss sl;
+                long stepTokens;
                 try (Workspace.Step s = workspace.step()) {        // the step's temporaries, reused by the next
                     opt.zeroGrad();
-                    sl = task.loss(step, dataRng, dropoutRng);
+                    TrainingTask.StepLoss sl = task.loss(step, dataRng, dropoutRng);
+                    stepTokens = sl.tokens();
                     Tensor loss = sl.loss();
                     lv = loss.item();
                     if (!Float.isFinite(lv)) {
@@ -163,7 +164,7 @@ public final class Trainer {
                 step++;
                 recent = Double.isNaN(recent) ? lv : 0.9 * recent + 0.1 * lv;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
-                tokens += sl.tokens();
+                tokens += stepTokens;
                 double tps = tokens / Math.max(elapsed, 1e-9);
                 listener.onStep(step, cfg.steps(), lv, lr, tps, elapsed);
                 boolean evalNow = step == cfg.steps() || (cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0);
