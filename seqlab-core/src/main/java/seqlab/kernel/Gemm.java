@@ -14,9 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The fast path follows the BLIS layout: B is packed into K_C × N_R slivers, A into
  * M_R × K_C slivers (M_R = 8 rows with 512-bit vectors, else 4) (packing absorbs the transposes), and a register-blocked micro-kernel keeps an
  * M_R × N_R tile of C in vector registers (N_R = two vectors). The output is split over the
- * thread pool in whole tiles (columns by a fixed partition; blocks of rows, with op(B) packed once
- * for all threads, to whichever thread is free); the order of the K sum for every element of C
- * is the same whatever the split, so results are bit-identical for any thread count. With
+ * thread pool in whole tiles (columns, or a few blocks of rows, by a fixed partition; many blocks of
+ * rows in contiguous shares, with op(B) packed once for all threads, the last blocks of a share
+ * taken by whichever thread is free); the order of the K sum for every element of C is the same
+ * whatever the split, so results are bit-identical for any thread count. With
  * β = 0, C is never read (as in BLAS: a NaN there is ignored): the first K_C block stores its sums.
  * {@link #reference} is the plain loop the fast path is tested against; {@link #useReference}
  * selects it everywhere (for bisecting a numeric difference).
@@ -181,10 +182,9 @@ public final class Gemm {
         // Splitting N makes every part pack the whole of op(A) (for the generator's weight gradient,
         // M = 6,000 by N = 256, that packed the 2,048 × 6,000 A once per thread: 11% of a Transformer
         // training step); splitting M packs each operand once, op(B) shared. With at least two
-        // blocks of M_C rows per thread the rows are split, the blocks handed out as threads free
-        // up; with fewer, the part boundaries go across the larger of M and N, in whole tiles. A
-        // pre-packed B costs nothing to share, and its columns are split so that each part reads
-        // its own share of it.
+        // blocks of M_C rows per thread the rows are split; with fewer, the part boundaries go
+        // across the larger of M and N, in whole tiles. A pre-packed B costs nothing to share, and
+        // its columns are split so that each part reads its own share of it.
         int blocksM = (m + MC - 1) / MC;
         boolean manyBlocks = pre == null && blocksM >= 2 * parts;
         boolean splitN = !manyBlocks
@@ -200,12 +200,13 @@ public final class Gemm {
             });
         } else {
             // Rows split: op(B) is packed once, its slivers shared out over the pool, instead of once
-            // per thread. Each block of rows gives the same sums whoever computes it (the same bits
-            // for any thread count), so with many blocks they go to whichever thread is free, and a
-            // thread the machine slows down does not hold up the others.
+            // per thread. With many blocks of rows each thread takes its contiguous share a few blocks
+            // at a time, reading each packed K_C × N_C panel of B for all of them while the panel is
+            // in its cache, and the blocks left at the end go to whichever thread is free (each
+            // block's sums are the same whoever computes them: the same bits for any thread count).
             PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, padded(n))), transB, k, n, b, bOff, ldb);
             if (manyBlocks) {
-                Parallel.forEachDynamic(blocksM, i -> block(transA, false, i * MC, Math.min(m, (i + 1) * MC), 0, n, k,
+                Parallel.forShares(blocksM, (b0, b1) -> block(transA, false, b0 * MC, Math.min(m, b1 * MC), 0, n, k,
                         alpha, a, aOff, lda, null, 0, 0, shared, overwrite, c, cOff, ldc));
             } else {
                 Parallel.forEach(p, i -> {
@@ -512,13 +513,14 @@ public final class Gemm {
 
     /**
      * The 4 × 2L register tile: C[0:4, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A; = with {@code store}).
-     * Two k-steps per loop iteration, every index computed from p. What C2 (JDK 25, AVX2's 16
-     * registers) makes of the alternatives, on one Zen 4 core with L1-resident slivers: a 6 × 2L
-     * tile with running indices keeps its twelve accumulators in registers but checks the bounds
-     * of every broadcast (a compare and branch per load, more instructions than the core issues:
-     * 70 GFLOP/s); with indices from p the checks go, and the scheduler hoists the next step's
-     * loads and spills accumulators (38); 5 × 2L 66, 3 × 2L 66, this tile unrolled by 4 spills
-     * (40); this one 72–78, and the whole GEMM 68–70 against the 6-row tile's 55–58.
+     * One k-step per loop iteration, over two running offsets (A's and B's). What C2 (JDK 25,
+     * AVX2's 16 registers) makes of the alternatives, on one Zen 4 core with L1-resident slivers: a
+     * 6 × 2L tile with running indices keeps its twelve accumulators in registers but checks the
+     * bounds of every broadcast (a compare and branch per load, more instructions than the core
+     * issues: 70 GFLOP/s); with indices from p the checks go, and the scheduler hoists the next
+     * step's loads and spills accumulators (38); 5 × 2L 66, 3 × 2L 66, this tile unrolled by 4
+     * spills (40); this tile unrolled by 2 with every index from p 72–78, and the whole GEMM then
+     * 53–56 on one thread where this loop gives 67–69.
      */
     private static void micro4(int kc, float[] ap, int aBase, float[] bp, int bBase, boolean store,
                               float[] c, int ci, int ldc) {

@@ -1,6 +1,7 @@
 package seqlab.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,9 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Work is split with a <em>fixed</em> partition: {@link #forEach(int, Task)} runs task indices
  * {@code 0..n-1}, each exactly once, worker w taking the contiguous block
  * [n·w/W, n·(w+1)/W); a caller that needs a result independent of the thread count gives every
- * index its own output (no cross-task reduction happens here). {@link #forEachDynamic} hands the
- * indices out as threads free up, for tasks whose every output is computed the same way whoever
- * runs it.
+ * index its own output (no cross-task reduction happens here). {@link #forShares} gives each
+ * thread a contiguous share that the others take from the back once they are done with theirs, for
+ * tasks whose every output is computed the same way whoever runs it.
  *
  * <p>The workers are persistent and wait for work by spinning briefly, then parking: a training
  * step issues hundreds of small GEMMs (one per time step), and handing each to an executor costs
@@ -105,22 +106,53 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code task(i)} for i in [0, n), each index once, handed out one at a time to whichever
-     * thread is free: for tasks whose results do not depend on which thread runs them (each writes
-     * its own output, computed in a fixed order), where a fixed split would wait for the slowest.
+     * Runs {@code task} over [0, n) in contiguous ranges, each index once: thread w owns the share
+     * [n·w/T, n·(w+1)/T) and takes it from the front, half of what is left at a time; a thread whose
+     * share is done takes the others' last indices, one at a time. For work whose every index gives
+     * the same result whoever runs it, where neighbouring indices on one thread reuse data from its
+     * cache (a GEMM's blocks of rows reading one packed panel of B): the shares keep that reuse, and
+     * taking from the back keeps a thread the machine slows down from holding up the others.
      */
-    public static void forEachDynamic(int n, Task task) {
+    public static void forShares(int n, Range task) {
         int t = threads();
-        if (ranSerially(n, t, task)) {
+        if (n <= 1 || t <= 1 || IN_TASK.get()) {
+            if (n > 0) {
+                task.run(0, n);
+            }
             return;
         }
         int parts = Math.min(t, n);
-        AtomicInteger next = new AtomicInteger();
+        AtomicLong[] shares = new AtomicLong[parts];
+        for (int w = 0; w < parts; w++) {
+            shares[w] = new AtomicLong(range((int) ((long) n * w / parts), (int) ((long) n * (w + 1) / parts)));
+        }
         pool().run(parts, parts, w -> {
-            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                task.run(i);
+            for (int v = 0; v < parts; v++) {
+                AtomicLong share = shares[(w + v) % parts];
+                boolean own = v == 0;
+                for (long s = share.get(); from(s) < to(s); s = share.get()) {
+                    int lo = from(s);
+                    int hi = to(s);
+                    int a = own ? lo : hi - 1;                          // own share: the front half; another's: its last index
+                    int b = own ? lo + Math.max(1, (hi - lo) / 2) : hi;
+                    if (share.compareAndSet(s, own ? range(b, hi) : range(lo, a))) {
+                        task.run(a, b);
+                    }
+                }
             }
         });
+    }
+
+    private static long range(int from, int to) {
+        return (long) from << 32 | to;
+    }
+
+    private static int from(long range) {
+        return (int) (range >>> 32);
+    }
+
+    private static int to(long range) {
+        return (int) range;
     }
 
     /** Persistent workers; one batch of work at a time (calls are serialised). */

@@ -19,57 +19,77 @@ class ParallelTest {
 
     @ParameterizedTest(name = "n={0}, threads={1}")
     @CsvSource({"0,1", "0,2", "1,2", "2,2", "3,2", "7,3", "100,2", "100,3", "5,1"})
-    void everyIndexRunsOnceFixedOrDynamic(int n, int threads) {
+    void everyIndexRunsOnceFixedOrInShares(int n, int threads) {
         Parallel.setThreads(threads);
         AtomicIntegerArray fixed = new AtomicIntegerArray(n);
-        AtomicIntegerArray dynamic = new AtomicIntegerArray(n);
+        AtomicIntegerArray shares = new AtomicIntegerArray(n);
         Parallel.forEach(n, fixed::incrementAndGet);
-        Parallel.forEachDynamic(n, dynamic::incrementAndGet);
+        Parallel.forShares(n, (from, to) -> {
+            assertThat(from).as("range [%d, %d)", from, to).isLessThan(to);
+            for (int i = from; i < to; i++) {
+                shares.incrementAndGet(i);
+            }
+        });
         for (int i = 0; i < n; i++) {
             assertThat(fixed.get(i)).as("forEach index %d", i).isEqualTo(1);
-            assertThat(dynamic.get(i)).as("forEachDynamic index %d", i).isEqualTo(1);
+            assertThat(shares.get(i)).as("forShares index %d", i).isEqualTo(1);
         }
     }
 
     @Test
-    void dynamicTasksGoToTheFreeThread() throws Exception {
+    void oneThreadRunsTheWholeRangeAtOnce() {
+        Parallel.setThreads(1);
+        java.util.List<String> ranges = new java.util.ArrayList<>();
+        Parallel.forShares(40, (from, to) -> ranges.add(from + ".." + to));
+        assertThat(ranges).containsExactly("0..40");
+    }
+
+    @Test
+    void aFreeThreadTakesTheRestOfAStalledThreadsShare() {
         Parallel.setThreads(2);
         int n = 40;
         String[] ranOn = new String[n];
-        java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(n - 1);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger doneElsewhere = new java.util.concurrent.atomic.AtomicInteger();
+        int[] stalled = new int[2];
         boolean[] allDone = new boolean[1];
-        Parallel.forEachDynamic(n, i -> {
-            ranOn[i] = Thread.currentThread().getName();
-            if (i == 0) {
-                allDone[0] = await(others);     // whoever takes index 0 waits: the other thread must take all the rest
+        Parallel.forShares(n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ranOn[i] = Thread.currentThread().getName();
+            }
+            if (started.compareAndSet(false, true)) {      // the first range stalls: the other thread must run every other index
+                stalled[0] = from;
+                stalled[1] = to;
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (doneElsewhere.get() < n - (to - from) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                allDone[0] = doneElsewhere.get() == n - (to - from);
             } else {
-                others.countDown();
+                doneElsewhere.addAndGet(to - from);
             }
         });
-        assertThat(allDone[0]).as("the other 39 tasks ran while task 0 waited").isTrue();
-        String first = ranOn[0];
-        assertThat(java.util.Arrays.stream(ranOn).filter(t -> !t.equals(first)).count()).isEqualTo(n - 1);
+        assertThat(allDone[0]).as("every other index ran while the first range [%d, %d) stalled", stalled[0], stalled[1]).isTrue();
+        String slow = ranOn[stalled[0]];
+        long byTheOther = java.util.Arrays.stream(ranOn).filter(t -> !t.equals(slow)).count();
+        assertThat(byTheOther).as("indices the free thread ran").isEqualTo(n - (stalled[1] - stalled[0]));
+        assertThat(stalled[1] - stalled[0]).as("the first range is half a share").isEqualTo(10);
     }
 
     @Test
-    void dynamicTaskFailureReachesTheCaller() {
+    void aFailingRangeReachesTheCaller() {
         Parallel.setThreads(2);
-        assertThatThrownBy(() -> Parallel.forEachDynamic(10, i -> {
-            if (i == 7) {
-                throw new IllegalStateException("task 7");
+        assertThatThrownBy(() -> Parallel.forShares(10, (from, to) -> {
+            if (from <= 7 && 7 < to) {
+                throw new IllegalStateException("index 7");
             }
-        })).isInstanceOf(IllegalStateException.class).hasMessage("task 7");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("index 7");
         AtomicIntegerArray after = new AtomicIntegerArray(4);
-        Parallel.forEachDynamic(4, after::incrementAndGet);          // the pool still works
-        assertThat(after.toString()).isEqualTo("[1, 1, 1, 1]");
-    }
-
-    private static boolean await(java.util.concurrent.CountDownLatch latch) {
-        try {
-            return latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        Parallel.forShares(4, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                after.incrementAndGet(i);
+            }
+        });
+        assertThat(after.toString()).isEqualTo("[1, 1, 1, 1]");      // the pool still works
     }
 }
