@@ -200,10 +200,11 @@ public final class Gemm {
             });
         } else {
             // Rows split: op(B) is packed once, its slivers shared out over the pool, instead of once
-            // per thread. With many blocks of rows each thread takes its contiguous share a few blocks
-            // at a time, reading each packed K_C × N_C panel of B for all of them while the panel is
-            // in its cache, and the blocks left at the end go to whichever thread is free (each
-            // block's sums are the same whoever computes them: the same bits for any thread count).
+            // per thread. With many blocks of rows each thread takes its contiguous share, half of
+            // what is left of it at a time, reading each packed K_C × N_C panel of B for all those
+            // blocks while the panel is in its cache, and the blocks left at the end go to whichever
+            // thread is free (each block's sums are the same whoever computes them: the same bits
+            // for any thread count).
             PackedB shared = pre != null ? pre : packInto(sharedBuffer(Math.multiplyExact(k, padded(n))), transB, k, n, b, bOff, ldb);
             if (manyBlocks) {
                 Parallel.forShares(blocksM, (b0, b1) -> block(transA, false, b0 * MC, Math.min(m, b1 * MC), 0, n, k,
@@ -513,7 +514,8 @@ public final class Gemm {
 
     /**
      * The 4 × 2L register tile: C[0:4, 0:2L] += Σ_p a_p ⊗ b_p over one packed K_C block (α is in the packed A; = with {@code store}).
-     * One k-step per loop iteration, over two running offsets (A's and B's). What C2 (JDK 25,
+     * One k-step per loop iteration, over two running offsets (A's and B's; N_R = 4·M_R, so C2
+     * derives B's from A's and checks no bound inside the loop). What C2 (JDK 25,
      * AVX2's 16 registers) makes of the alternatives, on one Zen 4 core with L1-resident slivers: a
      * 6 × 2L tile with running indices keeps its twelve accumulators in registers but checks the
      * bounds of every broadcast (a compare and branch per load, more instructions than the core

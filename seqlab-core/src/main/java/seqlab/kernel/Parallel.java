@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The explicit thread pool: the one piece of global mutable state in seqlab.
  *
- * <p>Work is split with a <em>fixed</em> partition: {@link #forEach(int, Task)} runs task indices
+ * <p>{@link #forEach(int, Task)} splits work with a <em>fixed</em> partition: it runs task indices
  * {@code 0..n-1}, each exactly once, worker w taking the contiguous block
  * [n·w/W, n·(w+1)/W); a caller that needs a result independent of the thread count gives every
  * index its own output (no cross-task reduction happens here). {@link #forShares} gives each
@@ -106,12 +106,14 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code task} over [0, n) in contiguous ranges, each index once: thread w owns the share
-     * [n·w/T, n·(w+1)/T) and takes it from the front, half of what is left at a time; a thread whose
-     * share is done takes the others' last indices, one at a time. For work whose every index gives
-     * the same result whoever runs it, where neighbouring indices on one thread reuse data from its
-     * cache (a GEMM's blocks of rows reading one packed panel of B): the shares keep that reuse, and
-     * taking from the back keeps a thread the machine slows down from holding up the others.
+     * Runs {@code task} over [0, n) in contiguous ranges, each index once: of P = min(threads, n)
+     * threads, thread w owns the share [n·w/P, n·(w+1)/P) and takes it from the front, half of what
+     * is left at a time (at least one index); a thread whose share is done takes the others' last
+     * indices, one at a time. For work whose every index gives the same result whoever runs it,
+     * where neighbouring indices on one thread reuse data from its cache (a GEMM's blocks of rows
+     * reading one packed panel of B): the shares keep that reuse, and taking from the back keeps a
+     * thread the machine slows down from holding up the others. One range [0, n) on the calling
+     * thread when there is one thread or the caller is itself a task.
      */
     public static void forShares(int n, Range task) {
         int t = threads();
@@ -144,7 +146,7 @@ public final class Parallel {
     }
 
     private static long range(int from, int to) {
-        return (long) from << 32 | to;
+        return (long) from << 32 | (to & 0xFFFF_FFFFL);
     }
 
     private static int from(long range) {

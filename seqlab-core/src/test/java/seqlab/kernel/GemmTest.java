@@ -141,10 +141,11 @@ class GemmTest {
     }
 
     /**
-     * Rows split over the threads: blocks of M_C rows handed out as threads free up, op(B) packed
-     * once and shared (611 × 67: many blocks), or whole tiles by a fixed partition (100 × 12: too
-     * few blocks; B still packed once), with or without a pre-packed B; the same bits for 1, 2
-     * and 3 threads, with β = 0 (the first K block stores) and β = 1 (every block adds).
+     * Rows split over the threads: blocks of M_C rows in contiguous shares whose last blocks go to
+     * whichever thread is free, op(B) packed once and shared (611 × 67: many blocks), or whole
+     * tiles by a fixed partition (100 × 12: too few blocks; B still packed once), with or without
+     * a pre-packed B; the same bits for 1, 2 and 3 threads, with β = 0 (the first K block stores)
+     * and β = 1 (every block adds).
      */
     @ParameterizedTest(name = "transA {0}, transB {1}, M={2} N={3}, pre-packed {4}")
     @org.junit.jupiter.params.provider.CsvSource({

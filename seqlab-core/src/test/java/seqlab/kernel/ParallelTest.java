@@ -18,7 +18,7 @@ class ParallelTest {
     }
 
     @ParameterizedTest(name = "n={0}, threads={1}")
-    @CsvSource({"0,1", "0,2", "1,2", "2,2", "3,2", "7,3", "100,2", "100,3", "5,1"})
+    @CsvSource({"0,1", "0,2", "1,2", "2,2", "2,3", "3,2", "7,3", "100,2", "100,3", "5,1"})
     void everyIndexRunsOnceFixedOrInShares(int n, int threads) {
         Parallel.setThreads(threads);
         AtomicIntegerArray fixed = new AtomicIntegerArray(n);
@@ -45,10 +45,22 @@ class ParallelTest {
     }
 
     @Test
-    void aFreeThreadTakesTheRestOfAStalledThreadsShare() {
+    void insideATaskTheWholeRangeRunsOnThatThread() {
+        Parallel.setThreads(2);
+        java.util.List<String> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Parallel.forEach(2, i -> {
+            String me = Thread.currentThread().getName();
+            Parallel.forShares(10, (from, to) -> ranges.add(i + ":" + from + ".." + to + (Thread.currentThread().getName().equals(me) ? "" : " elsewhere")));
+        });
+        assertThat(ranges).containsExactlyInAnyOrder("0:0..10", "1:0..10");
+    }
+
+    @Test
+    void aFreeThreadTakesTheRestOfAStalledThreadsShareFromTheBack() {
         Parallel.setThreads(2);
         int n = 40;
         String[] ranOn = new String[n];
+        java.util.List<int[]> elsewhere = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger doneElsewhere = new java.util.concurrent.atomic.AtomicInteger();
         int[] stalled = new int[2];
@@ -66,14 +78,53 @@ class ParallelTest {
                 }
                 allDone[0] = doneElsewhere.get() == n - (to - from);
             } else {
+                elsewhere.add(new int[] {from, to});
                 doneElsewhere.addAndGet(to - from);
             }
         });
         assertThat(allDone[0]).as("every other index ran while the first range [%d, %d) stalled", stalled[0], stalled[1]).isTrue();
-        String slow = ranOn[stalled[0]];
-        long byTheOther = java.util.Arrays.stream(ranOn).filter(t -> !t.equals(slow)).count();
-        assertThat(byTheOther).as("indices the free thread ran").isEqualTo(n - (stalled[1] - stalled[0]));
         assertThat(stalled[1] - stalled[0]).as("the first range is half a share").isEqualTo(10);
+        String slow = ranOn[stalled[0]];
+        long byTheOther = java.util.Arrays.stream(ranOn).filter(t -> !java.util.Objects.equals(t, slow)).count();
+        assertThat(byTheOther).as("indices the free thread ran").isEqualTo(n - 10);
+        java.util.List<String> stolen = new java.util.ArrayList<>();
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int[] r : elsewhere) {
+            if (r[0] >= stalled[0] && r[0] < stalled[0] + 20) {
+                stolen.add(r[0] + ".." + r[1]);
+            }
+        }
+        for (int i = stalled[0] + 19; i >= stalled[1]; i--) {
+            expected.add(i + ".." + (i + 1));
+        }
+        assertThat(stolen).as("the stalled share's rest, taken from the back one index at a time").isEqualTo(expected);
+    }
+
+    @Test
+    void ownersAndThievesNeverTakeTheSameIndex() {
+        java.util.Random rng = new java.util.Random(7);
+        for (int threads = 2; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            for (int round = 0; round < 1500; round++) {
+                int n = 2 + rng.nextInt(63);
+                int[] spins = new int[n];
+                for (int i = 0; i < n; i++) {
+                    spins[i] = rng.nextInt(200);
+                }
+                AtomicIntegerArray count = new AtomicIntegerArray(n);
+                Parallel.forShares(n, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        for (int s = 0; s < spins[i]; s++) {
+                            Thread.onSpinWait();
+                        }
+                        count.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertThat(count.get(i)).as("threads %d, n %d, index %d", threads, n, i).isEqualTo(1);
+                }
+            }
+        }
     }
 
     @Test
