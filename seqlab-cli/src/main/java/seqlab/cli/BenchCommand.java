@@ -1,6 +1,11 @@
 package seqlab.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +80,11 @@ final class BenchCommand implements Callable<Integer> {
             + "default: ${DEFAULT-VALUE}")
     String attention;
 
+    @Option(names = "--paired", paramLabel = "SECONDS", description = "W8 only, for a driver that alternates with PyTorch "
+            + "round by round (scripts/w8_paired.py): after one untimed round print 'ready', then for every line read on stdin "
+            + "time each W8 shape for SECONDS and print their median GFLOP/s on one line")
+    Double paired;
+
     /** W10's batch and heads (head size 64). */
     static final int W10_BATCH = 4;
     static final int W10_HEADS = 8;
@@ -126,6 +136,9 @@ final class BenchCommand implements Callable<Integer> {
                         + "than a Java array holds; the longest is " + (int) Math.sqrt((double) ScaledDotProductAttention.MAX_WEIGHTS
                         / (W10_BATCH * W10_HEADS)) + " (the fused path has no such limit)");
             }
+        }
+        if (paired != null) {
+            return pairedSgemm(ids);
         }
         Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
         Parallel.setThreads(Options.threads(threads, spec.commandLine().getErr()));
@@ -302,29 +315,91 @@ final class BenchCommand implements Callable<Integer> {
         return x;
     }
 
-    private List<Result> sgemm() {
-        int[][] shapes = {{1024, 1024, 1024}, {2048, 2048, 2048}, {2048, 1152, 384}, {32, 2048, 512}};
-        List<Result> out = new ArrayList<>();
-        Rng rng = new Rng(1234);
-        for (int[] s : shapes) {
-            int m = s[0], n = s[1], k = s[2];
-            float[] a = gaussian(rng, m * k);
-            float[] b = gaussian(rng, k * n);
-            float[] c = new float[m * n];
-            double flops = 2.0 * m * n * k;
-            int inner = (int) Math.max(1, 0.02 / Math.max(flops / 100e9, 1e-7));
-            double[] t = time(() -> {
-                for (int r = 0; r < inner; r++) {
-                    Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
-                }
-            });
-            for (int i = 0; i < t.length; i++) {
-                t[i] /= inner;
+    /** One W8 product with its operands: C = A·B, row-major, timed as {@code inner} calls a sample (at least ~20 ms). */
+    private record Sgemm(int m, int n, int k, float[] a, float[] b, float[] c, int inner) {
+        static List<Sgemm> all() {
+            int[][] shapes = {{1024, 1024, 1024}, {2048, 2048, 2048}, {2048, 1152, 384}, {32, 2048, 512}};
+            List<Sgemm> out = new ArrayList<>();
+            Rng rng = new Rng(1234);
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = gaussian(rng, m * k);
+                float[] b = gaussian(rng, k * n);
+                int inner = (int) Math.max(1, 0.02 / Math.max(2.0 * m * n * k / 100e9, 1e-7));
+                out.add(new Sgemm(m, n, k, a, b, new float[m * n], inner));
             }
-            out.add(new Result("W8", String.format("sgemm seqlab %dx%dx%d", m, n, k),
-                    "GFLOP/s", flops / 1e9, t));
+            return out;
+        }
+
+        double flops() {
+            return 2.0 * m * n * k;
+        }
+
+        void sample() {
+            for (int r = 0; r < inner; r++) {
+                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            }
+        }
+
+        /** The median GFLOP/s of the samples taken in {@code seconds} (at least one), after three untimed calls. */
+        double gflops(double seconds) {
+            for (int i = 0; i < 3; i++) {
+                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            }
+            List<Double> g = new ArrayList<>();
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            do {
+                long t0 = System.nanoTime();
+                sample();
+                g.add(flops() * inner / (System.nanoTime() - t0));
+            } while (System.nanoTime() < end);
+            g.sort(null);
+            return g.get(g.size() / 2);
+        }
+    }
+
+    private List<Result> sgemm() {
+        List<Result> out = new ArrayList<>();
+        for (Sgemm g : Sgemm.all()) {
+            double[] t = time(g::sample);
+            for (int i = 0; i < t.length; i++) {
+                t[i] /= g.inner();
+            }
+            out.add(new Result("W8", String.format("sgemm seqlab %dx%dx%d", g.m(), g.n(), g.k()),
+                    "GFLOP/s", g.flops() / 1e9, t));
         }
         return out;
+    }
+
+    /** W8 in rounds on request (see {@code --paired}): a line of GFLOP/s medians, one per shape, per line read on stdin. */
+    private int pairedSgemm(List<String> ids) {
+        if (!ids.equals(List.of("W8"))) {
+            throw new UserException("--paired times --workload W8 alone, got --workload " + workloads);
+        }
+        if (!(paired > 0 && paired <= 600)) {
+            throw new UserException("--paired must be a number of seconds in (0, 600], got " + paired);
+        }
+        for (String f : new String[] {"--steps", "--warmup", "--json", "--torch"}) {
+            if (Options.given(spec, f)) {
+                throw new UserException(f + " does not apply with --paired (each round times every shape for --paired seconds); drop it");
+            }
+        }
+        Parallel.setThreads(Options.threads(threads, spec.commandLine().getErr()));
+        PrintWriter out = spec.commandLine().getOut();
+        List<Sgemm> shapes = Sgemm.all();
+        shapes.forEach(g -> g.gflops(paired));                     // untimed: the JIT compiles the GEMM
+        out.println("ready");
+        out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try {
+            while (in.readLine() != null) {
+                out.println(String.join(" ", shapes.stream().map(g -> String.format(Locale.ROOT, "%.2f", g.gflops(paired))).toList()));
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return 0;
     }
 
     /** Seconds per timed step; each step runs in a workspace step, as the Trainer runs it. */

@@ -166,6 +166,11 @@ class CliTest {
             "bench --workload W10 --seq 0|--seq lengths must be 1 to 65536, got 0",
             "bench --workload W1,W10 --seq 8192 --attention materialising|--seq 8192 with --attention materialising needs (4, 8, 8192, 8192) weights",
             "bench --workload W10 --seq 4,many|Invalid value for option '--seq'",
+            "bench --workload W1 --paired 1|--paired times --workload W8 alone, got --workload W1",
+            "bench --workload W8 --paired 0|--paired must be a number of seconds in (0, 600], got 0.0",
+            "bench --workload W8 --paired NaN|--paired must be a number of seconds in (0, 600], got NaN",
+            "bench --workload W8 --paired 1 --steps 5|--steps does not apply with --paired",
+            "bench --workload W8 --paired soon|Invalid value for option '--paired'",
             "info /no/such/file|no such file or directory",
             "frobnicate|Unmatched argument",
             "lab nosuch|unknown experiment 'nosuch'",
@@ -183,6 +188,30 @@ class CliTest {
         Run plain = run("bench", "--workload", "W10", "--seq", "33", "--attention", "materialising", "--steps", "1", "--warmup", "0");
         assertThat(plain.code()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("attention core (materialising) fwd+bwd n=33");
+    }
+
+    /** --paired: "ready" after an untimed round, then one line of four GFLOP/s figures per line read, until stdin ends. */
+    @Test
+    void benchPairedAnswersEveryLineWithOneRoundOfW8() {
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("go\ngo\n".getBytes(StandardCharsets.UTF_8)));
+        Run r;
+        try {
+            r = run("bench", "--workload", "W8", "--paired", "0.01", "--threads", "2");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(r.code()).as(r.err()).isZero();
+        java.util.List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("ready");
+        for (String line : lines.subList(1, 3)) {
+            String[] g = line.split(" ");
+            assertThat(g).as(line).hasSize(4);
+            for (String v : g) {
+                assertThat(Double.parseDouble(v)).as(line).isGreaterThan(0.01).isLessThan(1e5);
+            }
+        }
     }
 
     @Test
