@@ -3,7 +3,9 @@
 
 Run with Debian's python3-torch (the system Python):
 
-    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention]   (the groups; all when none is named)
+    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention] [bpe]   (the groups; all when none is named)
+
+The bpe group also needs Debian's python3-regex and ../shared/data/gpt2-bpe.
 
 Output: seqlab-core/src/test/resources/fixtures/*.safetensors, committed so the tests need no
 Python. Debian has no safetensors package, so the format is written here by hand: an 8-byte
@@ -697,7 +699,95 @@ def attention_fixtures():
     mha_case("general_weights", 85, B=1, T=3, S=8, E=10, H=5, kind="general", masks=("random", "padding"), weights=True)
 
 
-GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures}
+GPT2_PIECES = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+
+
+def gpt2_byte_symbols():
+    """bytes_to_unicode: the bytes printable in Latin-1 stand for themselves, the other 68 for
+    U+0100 onwards in byte order."""
+    printable = set(range(ord("!"), ord("~") + 1)) | set(range(0xA1, 0xAD)) | set(range(0xAE, 0x100))
+    table, extra = {}, 0
+    for b in range(256):
+        if b in printable:
+            table[b] = chr(b)
+        else:
+            table[b] = chr(256 + extra)
+            extra += 1
+    return table
+
+
+def gpt2_merge(symbols, ranks):
+    """The published algorithm: merge every occurrence, left to right, of the adjacent pair with
+    the lowest rank; repeat until no adjacent pair has a rank."""
+    word = list(symbols)
+    while len(word) > 1:
+        best = min(zip(word, word[1:]), key=lambda p: ranks.get(p, math.inf))
+        if best not in ranks:
+            break
+        out, i = [], 0
+        while i < len(word):
+            if i + 1 < len(word) and (word[i], word[i + 1]) == best:
+                out.append(word[i] + word[i + 1])
+                i += 2
+            else:
+                out.append(word[i])
+                i += 1
+        word = out
+    return word
+
+
+def gpt2_encode(text, encoder, ranks, symbols):
+    import regex
+    ids = []
+    chunks = text.split("<|endoftext|>")
+    for n, chunk in enumerate(chunks):
+        for piece in regex.findall(GPT2_PIECES, chunk):
+            ids.extend(encoder[t] for t in gpt2_merge("".join(symbols[b] for b in piece.encode("utf-8")), ranks))
+        if n + 1 < len(chunks):
+            ids.append(encoder["<|endoftext|>"])
+    return ids
+
+
+def bpe_fixtures():
+    """GPT-2's ids for a suite of texts, from its files in ../shared/data/gpt2-bpe and the published
+    algorithm (written out above; needs Debian's python3-regex, the module GPT-2's encoder uses)."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "gpt2-bpe")
+    with open(os.path.join(root, "encoder.json"), encoding="utf-8") as f:
+        encoder = json.load(f)
+    with open(os.path.join(root, "vocab.bpe"), encoding="utf-8") as f:
+        lines = f.read().split("\n")[1:]
+    ranks = {tuple(line.split(" ")): r for r, line in enumerate(l for l in lines if l)}
+    symbols = gpt2_byte_symbols()
+    texts = [
+        "Hello world", "", " ", "   ", "hello   ", "  leading spaces", "a  b   c\n\n\t\t  d   \n",
+        "The quick brown fox jumps over the lazy dog.",
+        "I'm you're he's we've they'd I'll it't",
+        "I'M YOU'RE HE'S WE'VE THEY'D I'LL",
+        "don\u2019t \u2018quoted\u2019 \"double\"",
+        "numbers 0 12 345 6789 3.14159 1,000,000 2023-12-01 0x1F",
+        "abc123def 42nd 3rd",
+        "def f(x):\n    return x ** 2  # square\n\nif __name__ == '__main__':\n\tprint(f(3))\n",
+        "for (int i = 0; i < n; i++) { a[i] += b[i] * c; }",
+        "caf\u00e9 na\u00efve \u00c5ngstr\u00f6m \u00fcber stra\u00dfe",
+        "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\u3001\u4e2d\u6587\u3002\ud55c\uad6d\uc5b4",
+        "\U0001F600\U0001F44D\U0001F3FD \U0001F1EB\U0001F1F7 family: \U0001F468\u200d\U0001F469\u200d\U0001F467",
+        "\u3000\u3000a", "a\u00a0b\u2028c\u2029d\u0085e\u202ff\u205fg\u1680h",
+        "\x1c\x1d\x1e\x1f separators \x00 nul \x7f del",
+        "broken \ufffd\ufffd bytes",
+        "first<|endoftext|>second<|endoftext|>", "<|endoftext|>", "<|endoftext", "x <|endoftext|> y",
+        "line1\nline2\r\nline3\rline4",
+        "!!! ??? ... --- ***", "e.g. i.e. U.S.A.",
+        "a" * 1000, " " * 50 + "x", "ab" * 300,
+    ]
+    cases = [{"text": t, "ids": gpt2_encode(t, encoder, ranks, symbols)} for t in texts]
+    path = os.path.join(OUT, "bpe_gpt2.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"cases": cases}, f, ensure_ascii=True, indent=0)
+        f.write("\n")
+    print("wrote", path, len(cases), "cases")
+
+
+GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures, "bpe": bpe_fixtures}
 
 
 def main():

@@ -1,0 +1,412 @@
+package seqlab.text;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import seqlab.io.FormatException;
+import seqlab.io.InputFiles;
+import seqlab.io.Json;
+
+/**
+ * GPT-2's byte-level BPE (Radford et al., 2019, and OpenAI's {@code encoder.py}): a text is cut
+ * into pieces by {@link #PIECES}; each piece's UTF-8 bytes become byte symbols, one printable
+ * character per byte ({@link ByteSymbols}); then, repeatedly, the adjacent pair of symbols whose
+ * merge has the lowest rank is merged, the leftmost first, until no pair has a merge; each final
+ * symbol is a token of the vocabulary. {@value #END_OF_TEXT} in the text is the special token of
+ * that name when the vocabulary has it, never cut into pieces.
+ *
+ * <p>Merging keeps the symbols of a piece in a linked list and its mergeable pairs in a heap
+ * ordered by (rank, position): O(n log n) for a piece of n bytes, where merging the best pair and
+ * rescanning is O(n²) (a run of 100,000 letters is one piece). Pieces up to {@value #CACHED_CHARS}
+ * characters are cached. Safe for concurrent use.
+ *
+ * <p>Letters and numbers are Java's Unicode classes ({@code \p{L}}, {@code \p{N}}; Unicode 16 in
+ * JDK 25), and whitespace is {@code \s} under {@link Pattern#UNICODE_CHARACTER_CLASS}, the
+ * White_Space property, which is the set Python's {@code regex} module matches for {@code \s}. A
+ * character that a later Unicode version classed as a letter may therefore be cut differently by
+ * a Python {@code regex} built with older tables.
+ */
+public final class ByteLevelBpe {
+
+    /** GPT-2's document separator. */
+    public static final String END_OF_TEXT = "<|endoftext|>";
+
+    /**
+     * GPT-2's pieces: the contractions 's 't 're 've 'm 'll 'd (lower case only, as GPT-2 has
+     * them), letters, numbers and other symbols each with at most one leading space, whitespace
+     * that is not followed by a non-space (so that a space before a word goes with the word), and
+     * whitespace.
+     */
+    public static final Pattern PIECES = Pattern.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+
+    static final int CACHED_CHARS = 64;
+    private static final int CACHE_ENTRIES = 1 << 16;
+
+    private final String[] tokens;              // id → token, in byte symbols
+    private final byte[][] tokenBytes;          // id → the bytes it stands for
+    private final Map<String, Integer> ids;
+    private final int[] byteIds = new int[256]; // byte → the id of its one-symbol token
+    private final PairTable merges;             // (left id, right id) → (rank, merged id)
+    private final int endOfText;                // −1 when the vocabulary has no such token
+    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+
+    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, String source) {
+        this.tokens = tokens;
+        this.ids = ids;
+        this.merges = merges;
+        this.tokenBytes = new byte[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            tokenBytes[i] = ByteSymbols.toBytes(tokens[i]);
+        }
+        for (int b = 0; b < 256; b++) {
+            Integer id = ids.get(String.valueOf(ByteSymbols.symbol(b)));
+            if (id == null) {
+                throw new FormatException(source + ": the vocabulary has no token for the byte 0x" + Integer.toHexString(b)
+                        + " ('" + ByteSymbols.symbol(b) + "'): not a byte-level BPE vocabulary");
+            }
+            byteIds[b] = id;
+        }
+        this.endOfText = ids.getOrDefault(END_OF_TEXT, -1);
+    }
+
+    /**
+     * Reads a vocabulary (JSON object token → id: OpenAI's {@code encoder.json}, Hugging Face's
+     * {@code vocab.json}) and its merges (one pair "left right" a line, in rank order, after an
+     * optional {@code #version} line: {@code vocab.bpe}, {@code merges.txt}).
+     */
+    public static ByteLevelBpe read(Path vocabJson, Path mergesTxt) {
+        InputFiles.requireRegular(vocabJson, "a vocabulary JSON file (encoder.json or vocab.json)");
+        InputFiles.requireRegular(mergesTxt, "a merges file (vocab.bpe or merges.txt)");
+        try {
+            return of(Json.parse(Files.readString(vocabJson, StandardCharsets.UTF_8)), vocabJson.toString(),
+                    Files.readAllLines(mergesTxt, StandardCharsets.UTF_8), mergesTxt.toString());
+        } catch (IOException e) {
+            throw new FormatException("cannot read " + vocabJson + " or " + mergesTxt + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The tokenizer of a parsed vocabulary object and the lines of a merges file; {@code *Source} name them in errors. */
+    static ByteLevelBpe of(Object vocab, String vocabSource, List<String> mergeLines, String mergesSource) {
+        if (!(vocab instanceof Map<?, ?> map)) {
+            throw new FormatException(vocabSource + ": expected a JSON object of token → id");
+        }
+        String[] tokens = new String[map.size()];
+        Map<String, Integer> ids = new java.util.HashMap<>(map.size() * 2);
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String token = (String) e.getKey();
+            if (!(e.getValue() instanceof Json.Num n) || !n.isInteger() || n.longValueExact() < 0 || n.longValueExact() >= tokens.length) {
+                throw new FormatException(vocabSource + ": the id of token '" + token + "' must be an integer in [0, "
+                        + tokens.length + "), got " + e.getValue());
+            }
+            int id = (int) n.longValueExact();
+            if (tokens[id] != null) {
+                throw new FormatException(vocabSource + ": id " + id + " is given to both '" + tokens[id] + "' and '" + token + "'");
+            }
+            tokens[id] = token;
+            ids.put(token, id);
+        }
+        PairTable merges = new PairTable(mergeLines.size());
+        int rank = 0;
+        for (int i = 0; i < mergeLines.size(); i++) {
+            String line = mergeLines.get(i);
+            if ((i == 0 && line.startsWith("#version")) || (line.isEmpty() && i == mergeLines.size() - 1)) {
+                continue;
+            }
+            int space = line.indexOf(' ');
+            if (space <= 0 || space == line.length() - 1 || line.indexOf(' ', space + 1) >= 0) {
+                throw new FormatException(mergesSource + ": line " + (i + 1) + " must be two tokens separated by one space, got '"
+                        + line + "'");
+            }
+            String left = line.substring(0, space);
+            String right = line.substring(space + 1);
+            Integer l = ids.get(left);
+            Integer r = ids.get(right);
+            Integer merged = ids.get(left + right);
+            if (l == null || r == null || merged == null) {
+                String missing = l == null ? left : r == null ? right : left + right;
+                throw new FormatException(mergesSource + ": line " + (i + 1) + " merges '" + left + "' and '" + right
+                        + "', but the vocabulary has no token '" + missing + "'");
+            }
+            if (merges.find(l, r) < 0) {                          // a repeated pair keeps its first (lowest) rank
+                merges.put(l, r, rank, merged);
+            }
+            rank++;
+        }
+        return new ByteLevelBpe(tokens, ids, merges, vocabSource);
+    }
+
+    public int vocabSize() {
+        return tokens.length;
+    }
+
+    /** The token of an id, in byte symbols (Ġ for a space). */
+    public String token(int id) {
+        return tokens[id];
+    }
+
+    /** The id of {@value #END_OF_TEXT}, or −1 when the vocabulary has none. */
+    public int endOfText() {
+        return endOfText;
+    }
+
+    /** The ids of a text. */
+    public int[] encode(String text) {
+        IntBuffer out = new IntBuffer();
+        int from = 0;
+        while (true) {
+            int at = endOfText < 0 ? -1 : text.indexOf(END_OF_TEXT, from);
+            encodeOrdinary(at < 0 ? text.substring(from) : text.substring(from, at), out);
+            if (at < 0) {
+                return out.toArray();
+            }
+            out.add(endOfText);
+            from = at + END_OF_TEXT.length();
+        }
+    }
+
+    private void encodeOrdinary(String text, IntBuffer out) {
+        Matcher m = PIECES.matcher(text);
+        while (m.find()) {
+            String piece = m.group();
+            int[] pieceIds = piece.length() <= CACHED_CHARS ? cache.get(piece) : null;
+            if (pieceIds == null) {
+                pieceIds = merge(piece.getBytes(StandardCharsets.UTF_8));
+                if (piece.length() <= CACHED_CHARS) {
+                    if (cache.size() >= CACHE_ENTRIES) {
+                        cache.clear();
+                    }
+                    cache.put(piece, pieceIds);
+                }
+            }
+            out.addAll(pieceIds);
+        }
+    }
+
+    /** The byte symbols of one piece merged by rank, lowest first and leftmost among equals. */
+    int[] merge(byte[] bytes) {
+        int n = bytes.length;
+        int[] sym = new int[n];
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            sym[i] = byteIds[bytes[i] & 0xff];
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
+        }
+        LongHeap heap = new LongHeap(n);
+        for (int i = 0; i + 1 < n; i++) {
+            push(heap, sym, i, i + 1);
+        }
+        int left = n;
+        while (!heap.isEmpty()) {
+            long top = heap.pop();
+            int rank = (int) (top >>> 32);
+            int i = (int) top;
+            int j = next[i];
+            if (sym[i] < 0 || j < 0) {
+                continue;
+            }
+            int found = merges.find(sym[i], sym[j]);
+            if (found < 0 || merges.rank(found) != rank) {            // the pair there changed since it was pushed
+                continue;
+            }
+            sym[i] = merges.merged(found);                           // i absorbs j
+            sym[j] = -1;
+            next[i] = next[j];
+            if (next[j] >= 0) {
+                prev[next[j]] = i;
+            }
+            left--;
+            if (prev[i] >= 0) {
+                push(heap, sym, prev[i], i);
+            }
+            if (next[i] >= 0) {
+                push(heap, sym, i, next[i]);
+            }
+        }
+        int[] out = new int[left];
+        for (int i = 0, k = 0; i >= 0 && k < left; i = next[i]) {
+            out[k++] = sym[i];
+        }
+        return out;
+    }
+
+    private void push(LongHeap heap, int[] sym, int i, int j) {
+        int found = merges.find(sym[i], sym[j]);
+        if (found >= 0) {
+            heap.push((long) merges.rank(found) << 32 | i);
+        }
+    }
+
+    /** The bytes of ids, exactly (invalid UTF-8 included). */
+    public byte[] decodeBytes(int[] ids) {
+        int size = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= tokens.length) {
+                throw new IllegalArgumentException("token id " + ids[i] + " at position " + i + " is out of range [0, " + tokens.length + ")");
+            }
+            size += tokenBytes[ids[i]].length;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (int id : ids) {
+            System.arraycopy(tokenBytes[id], 0, out, at, tokenBytes[id].length);
+            at += tokenBytes[id].length;
+        }
+        return out;
+    }
+
+    /** The text of ids: their bytes as UTF-8, an invalid sequence shown as U+FFFD. */
+    public String decode(int[] ids) {
+        return new String(decodeBytes(ids), StandardCharsets.UTF_8);
+    }
+
+    /** The id of a token given in byte symbols, or −1. */
+    public int id(String token) {
+        return ids.getOrDefault(token, -1);
+    }
+
+    /** (left, right) → (rank, merged id), open addressing over long keys. */
+    private static final class PairTable {
+        private final long[] keys;
+        private final int[] ranks;
+        private final int[] mergedIds;
+        private final int mask;
+
+        PairTable(int expected) {
+            int cap = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
+            keys = new long[cap];
+            Arrays.fill(keys, -1L);
+            ranks = new int[cap];
+            mergedIds = new int[cap];
+            mask = cap - 1;
+        }
+
+        private static long key(int l, int r) {
+            return (long) l << 32 | (r & 0xffff_ffffL);
+        }
+
+        private int slot(long k) {
+            long h = k * 0x9E37_79B9_7F4A_7C15L;
+            return (int) (h >>> 40) & mask;
+        }
+
+        void put(int l, int r, int rank, int merged) {
+            long k = key(l, r);
+            int s = slot(k);
+            while (keys[s] != -1L) {
+                s = (s + 1) & mask;
+            }
+            keys[s] = k;
+            ranks[s] = rank;
+            mergedIds[s] = merged;
+        }
+
+        /** The slot of (l, r), or −1. */
+        int find(int l, int r) {
+            long k = key(l, r);
+            for (int s = slot(k); ; s = (s + 1) & mask) {
+                if (keys[s] == k) {
+                    return s;
+                }
+                if (keys[s] == -1L) {
+                    return -1;
+                }
+            }
+        }
+
+        int rank(int slot) {
+            return ranks[slot];
+        }
+
+        int merged(int slot) {
+            return mergedIds[slot];
+        }
+    }
+
+    /** A binary min-heap of longs. */
+    private static final class LongHeap {
+        private long[] a;
+        private int size;
+
+        LongHeap(int capacity) {
+            a = new long[Math.max(4, capacity)];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void push(long v) {
+            if (size == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
+            int i = size++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (a[parent] <= v) {
+                    break;
+                }
+                a[i] = a[parent];
+                i = parent;
+            }
+            a[i] = v;
+        }
+
+        long pop() {
+            long top = a[0];
+            long last = a[--size];
+            int i = 0;
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= size) {
+                    break;
+                }
+                if (c + 1 < size && a[c + 1] < a[c]) {
+                    c++;
+                }
+                if (a[c] >= last) {
+                    break;
+                }
+                a[i] = a[c];
+                i = c;
+            }
+            a[i] = last;
+            return top;
+        }
+    }
+
+    /** A growable int array. */
+    private static final class IntBuffer {
+        private int[] a = new int[16];
+        private int size;
+
+        void add(int v) {
+            if (size == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
+            a[size++] = v;
+        }
+
+        void addAll(int[] v) {
+            if (size + v.length > a.length) {
+                a = Arrays.copyOf(a, Math.max(a.length * 2, size + v.length));
+            }
+            System.arraycopy(v, 0, a, size, v.length);
+            size += v.length;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, size);
+        }
+    }
+}

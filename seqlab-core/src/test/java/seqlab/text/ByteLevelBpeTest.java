@@ -1,0 +1,268 @@
+package seqlab.text;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import seqlab.io.FormatException;
+import seqlab.io.Json;
+import seqlab.io.JsonFields;
+import seqlab.testing.Fixtures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * GPT-2's byte-level BPE against the ids of the published algorithm (scripts/make_fixtures.py bpe,
+ * with GPT-2's own files from ../shared/data/gpt2-bpe), the heap merge against the published merge
+ * loop on random pieces, round trips, and every kind of bad file.
+ */
+class ByteLevelBpeTest {
+
+    static final Path GPT2 = Path.of("..", "..", "shared", "data", "gpt2-bpe");
+
+    static ByteLevelBpe gpt2;
+    static Map<String, Integer> ranks;       // "left right" → rank
+
+    @BeforeAll
+    static void load() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(GPT2), "../shared/data/gpt2-bpe is absent: skipped");
+        gpt2 = ByteLevelBpe.read(GPT2.resolve("encoder.json"), GPT2.resolve("vocab.bpe"));
+        ranks = new HashMap<>();
+        List<String> lines = Files.readAllLines(GPT2.resolve("vocab.bpe"), StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isEmpty()) {
+                ranks.putIfAbsent(line, ranks.size());
+            }
+        }
+    }
+
+    @Test
+    void givesGpt2sIdsOnTheFixtureTexts() {
+        JsonFields doc = new JsonFields(parse(Fixtures.path("bpe_gpt2.json")), "bpe_gpt2.json");
+        int n = 0;
+        for (Object o : doc.list("cases")) {
+            JsonFields c = new JsonFields(o, "case");
+            String text = c.string("text");
+            int[] want = c.list("ids").stream().mapToInt(v -> (int) ((Json.Num) v).longValueExact()).toArray();
+            assertThat(gpt2.encode(text)).as("ids of %s", printable(text)).containsExactly(want);
+            assertThat(gpt2.decode(want)).as("text of the ids of %s", printable(text)).isEqualTo(text);
+            n++;
+        }
+        assertThat(n).isEqualTo(32);
+    }
+
+    @Test
+    void knownIds() {
+        assertThat(gpt2.vocabSize()).isEqualTo(50257);
+        assertThat(gpt2.endOfText()).isEqualTo(50256);
+        assertThat(gpt2.encode("Hello world")).containsExactly(15496, 995);
+        assertThat(gpt2.encode("\u3000\u3000a")).containsExactly(5099, 222, 5099, 222, 64);   // Java's \s needs the Unicode flag here
+        assertThat(gpt2.token(220)).isEqualTo("\u0120");                                        // Ġ, the space
+    }
+
+    /** The heap merge gives the published loop's tokens on random pieces of the bytes GPT-2 sees most. */
+    @Test
+    void theHeapMergeEqualsThePublishedLoop() {
+        Random rng = new Random(11);
+        String alphabet = " etaoinshrdlucmfwypvbgkqjxz ETAOIN.,'\n0123456789";
+        for (int trial = 0; trial < 3000; trial++) {
+            StringBuilder piece = new StringBuilder();
+            int len = trial < 50 ? trial : 1 + rng.nextInt(trial % 7 == 0 ? 200 : 16);
+            for (int i = 0; i < len; i++) {
+                piece.append(trial % 5 == 0 ? 'a' : alphabet.charAt(rng.nextInt(alphabet.length())));
+            }
+            byte[] bytes = piece.toString().getBytes(StandardCharsets.UTF_8);
+            assertThat(gpt2.merge(bytes)).as("piece '%s'", printable(piece.toString())).containsExactly(publishedMerge(bytes));
+        }
+        byte[] randomBytes = new byte[64];
+        for (int trial = 0; trial < 500; trial++) {
+            rng.nextBytes(randomBytes);
+            byte[] piece = java.util.Arrays.copyOf(randomBytes, 1 + rng.nextInt(randomBytes.length));
+            assertThat(gpt2.merge(piece)).containsExactly(publishedMerge(piece));
+        }
+    }
+
+    /** OpenAI's loop, written out: merge every occurrence of the lowest-ranked adjacent pair, left to right; repeat. */
+    private static int[] publishedMerge(byte[] bytes) {
+        List<String> word = new ArrayList<>();
+        for (byte b : bytes) {
+            word.add(String.valueOf(ByteSymbols.symbol(b & 0xff)));
+        }
+        while (word.size() > 1) {
+            String best = null;
+            int bestRank = Integer.MAX_VALUE;
+            for (int i = 0; i + 1 < word.size(); i++) {
+                Integer r = ranks.get(word.get(i) + " " + word.get(i + 1));
+                if (r != null && r < bestRank) {
+                    bestRank = r;
+                    best = word.get(i) + " " + word.get(i + 1);
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < word.size(); ) {
+                if (i + 1 < word.size() && (word.get(i) + " " + word.get(i + 1)).equals(best)) {
+                    out.add(word.get(i) + word.get(i + 1));
+                    i += 2;
+                } else {
+                    out.add(word.get(i));
+                    i++;
+                }
+            }
+            word = out;
+        }
+        return word.stream().mapToInt(gpt2::id).toArray();
+    }
+
+    @Test
+    void decodingThenEncodingRandomTextGivesItBack() {
+        Random rng = new Random(5);
+        for (int trial = 0; trial < 300; trial++) {
+            StringBuilder s = new StringBuilder();
+            int len = rng.nextInt(60);
+            for (int i = 0; i < len; i++) {
+                int c = switch (rng.nextInt(5)) {
+                    case 0 -> ' ';
+                    case 1 -> 0x20 + rng.nextInt(0x5f);
+                    case 2 -> rng.nextInt(0x3000);
+                    case 3 -> 0x1F300 + rng.nextInt(0x300);
+                    default -> "\n\t\u3000\u00a0'".charAt(rng.nextInt(5));
+                };
+                if (c >= 0xD800 && c <= 0xDFFF) {
+                    c = 'x';                                   // a lone surrogate is no text
+                }
+                s.appendCodePoint(c);
+            }
+            String text = s.toString();
+            assertThat(gpt2.decode(gpt2.encode(text))).as("round trip of %s", printable(text)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void anyIdsDecodeToTheirTokensBytesExactly() {
+        Random rng = new Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int[] ids = rng.ints(rng.nextInt(20), 0, gpt2.vocabSize()).toArray();
+            java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+            for (int id : ids) {
+                want.writeBytes(ByteSymbols.toBytes(gpt2.token(id)));
+            }
+            assertThat(gpt2.decodeBytes(ids)).containsExactly(want.toByteArray());
+        }
+        int[] invalid = {gpt2.id("\u00ff"), gpt2.id("\u00fe")};        // bytes 0xFF 0xFE: no UTF-8
+        assertThat(gpt2.decodeBytes(invalid)).containsExactly((byte) 0xff, (byte) 0xfe);
+        assertThat(gpt2.decode(invalid)).isEqualTo("\ufffd\ufffd");
+        assertThatThrownBy(() -> gpt2.decodeBytes(new int[] {5, 50257})).hasMessage("token id 50257 at position 1 is out of range [0, 50257)");
+    }
+
+    @Test
+    void aLongRunOfOneLetterIsOnePieceMergedInFull() {
+        String run = "a".repeat(100_000);
+        int[] ids = gpt2.encode(run);
+        assertThat(gpt2.decode(ids)).isEqualTo(run);
+        assertThat(ids.length).isLessThan(30_000);
+    }
+
+    @Test
+    void theByteSymbolsAreGpt2s() {
+        assertThat(ByteSymbols.symbol(' ')).isEqualTo('\u0120');
+        assertThat(ByteSymbols.symbol('\n')).isEqualTo('\u010a');
+        assertThat(ByteSymbols.symbol('A')).isEqualTo('A');
+        assertThat(ByteSymbols.symbol(0xAD)).isEqualTo('\u0143');                        // the soft hyphen is not printable
+        java.util.Set<Character> distinct = new java.util.HashSet<>();
+        for (int b = 0; b < 256; b++) {
+            distinct.add(ByteSymbols.symbol(b));
+            assertThat(ByteSymbols.toBytes(String.valueOf(ByteSymbols.symbol(b)))).containsExactly((byte) b);
+        }
+        assertThat(distinct).hasSize(256);
+    }
+
+    private static final String BYTES = allByteSymbols();
+
+    private static String allByteSymbols() {
+        StringBuilder s = new StringBuilder();
+        for (int b = 0; b < 256; b++) {
+            s.append(ByteSymbols.symbol(b));
+        }
+        return s.toString();
+    }
+
+    /** A vocabulary object of the 256 byte symbols and the given extra tokens, ids in order. */
+    private static Object vocab(String... extra) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 256; i++) {
+            m.put(String.valueOf(BYTES.charAt(i)), new Json.Num(String.valueOf(i)));
+        }
+        for (String t : extra) {
+            m.put(t, new Json.Num(String.valueOf(m.size())));
+        }
+        return m;
+    }
+
+    @Test
+    void aSmallVocabularyMergesByRank() {
+        ByteLevelBpe t = ByteLevelBpe.of(vocab("ab", "bc", "abc"), "v", List.of("#version: 0.2", "b c", "a b", "a bc", ""), "m");
+        assertThat(t.encode("abc")).containsExactly(t.id("abc"));           // b c first (rank 0), then a bc
+        assertThat(t.encode("abab")).containsExactly(t.id("ab"), t.id("ab"));
+        assertThat(t.endOfText()).isEqualTo(-1);
+        assertThat(t.encode("x<|endoftext|>")).hasSize(14);                    // no such token: plain text
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "a b c|m: line 2 must be two tokens separated by one space, got 'a b c'",
+            "ab|m: line 2 must be two tokens separated by one space, got 'ab'",
+            "\" ab\"|m: line 2 must be two tokens separated by one space, got ' ab'",
+            "x y|m: line 2 merges 'x' and 'y', but the vocabulary has no token 'xy'",
+            "a q\u0100|m: line 2 merges 'a' and 'q\u0100', but the vocabulary has no token 'q\u0100'"})
+    void aMalformedMergesLineIsNamedByItsNumber(String line, String message) {
+        assertThatThrownBy(() -> ByteLevelBpe.of(vocab("ab"), "v", List.of("#version: 0.2", line), "m"))
+                .isInstanceOf(FormatException.class).hasMessage(message);
+    }
+
+    @Test
+    void aBadVocabularySaysWhat() {
+        assertThatThrownBy(() -> ByteLevelBpe.of(List.of(), "v.json", List.of(), "m"))
+                .isInstanceOf(FormatException.class).hasMessage("v.json: expected a JSON object of token → id");
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("a", new Json.Num("0"));
+        m.put("b", new Json.Num("7"));
+        assertThatThrownBy(() -> ByteLevelBpe.of(m, "v.json", List.of(), "m"))
+                .hasMessage("v.json: the id of token 'b' must be an integer in [0, 2), got 7");
+        m.put("b", new Json.Num("0"));
+        assertThatThrownBy(() -> ByteLevelBpe.of(m, "v.json", List.of(), "m")).hasMessage("v.json: id 0 is given to both 'a' and 'b'");
+        m.put("b", new Json.Num("1"));
+        assertThatThrownBy(() -> ByteLevelBpe.of(m, "v.json", List.of(), "m"))
+                .hasMessage("v.json: the vocabulary has no token for the byte 0x0 ('\u0100'): not a byte-level BPE vocabulary");
+        assertThatThrownBy(() -> ByteLevelBpe.read(Path.of("/no/such/encoder.json"), Path.of("/no/such/vocab.bpe")))
+                .hasMessage("/no/such/encoder.json: no such file");
+    }
+
+    private static Object parse(Path p) {
+        try {
+            return Json.parse(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 60 ? s.substring(0, 60) + "…" : s;
+        return "'" + cut.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "'";
+    }
+}
