@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import seqlab.io.FormatException;
 import seqlab.io.InputFiles;
 import seqlab.io.Json;
+import seqlab.io.JsonFields;
 
 /**
  * GPT-2's byte-level BPE (Radford et al., 2019, and OpenAI's {@code encoder.py}): a text is cut
@@ -34,7 +35,7 @@ import seqlab.io.Json;
  * character that a later Unicode version classed as a letter may therefore be cut differently by
  * a Python {@code regex} built with older tables.
  */
-public final class ByteLevelBpe {
+public final class ByteLevelBpe implements Tokenizer {
 
     /** GPT-2's document separator. */
     public static final String END_OF_TEXT = "<|endoftext|>";
@@ -56,13 +57,15 @@ public final class ByteLevelBpe {
     private final Map<String, Integer> ids;
     private final int[] byteIds = new int[256]; // byte → the id of its one-symbol token
     private final PairTable merges;             // (left id, right id) → (rank, merged id)
+    private final List<String[]> pairs;         // the merges in rank order, as read
     private final int endOfText;                // −1 when the vocabulary has no such token
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
-    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, String source) {
+    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, List<String[]> pairs, String source) {
         this.tokens = tokens;
         this.ids = ids;
         this.merges = merges;
+        this.pairs = pairs;
         this.tokenBytes = new byte[tokens.length][];
         for (int i = 0; i < tokens.length; i++) {
             tokenBytes[i] = ByteSymbols.toBytes(tokens[i]);
@@ -88,14 +91,89 @@ public final class ByteLevelBpe {
         InputFiles.requireRegular(mergesTxt, "a merges file (vocab.bpe or merges.txt)");
         try {
             return of(Json.parse(Files.readString(vocabJson, StandardCharsets.UTF_8)), vocabJson.toString(),
-                    Files.readAllLines(mergesTxt, StandardCharsets.UTF_8), mergesTxt.toString());
+                    mergeLines(Files.readAllLines(mergesTxt, StandardCharsets.UTF_8), mergesTxt.toString()), mergesTxt.toString());
         } catch (IOException e) {
             throw new FormatException("cannot read " + vocabJson + " or " + mergesTxt + ": " + e.getMessage(), e);
         }
     }
 
-    /** The tokenizer of a parsed vocabulary object and the lines of a merges file; {@code *Source} name them in errors. */
-    static ByteLevelBpe of(Object vocab, String vocabSource, List<String> mergeLines, String mergesSource) {
+    /** The pairs of a merges file's lines: "left right" each, after an optional {@code #version} line. */
+    static List<String[]> mergeLines(List<String> lines, String source) {
+        List<String[]> out = new java.util.ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if ((i == 0 && line.startsWith("#version")) || (line.isEmpty() && i == lines.size() - 1)) {
+                continue;
+            }
+            out.add(pair(line, source, "line " + (i + 1)));
+        }
+        return out;
+    }
+
+    /** One merge written "left right": {left, right, where}. */
+    private static String[] pair(String line, String source, String where) {
+        int space = line.indexOf(' ');
+        if (space <= 0 || space == line.length() - 1 || line.indexOf(' ', space + 1) >= 0) {
+            throw new FormatException(source + ": " + where + " must be two tokens separated by one space, got '" + line + "'");
+        }
+        return new String[] {line.substring(0, space), line.substring(space + 1), where};
+    }
+
+    /**
+     * Reads a Hugging Face {@code tokenizer.json} of a byte-level BPE model: {@code model} of type
+     * BPE (or with no type but merges), its {@code vocab} and {@code merges} ("left right" strings or
+     * [left, right] pairs), a {@code ByteLevel} pre-tokenizer without a prefix space, and no added
+     * token but {@value #END_OF_TEXT} (at its vocabulary id).
+     */
+    static ByteLevelBpe fromHuggingFace(JsonFields j) {
+        JsonFields model = j.object("model");
+        String type = model.string("type", model.has("merges") ? "BPE" : "none");
+        if (!type.equals("BPE")) {
+            throw new FormatException(j.where() + ": model type is " + type + "; seqlab reads byte-level BPE tokenizer.json files "
+                    + "(model type BPE, pre-tokenizer ByteLevel)");
+        }
+        if (!j.has("pre_tokenizer")) {
+            throw new FormatException(j.where() + ": pre_tokenizer is missing or null; a byte-level BPE has pre_tokenizer ByteLevel");
+        }
+        JsonFields pre = j.object("pre_tokenizer");
+        if (!pre.string("type", "none").equals("ByteLevel")) {
+            throw new FormatException(j.where() + ": pre_tokenizer is " + pre.string("type", "none")
+                    + "; seqlab reads byte-level BPE tokenizer.json files (pre_tokenizer ByteLevel)");
+        }
+        if (pre.bool("add_prefix_space", false) || !pre.bool("use_regex", true)) {
+            throw new FormatException(j.where() + ": pre_tokenizer ByteLevel with add_prefix_space true or use_regex false is not "
+                    + "supported (GPT-2's has false and true)");
+        }
+        List<String[]> pairs = new java.util.ArrayList<>();
+        List<Object> raw = model.list("merges");
+        for (int i = 0; i < raw.size(); i++) {
+            Object m = raw.get(i);
+            if (m instanceof String line) {
+                pairs.add(pair(line, model.where(), "merges entry " + i));
+            } else if (m instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String a && l.get(1) instanceof String b
+                    && !a.isEmpty() && !b.isEmpty()) {
+                pairs.add(new String[] {a, b, "merges entry " + i});
+            } else {
+                throw new FormatException(model.where() + ": merges entry " + i + " must be \"left right\" or [left, right], got " + m);
+            }
+        }
+        ByteLevelBpe bpe = of(model.map().get("vocab"), model.where() + " → vocab", pairs, model.where());
+        if (j.has("added_tokens")) {
+            for (Object o : j.list("added_tokens")) {
+                JsonFields t = new JsonFields(o, j.where() + " → added_tokens");
+                String content = t.string("content");
+                long id = t.integer("id", 0, Integer.MAX_VALUE);
+                if (!content.equals(END_OF_TEXT) || bpe.endOfText != id) {
+                    throw new FormatException(j.where() + ": added token '" + content + "' (id " + id + ") is not supported; "
+                            + "seqlab reads " + END_OF_TEXT + " at its vocabulary id only");
+                }
+            }
+        }
+        return bpe;
+    }
+
+    /** The tokenizer of a parsed vocabulary object and merge pairs (left, right, where), in rank order. */
+    static ByteLevelBpe of(Object vocab, String vocabSource, List<String[]> mergePairs, String mergesSource) {
         if (!(vocab instanceof Map<?, ?> map)) {
             throw new FormatException(vocabSource + ": expected a JSON object of token → id");
         }
@@ -114,36 +192,100 @@ public final class ByteLevelBpe {
             tokens[id] = token;
             ids.put(token, id);
         }
-        PairTable merges = new PairTable(mergeLines.size());
+        PairTable merges = new PairTable(mergePairs.size());
+        List<String[]> kept = new java.util.ArrayList<>(mergePairs.size());
         int rank = 0;
-        for (int i = 0; i < mergeLines.size(); i++) {
-            String line = mergeLines.get(i);
-            if ((i == 0 && line.startsWith("#version")) || (line.isEmpty() && i == mergeLines.size() - 1)) {
-                continue;
-            }
-            int space = line.indexOf(' ');
-            if (space <= 0 || space == line.length() - 1 || line.indexOf(' ', space + 1) >= 0) {
-                throw new FormatException(mergesSource + ": line " + (i + 1) + " must be two tokens separated by one space, got '"
-                        + line + "'");
-            }
-            String left = line.substring(0, space);
-            String right = line.substring(space + 1);
+        for (String[] p : mergePairs) {
+            String left = p[0];
+            String right = p[1];
             Integer l = ids.get(left);
             Integer r = ids.get(right);
             Integer merged = ids.get(left + right);
             if (l == null || r == null || merged == null) {
                 String missing = l == null ? left : r == null ? right : left + right;
-                throw new FormatException(mergesSource + ": line " + (i + 1) + " merges '" + left + "' and '" + right
+                throw new FormatException(mergesSource + ": " + p[2] + " merges '" + left + "' and '" + right
                         + "', but the vocabulary has no token '" + missing + "'");
             }
             if (merges.find(l, r) < 0) {                          // a repeated pair keeps its first (lowest) rank
                 merges.put(l, r, rank, merged);
             }
+            kept.add(new String[] {left, right});
             rank++;
         }
-        return new ByteLevelBpe(tokens, ids, merges, vocabSource);
+        return new ByteLevelBpe(tokens, ids, merges, kept, vocabSource);
     }
 
+    @Override
+    public String type() {
+        return "bpe";
+    }
+
+    @Override
+    public List<String> vocab() {
+        return List.of(tokens);
+    }
+
+    /**
+     * Hugging Face's {@code tokenizer.json} for this model (GPT-2's layout): BPE with the vocabulary
+     * and the merges as [left, right] pairs, ByteLevel pre-tokenizer, post-processor and decoder,
+     * and {@value #END_OF_TEXT} as an added special token when the vocabulary has it.
+     */
+    @Override
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("version", "1.0");
+        m.put("truncation", Json.NULL);
+        m.put("padding", Json.NULL);
+        List<Object> added = new java.util.ArrayList<>();
+        if (endOfText >= 0) {
+            Map<String, Object> t = new java.util.LinkedHashMap<>();
+            t.put("id", new Json.Num(String.valueOf(endOfText)));
+            t.put("content", END_OF_TEXT);
+            t.put("single_word", false);
+            t.put("lstrip", false);
+            t.put("rstrip", false);
+            t.put("normalized", true);
+            t.put("special", true);
+            added.add(t);
+        }
+        m.put("added_tokens", added);
+        m.put("normalizer", Json.NULL);
+        m.put("pre_tokenizer", byteLevel(false, true));
+        m.put("post_processor", byteLevel(true, false));
+        m.put("decoder", byteLevel(true, true));
+        Map<String, Object> model = new java.util.LinkedHashMap<>();
+        model.put("type", "BPE");
+        model.put("dropout", Json.NULL);
+        model.put("unk_token", Json.NULL);
+        model.put("continuing_subword_prefix", "");
+        model.put("end_of_word_suffix", "");
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        model.put("ignore_merges", false);
+        Map<String, Object> vocab = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tokens.length; i++) {
+            vocab.put(tokens[i], new Json.Num(String.valueOf(i)));
+        }
+        model.put("vocab", vocab);
+        List<Object> merged = new java.util.ArrayList<>(pairs.size());
+        for (String[] p : pairs) {
+            merged.add(List.of(p[0], p[1]));
+        }
+        model.put("merges", merged);
+        m.put("model", model);
+        return m;
+    }
+
+    private static Map<String, Object> byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
+        Map<String, Object> b = new java.util.LinkedHashMap<>();
+        b.put("type", "ByteLevel");
+        b.put("add_prefix_space", addPrefixSpace);
+        b.put("trim_offsets", trimOffsets);
+        b.put("use_regex", true);
+        return b;
+    }
+
+    @Override
     public int vocabSize() {
         return tokens.length;
     }
@@ -159,6 +301,7 @@ public final class ByteLevelBpe {
     }
 
     /** The ids of a text. */
+    @Override
     public int[] encode(String text) {
         IntBuffer out = new IntBuffer();
         int from = 0;
@@ -266,6 +409,7 @@ public final class ByteLevelBpe {
     }
 
     /** The text of ids: their bytes as UTF-8, an invalid sequence shown as U+FFFD. */
+    @Override
     public String decode(int[] ids) {
         return new String(decodeBytes(ids), StandardCharsets.UTF_8);
     }

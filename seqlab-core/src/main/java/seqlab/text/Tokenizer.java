@@ -13,7 +13,7 @@ public interface Tokenizer {
 
     int vocabSize();
 
-    /** "char" or "word". */
+    /** "char", "word" or "bpe". */
     String type();
 
     /** The vocabulary, id order. */

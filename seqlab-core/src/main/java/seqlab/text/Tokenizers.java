@@ -11,7 +11,11 @@ public final class Tokenizers {
 
     private Tokenizers() {}
 
+    /** seqlab's own {@code tokenizer.json} (char, word), or Hugging Face's for a byte-level BPE (it has a "model"). */
     public static Tokenizer fromJson(JsonFields j) {
+        if (j.has("model") && !j.has("type")) {
+            return ByteLevelBpe.fromHuggingFace(j);
+        }
         String type = j.string("type");
         List<String> vocab = strings(j, "vocab");
         try {

@@ -216,7 +216,8 @@ class ByteLevelBpeTest {
 
     @Test
     void aSmallVocabularyMergesByRank() {
-        ByteLevelBpe t = ByteLevelBpe.of(vocab("ab", "bc", "abc"), "v", List.of("#version: 0.2", "b c", "a b", "a bc", ""), "m");
+        ByteLevelBpe t = ByteLevelBpe.of(vocab("ab", "bc", "abc"), "v",
+                ByteLevelBpe.mergeLines(List.of("#version: 0.2", "b c", "a b", "a bc", ""), "m"), "m");
         assertThat(t.encode("abc")).containsExactly(t.id("abc"));           // b c first (rank 0), then a bc
         assertThat(t.encode("abab")).containsExactly(t.id("ab"), t.id("ab"));
         assertThat(t.endOfText()).isEqualTo(-1);
@@ -231,7 +232,7 @@ class ByteLevelBpeTest {
             "x y|m: line 2 merges 'x' and 'y', but the vocabulary has no token 'xy'",
             "a q\u0100|m: line 2 merges 'a' and 'q\u0100', but the vocabulary has no token 'q\u0100'"})
     void aMalformedMergesLineIsNamedByItsNumber(String line, String message) {
-        assertThatThrownBy(() -> ByteLevelBpe.of(vocab("ab"), "v", List.of("#version: 0.2", line), "m"))
+        assertThatThrownBy(() -> ByteLevelBpe.of(vocab("ab"), "v", ByteLevelBpe.mergeLines(List.of("#version: 0.2", line), "m"), "m"))
                 .isInstanceOf(FormatException.class).hasMessage(message);
     }
 
@@ -251,6 +252,67 @@ class ByteLevelBpeTest {
                 .hasMessage("v.json: the vocabulary has no token for the byte 0x0 ('\u0100'): not a byte-level BPE vocabulary");
         assertThatThrownBy(() -> ByteLevelBpe.read(Path.of("/no/such/encoder.json"), Path.of("/no/such/vocab.bpe")))
                 .hasMessage("/no/such/encoder.json: no such file");
+    }
+
+    @Test
+    void huggingFacesTokenizerJsonRoundTrips() {
+        String json = Json.write(gpt2.toJson());
+        Tokenizer back = Tokenizers.fromJson(new JsonFields(Json.parse(json), "tokenizer.json"));
+        assertThat(back).isInstanceOf(ByteLevelBpe.class);
+        assertThat(back.type()).isEqualTo("bpe");
+        assertThat(back.vocabSize()).isEqualTo(50257);
+        assertThat(back.summary()).isEqualTo("bpe, 50,257 tokens");
+        JsonFields doc = new JsonFields(parse(Fixtures.path("bpe_gpt2.json")), "bpe_gpt2.json");
+        for (Object o : doc.list("cases")) {
+            String text = new JsonFields(o, "case").string("text");
+            assertThat(back.encode(text)).as(printable(text)).containsExactly(gpt2.encode(text));
+        }
+        JsonFields written = new JsonFields(Json.parse(json), "tokenizer.json");
+        assertThat(written.object("model").string("type")).isEqualTo("BPE");
+        assertThat(written.object("pre_tokenizer").string("type")).isEqualTo("ByteLevel");
+        assertThat(written.object("model").list("merges").get(0)).isEqualTo(List.of("\u0120", "t"));
+        assertThat(written.list("added_tokens")).hasSize(1);
+    }
+
+    /** A Hugging Face tokenizer.json of the 256 byte symbols plus "ab" (one merge), after the given change, read back. */
+    @SuppressWarnings("unchecked")
+    private static Tokenizer hf(java.util.function.Consumer<Map<String, Object>> change) {
+        Map<String, Object> j = ByteLevelBpe.of(vocab("ab"), "v", ByteLevelBpe.mergeLines(List.of("a b"), "m"), "m").toJson();
+        change.accept(j);
+        return Tokenizers.fromJson(new JsonFields(Json.parse(Json.write(j)), "t.json"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> model(Map<String, Object> j) {
+        return (Map<String, Object>) j.get("model");
+    }
+
+    @Test
+    void huggingFacesLayoutsAreRead() {
+        assertThat(hf(j -> { }).encode("abab")).containsExactly(256, 256);
+        assertThat(hf(j -> model(j).put("merges", List.of("a b"))).encode("ab")).containsExactly(256);   // the older string form
+        assertThat(hf(j -> model(j).remove("type")).encode("ab")).containsExactly(256);                  // merges: BPE inferred
+    }
+
+    @Test
+    void aTokenizerJsonThatIsNotAByteLevelBpeSaysWhatItIs() {
+        assertThatThrownBy(() -> hf(j -> model(j).put("type", "WordPiece"))).isInstanceOf(FormatException.class)
+                .hasMessage("t.json: model type is WordPiece; seqlab reads byte-level BPE tokenizer.json files (model type BPE, "
+                        + "pre-tokenizer ByteLevel)");
+        assertThatThrownBy(() -> hf(j -> j.put("pre_tokenizer", Map.of("type", "Metaspace"))))
+                .hasMessage("t.json: pre_tokenizer is Metaspace; seqlab reads byte-level BPE tokenizer.json files (pre_tokenizer ByteLevel)");
+        assertThatThrownBy(() -> hf(j -> j.put("pre_tokenizer", Json.NULL)))
+                .hasMessage("t.json: pre_tokenizer is missing or null; a byte-level BPE has pre_tokenizer ByteLevel");
+        assertThatThrownBy(() -> hf(j -> j.put("pre_tokenizer", Map.of("type", "ByteLevel", "add_prefix_space", true))))
+                .hasMessageContaining("add_prefix_space true or use_regex false is not supported");
+        assertThatThrownBy(() -> hf(j -> model(j).put("merges", List.of(List.of("a")))))
+                .hasMessage("t.json → model: merges entry 0 must be \"left right\" or [left, right], got [a]");
+        assertThatThrownBy(() -> hf(j -> model(j).put("merges", List.of("a b", ""))))
+                .hasMessage("t.json → model: merges entry 1 must be two tokens separated by one space, got ''");
+        assertThatThrownBy(() -> hf(j -> model(j).put("merges", List.of("a c"))))
+                .hasMessage("t.json → model: merges entry 0 merges 'a' and 'c', but the vocabulary has no token 'ac'");
+        assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(Map.of("id", new Json.Num("256"), "content", "<pad>")))))
+                .hasMessage("t.json: added token '<pad>' (id 256) is not supported; seqlab reads <|endoftext|> at its vocabulary id only");
     }
 
     private static Object parse(Path p) {
