@@ -190,6 +190,53 @@ class CliTest {
         assertThat(plain.out()).contains("attention core (materialising) fwd+bwd n=33");
     }
 
+    /** seqlab tokenize on GPT-2's files from ../shared, a model directory and Hugging Face's tokenizer.json written from them. */
+    @Test
+    void tokenizeEncodesAndDecodesWithAnyLayout() throws IOException {
+        Path gpt2 = Path.of("..", "..", "shared", "data", "gpt2-bpe");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(gpt2), "../shared/data/gpt2-bpe is absent: skipped");
+        Run ids = run("tokenize", "--tokenizer", gpt2.toString(), "--text", "Hello world<|endoftext|>");
+        assertThat(ids.code()).as(ids.err()).isZero();
+        assertThat(ids.out()).isEqualTo("15496 995 50256\n");
+        Run text = run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--text", " 15496  995\n50256 ");
+        assertThat(text.out()).isEqualTo("Hello world<|endoftext|>\n");
+        Path hf = dir.resolve("hf-gpt2");
+        Files.createDirectories(hf);
+        Files.writeString(hf.resolve("tokenizer.json"), seqlab.io.Json.write(seqlab.text.Tokenizers.read(gpt2).toJson()));
+        Path file = dir.resolve("hello.txt");
+        Files.write(file, new byte[] {'h', 'i', ' ', (byte) 0xff, '\n'});           // an invalid byte reads as U+FFFD
+        Run fromFile = run("tokenize", "--tokenizer", hf.resolve("tokenizer.json").toString(), "--file", file.toString());
+        assertThat(fromFile.out()).isEqualTo("5303 20543 198\n");           // the reference encoder on the text read with errors="replace"
+        Run lm = run("tokenize", "--tokenizer", model.toString(), "--text", "the");
+        assertThat(lm.code()).as(lm.err()).isZero();
+        assertThat(lm.out().strip()).matches("[0-9]+( [0-9]+)*");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--decode --text 15496,x|--decode reads token ids separated by spaces; word 1 is '15496,x'",
+            "--decode --text 50257|token id 50257 (word 1) is out of range: the tokenizer has 50257 tokens, ids 0 to 50256",
+            "--text a --file b|are mutually exclusive",
+            "--decode|Missing required argument"})
+    void tokenizeSaysWhatIsWrongWithItsInput(String args, String message) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("..", "..", "shared", "data", "gpt2-bpe")));
+        String[] all = ("tokenize --tokenizer ../../shared/data/gpt2-bpe " + args).split(" ");
+        assertUserError(run(all), message);
+    }
+
+    @Test
+    void tokenizeSaysWhatATokenizerPathLacks() throws IOException {
+        Path empty = dir.resolve("no-tokenizer");
+        Files.createDirectories(empty);
+        Files.writeString(empty.resolve("notes.txt"), "x");
+        assertUserError(run("tokenize", "--tokenizer", empty.toString(), "--text", "a"), "holds no tokenizer: expected tokenizer.json, "
+                + "encoder.json + vocab.bpe, or vocab.json + merges.txt; found notes.txt");
+        assertUserError(run("tokenize", "--tokenizer", dir.resolve("nothing-here.json").toString(), "--text", "a"), "no such file");
+        Path pair = dir.resolve("pair-tokenizer.json");
+        Files.writeString(pair, "{\"type\": \"pair\", \"split\": \"chars\"}");
+        assertUserError(run("tokenize", "--tokenizer", pair.toString(), "--text", "a"), "a translation model's pair of tokenizers");
+    }
+
     /** --paired: "ready" after an untimed round, then one line of four GFLOP/s figures per line read, until stdin ends. */
     @Test
     void benchPairedAnswersEveryLineWithOneRoundOfW8() {

@@ -17,6 +17,9 @@ public final class Tokenizers {
             return ByteLevelBpe.fromHuggingFace(j);
         }
         String type = j.string("type");
+        if (type.equals("pair")) {
+            throw new FormatException(j.where() + ": a translation model's pair of tokenizers (source and target), not one tokenizer");
+        }
         List<String> vocab = strings(j, "vocab");
         try {
             return switch (type) {
@@ -29,6 +32,42 @@ public final class Tokenizers {
         } catch (IllegalArgumentException e) {
             throw new FormatException(j.where() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A tokenizer from a file or a directory: a {@code tokenizer.json} (seqlab's, or Hugging Face's
+     * for a byte-level BPE); or a directory holding one (a model directory, a Hugging Face
+     * download), OpenAI's {@code encoder.json} + {@code vocab.bpe}, or Hugging Face's
+     * {@code vocab.json} + {@code merges.txt}, looked for in that order.
+     */
+    public static Tokenizer read(java.nio.file.Path path) {
+        if (java.nio.file.Files.isDirectory(path)) {
+            java.nio.file.Path json = path.resolve("tokenizer.json");
+            if (java.nio.file.Files.exists(json)) {
+                return read(json);
+            }
+            for (String[] pair : new String[][] {{"encoder.json", "vocab.bpe"}, {"vocab.json", "merges.txt"}}) {
+                if (java.nio.file.Files.exists(path.resolve(pair[0])) && java.nio.file.Files.exists(path.resolve(pair[1]))) {
+                    return ByteLevelBpe.read(path.resolve(pair[0]), path.resolve(pair[1]));
+                }
+            }
+            String[] found;
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(path)) {
+                found = files.map(f -> f.getFileName().toString()).sorted().limit(8).toArray(String[]::new);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            throw new FormatException(path + " holds no tokenizer: expected tokenizer.json, encoder.json + vocab.bpe, or vocab.json + "
+                    + "merges.txt; found " + (found.length == 0 ? "nothing" : String.join(", ", found)));
+        }
+        seqlab.io.InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
+        String text;
+        try {
+            text = java.nio.file.Files.readString(path, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+        return fromJson(new JsonFields(seqlab.io.Json.parse(text), path.toString()));
     }
 
     /** A JSON list of strings (a vocabulary), with an error naming the first entry that is not one. */

@@ -1,0 +1,87 @@
+package seqlab.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import seqlab.io.InputFiles;
+import seqlab.text.Tokenizer;
+import seqlab.text.Tokenizers;
+
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = "Print the token ids of a text on one line, separated by spaces (or, with --decode, the text of ids).")
+final class TokenizeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tokenizer", required = true, paramLabel = "PATH", description = "a tokenizer.json (seqlab's, or Hugging Face's "
+            + "for a byte-level BPE), or a directory holding one (a model directory), OpenAI's encoder.json + vocab.bpe, or Hugging "
+            + "Face's vocab.json + merges.txt")
+    Path tokenizer;
+
+    static final class Input {
+        @Option(names = "--text", paramLabel = "T", description = "the text (with --decode: the ids)")
+        String text;
+
+        @Option(names = "--file", paramLabel = "F", description = "a UTF-8 file holding it (invalid bytes read as U+FFFD)")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Option(names = "--decode", description = "read token ids separated by whitespace and print their text")
+    boolean decode;
+
+    @Override
+    public Integer call() {
+        Tokenizer t = Tokenizers.read(tokenizer);
+        String in = input.text != null ? input.text : read(input.file);
+        PrintWriter out = spec.commandLine().getOut();
+        if (decode) {
+            out.println(t.decode(ids(in, t.vocabSize())));
+        } else {
+            out.println(String.join(" ", Arrays.stream(t.encode(in)).mapToObj(Integer::toString).toList()));
+        }
+        return 0;
+    }
+
+    private static String read(Path file) {
+        InputFiles.requireRegular(file, "a text file");
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whitespace-separated ids, each in [0, vocab). */
+    private static int[] ids(String text, int vocab) {
+        String[] words = text.strip().isEmpty() ? new String[0] : text.strip().split("\\s+");
+        int[] ids = new int[words.length];
+        for (int i = 0; i < words.length; i++) {
+            try {
+                ids[i] = Integer.parseInt(words[i]);
+            } catch (NumberFormatException e) {
+                throw new UserException("--decode reads token ids separated by spaces; word " + (i + 1) + " is '" + words[i] + "'");
+            }
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new UserException("token id " + ids[i] + " (word " + (i + 1) + ") is out of range: the tokenizer has " + vocab
+                        + " tokens, ids 0 to " + (vocab - 1));
+            }
+        }
+        return ids;
+    }
+}
