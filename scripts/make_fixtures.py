@@ -778,6 +778,8 @@ def bpe_fixtures():
         "line1\nline2\r\nline3\rline4",
         "!!! ??? ... --- ***", "e.g. i.e. U.S.A.",
         "a" * 1000, " " * 50 + "x", "ab" * 300,
+        "e\u0301t\u00e9 cafe\u0301", "x\u00b2 \u216b \u0663\u0664", "\u0928\u092e\u0938\u094d\u0924\u0947 \u0926\u0941\u0928\u093f\u092f\u093e",
+        "it\u2019s \"quoted\" (parens) [brackets] {braces}", "tab\tafter  two\u3000ideographic",
     ]
     cases = [{"text": t, "ids": gpt2_encode(t, encoder, ranks, symbols)} for t in texts]
     path = os.path.join(OUT, "bpe_gpt2.json")

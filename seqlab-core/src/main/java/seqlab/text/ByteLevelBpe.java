@@ -1,8 +1,6 @@
 package seqlab.text;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +24,11 @@ import seqlab.io.JsonFields;
  *
  * <p>Merging keeps the symbols of a piece in a linked list and its mergeable pairs in a heap
  * ordered by (rank, position): O(n log n) for a piece of n bytes, where merging the best pair and
- * rescanning is O(n²) (a run of 100,000 letters is one piece). Pieces up to {@value #CACHED_CHARS}
+ * rescanning is O(n²) (a run of 100,000 letters is one piece). The result is Hugging Face's (the
+ * same heap); it equals {@code encoder.py}'s whenever every pair holding a merged token ranks after
+ * the merge that makes it, as in GPT-2's own merges. A pair listed twice takes its last rank, as
+ * both do. {@value #END_OF_TEXT} is special as in Hugging Face's tokenizers (a literal one in a
+ * text is the separator; {@code encoder.py} has no special token and cuts it into three). Pieces up to {@value #CACHED_CHARS}
  * characters are cached. Safe for concurrent use.
  *
  * <p>Letters and numbers are Java's Unicode classes ({@code \p{L}}, {@code \p{N}}; Unicode 16 in
@@ -61,7 +63,7 @@ public final class ByteLevelBpe implements Tokenizer {
     private final int endOfText;                // −1 when the vocabulary has no such token
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
-    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, List<String[]> pairs, String source) {
+    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, List<String[]> pairs, int endOfText) {
         this.tokens = tokens;
         this.ids = ids;
         this.merges = merges;
@@ -71,14 +73,9 @@ public final class ByteLevelBpe implements Tokenizer {
             tokenBytes[i] = ByteSymbols.toBytes(tokens[i]);
         }
         for (int b = 0; b < 256; b++) {
-            Integer id = ids.get(String.valueOf(ByteSymbols.symbol(b)));
-            if (id == null) {
-                throw new FormatException(source + ": the vocabulary has no token for the byte 0x" + Integer.toHexString(b)
-                        + " ('" + ByteSymbols.symbol(b) + "'): not a byte-level BPE vocabulary");
-            }
-            byteIds[b] = id;
+            byteIds[b] = ids.get(String.valueOf(ByteSymbols.symbol(b)));
         }
-        this.endOfText = ids.getOrDefault(END_OF_TEXT, -1);
+        this.endOfText = endOfText;
     }
 
     /**
@@ -89,12 +86,14 @@ public final class ByteLevelBpe implements Tokenizer {
     public static ByteLevelBpe read(Path vocabJson, Path mergesTxt) {
         InputFiles.requireRegular(vocabJson, "a vocabulary JSON file (encoder.json or vocab.json)");
         InputFiles.requireRegular(mergesTxt, "a merges file (vocab.bpe or merges.txt)");
+        Object vocab;
         try {
-            return of(Json.parse(Files.readString(vocabJson, StandardCharsets.UTF_8)), vocabJson.toString(),
-                    mergeLines(Files.readAllLines(mergesTxt, StandardCharsets.UTF_8), mergesTxt.toString()), mergesTxt.toString());
-        } catch (IOException e) {
-            throw new FormatException("cannot read " + vocabJson + " or " + mergesTxt + ": " + e.getMessage(), e);
+            vocab = Json.parse(Text.readUtf8(vocabJson));
+        } catch (FormatException e) {
+            throw new FormatException(vocabJson + ": " + e.getMessage());
         }
+        return of(vocab, vocabJson.toString(), mergeLines(Text.readUtf8(mergesTxt).lines().toList(), mergesTxt.toString()),
+                mergesTxt.toString());
     }
 
     /** The pairs of a merges file's lines: "left right" each, after an optional {@code #version} line. */
@@ -144,6 +143,13 @@ public final class ByteLevelBpe implements Tokenizer {
             throw new FormatException(j.where() + ": pre_tokenizer ByteLevel with add_prefix_space true or use_regex false is not "
                     + "supported (GPT-2's has false and true)");
         }
+        unsupported(j, j.has("normalizer"), "a normalizer");
+        unsupported(j, j.has("decoder") && !j.object("decoder").string("type", "none").equals("ByteLevel"), "a decoder other than ByteLevel");
+        unsupported(j, model.bool("ignore_merges", false), "model.ignore_merges true");
+        unsupported(j, model.bool("byte_fallback", false), "model.byte_fallback true");
+        unsupported(j, model.has("dropout"), "model.dropout");
+        unsupported(j, !model.string("continuing_subword_prefix", "").isEmpty() || !model.string("end_of_word_suffix", "").isEmpty(),
+                "a continuing_subword_prefix or end_of_word_suffix");
         List<String[]> pairs = new java.util.ArrayList<>();
         List<Object> raw = model.list("merges");
         for (int i = 0; i < raw.size(); i++) {
@@ -158,18 +164,35 @@ public final class ByteLevelBpe implements Tokenizer {
             }
         }
         ByteLevelBpe bpe = of(model.map().get("vocab"), model.where() + " → vocab", pairs, model.where());
-        if (j.has("added_tokens")) {
-            for (Object o : j.list("added_tokens")) {
-                JsonFields t = new JsonFields(o, j.where() + " → added_tokens");
-                String content = t.string("content");
-                long id = t.integer("id", 0, Integer.MAX_VALUE);
-                if (!content.equals(END_OF_TEXT) || bpe.endOfText != id) {
-                    throw new FormatException(j.where() + ": added token '" + content + "' (id " + id + ") is not supported; "
-                            + "seqlab reads " + END_OF_TEXT + " at its vocabulary id only");
-                }
+        boolean special = false;
+        List<Object> added = j.has("added_tokens") ? j.list("added_tokens") : List.of();
+        for (int i = 0; i < added.size(); i++) {
+            if (!(added.get(i) instanceof Map<?, ?>)) {
+                throw new FormatException(j.where() + ": added_tokens entry " + i + " must be an object, got " + added.get(i));
             }
+            JsonFields t = new JsonFields(added.get(i), j.where() + " → added_tokens entry " + i);
+            String content = t.string("content");
+            long id = t.integer("id", 0, Integer.MAX_VALUE);
+            if (!content.equals(END_OF_TEXT) || bpe.endOfText != id) {
+                throw new FormatException(j.where() + ": added token '" + content + "' (id " + id + ") is not supported; "
+                        + "seqlab reads " + END_OF_TEXT + " at its vocabulary id only");
+            }
+            unsupported(j, t.bool("lstrip", false) || t.bool("rstrip", false) || t.bool("single_word", false),
+                    "an added token with lstrip, rstrip or single_word true");
+            special = true;
         }
-        return bpe;
+        return special ? bpe : bpe.withoutSpecialToken();
+    }
+
+    private static void unsupported(JsonFields j, boolean present, String what) {
+        if (present) {
+            throw new FormatException(j.where() + ": " + what + " is not supported (GPT-2's tokenizer.json has none)");
+        }
+    }
+
+    /** This tokenizer with {@value #END_OF_TEXT} read as plain text (a tokenizer.json that does not list it as an added token). */
+    private ByteLevelBpe withoutSpecialToken() {
+        return new ByteLevelBpe(tokens, ids, merges, pairs, -1);
     }
 
     /** The tokenizer of a parsed vocabulary object and merge pairs (left, right, where), in rank order. */
@@ -181,7 +204,8 @@ public final class ByteLevelBpe implements Tokenizer {
         Map<String, Integer> ids = new java.util.HashMap<>(map.size() * 2);
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String token = (String) e.getKey();
-            if (!(e.getValue() instanceof Json.Num n) || !n.isInteger() || n.longValueExact() < 0 || n.longValueExact() >= tokens.length) {
+            if (!(e.getValue() instanceof Json.Num n) || !n.isInteger() || n.text().length() > 10 || n.longValueExact() < 0
+                    || n.longValueExact() >= tokens.length) {
                 throw new FormatException(vocabSource + ": the id of token '" + token + "' must be an integer in [0, "
                         + tokens.length + "), got " + e.getValue());
             }
@@ -206,13 +230,17 @@ public final class ByteLevelBpe implements Tokenizer {
                 throw new FormatException(mergesSource + ": " + p[2] + " merges '" + left + "' and '" + right
                         + "', but the vocabulary has no token '" + missing + "'");
             }
-            if (merges.find(l, r) < 0) {                          // a repeated pair keeps its first (lowest) rank
-                merges.put(l, r, rank, merged);
-            }
+            merges.put(l, r, rank, merged);                      // a repeated pair takes its last rank
             kept.add(new String[] {left, right});
             rank++;
         }
-        return new ByteLevelBpe(tokens, ids, merges, kept, vocabSource);
+        for (int b = 0; b < 256; b++) {
+            if (!ids.containsKey(String.valueOf(ByteSymbols.symbol(b)))) {
+                throw new FormatException(vocabSource + ": the vocabulary has no token for the byte 0x" + Integer.toHexString(b)
+                        + " ('" + ByteSymbols.symbol(b) + "'): not a byte-level BPE vocabulary");
+            }
+        }
+        return new ByteLevelBpe(tokens, ids, merges, kept, ids.getOrDefault(END_OF_TEXT, -1));
     }
 
     @Override
@@ -227,7 +255,7 @@ public final class ByteLevelBpe implements Tokenizer {
 
     /**
      * Hugging Face's {@code tokenizer.json} for this model (GPT-2's layout): BPE with the vocabulary
-     * and the merges as [left, right] pairs, ByteLevel pre-tokenizer, post-processor and decoder,
+     * and the merges as "left right" strings, ByteLevel pre-tokenizer, post-processor and decoder,
      * and {@value #END_OF_TEXT} as an added special token when the vocabulary has it.
      */
     @Override
@@ -269,7 +297,7 @@ public final class ByteLevelBpe implements Tokenizer {
         model.put("vocab", vocab);
         List<Object> merged = new java.util.ArrayList<>(pairs.size());
         for (String[] p : pairs) {
-            merged.add(List.of(p[0], p[1]));
+            merged.add(p[0] + " " + p[1]);                 // the form every version of tokenizers reads (pairs: 0.20 on)
         }
         model.put("merges", merged);
         m.put("model", model);
@@ -441,13 +469,14 @@ public final class ByteLevelBpe implements Tokenizer {
 
         private int slot(long k) {
             long h = k * 0x9E37_79B9_7F4A_7C15L;
-            return (int) (h >>> 40) & mask;
+            return (int) (h >>> (64 - Integer.numberOfTrailingZeros(mask + 1)));
         }
 
+        /** Sets (l, r), replacing what it had. */
         void put(int l, int r, int rank, int merged) {
             long k = key(l, r);
             int s = slot(k);
-            while (keys[s] != -1L) {
+            while (keys[s] != -1L && keys[s] != k) {
                 s = (s + 1) & mask;
             }
             keys[s] = k;

@@ -43,7 +43,7 @@ public final class Tokenizers {
     public static Tokenizer read(java.nio.file.Path path) {
         if (java.nio.file.Files.isDirectory(path)) {
             java.nio.file.Path json = path.resolve("tokenizer.json");
-            if (java.nio.file.Files.exists(json)) {
+            if (java.nio.file.Files.isRegularFile(json)) {
                 return read(json);
             }
             for (String[] pair : new String[][] {{"encoder.json", "vocab.bpe"}, {"vocab.json", "merges.txt"}}) {
@@ -61,13 +61,13 @@ public final class Tokenizers {
                     + "merges.txt; found " + (found.length == 0 ? "nothing" : String.join(", ", found)));
         }
         seqlab.io.InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
-        String text;
+        Object json;
         try {
-            text = java.nio.file.Files.readString(path, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+            json = seqlab.io.Json.parse(Text.readUtf8(path));
+        } catch (FormatException e) {
+            throw new FormatException(path + ": " + e.getMessage());
         }
-        return fromJson(new JsonFields(seqlab.io.Json.parse(text), path.toString()));
+        return fromJson(new JsonFields(json, path.toString()));
     }
 
     /** A JSON list of strings (a vocabulary), with an error naming the first entry that is not one. */
