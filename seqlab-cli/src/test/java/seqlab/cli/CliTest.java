@@ -237,6 +237,39 @@ class CliTest {
         assertUserError(run("tokenize", "--tokenizer", pair.toString(), "--text", "a"), "a translation model's pair of tokenizers");
     }
 
+    /** seqlab tokenizer train writes the three files; seqlab tokenize reads the directory back; bad values are one line each. */
+    @Test
+    void tokenizerTrainWritesWhatTokenizeReads() throws IOException {
+        Path text = dir.resolve("corpus.txt");
+        Files.writeString(text, "the cat sat on the mat. the cat sat. ".repeat(50) + "<|endoftext|>caf\u00e9");
+        Path out = dir.resolve("bpe");
+        Run r = run("tokenizer", "train", "--data", text.toString(), "--vocab-size", "270", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("trained 270 tokens (13 merges) on ");
+        for (String f : new String[] {"tokenizer.json", "vocab.json", "merges.txt"}) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+        assertThat(Files.readAllLines(out.resolve("merges.txt"))).hasSize(14).first().isEqualTo("#version: 0.2");
+        Run ids = run("tokenize", "--tokenizer", out.toString(), "--text", "the cat sat<|endoftext|>");
+        assertThat(ids.code()).as(ids.err()).isZero();
+        Run back = run("tokenize", "--tokenizer", out.toString(), "--decode", "--text", ids.out().strip());
+        assertThat(back.out()).isEqualTo("the cat sat<|endoftext|>\n");
+        Files.delete(out.resolve("tokenizer.json"));                              // vocab.json + merges.txt alone give the same ids
+        assertThat(run("tokenize", "--tokenizer", out.toString(), "--text", "the cat sat<|endoftext|>").out()).isEqualTo(ids.out());
+        assertUserError(run("tokenizer", "train", "--data", text.toString(), "--vocab-size", "300", "--out", out.toString()),
+                "vocab.json exists; use --force to overwrite it");
+        assertThat(run("tokenizer", "train", "--data", text.toString(), "--vocab-size", "300", "--out", out.toString(), "--force").code())
+                .isZero();
+        assertUserError(run("tokenizer", "train", "--data", text.toString(), "--vocab-size", "256", "--out", out.toString()),
+                "--vocab-size must be at least 257 (256 byte symbols and <|endoftext|>), got 256");
+        assertUserError(run("tokenizer", "train", "--data", text.toString(), "--min-frequency", "0", "--out", out.toString()),
+                "--min-frequency must be >= 1, got 0");
+        assertUserError(run("tokenizer", "train", "--data", text.toString(), "--out", text.toString()), "is a file; give a directory");
+        assertUserError(run("tokenizer", "train", "--data", dir.resolve("none.txt").toString(), "--out", dir.resolve("x").toString()),
+                "no such file");
+        assertUserError(run("tokenizer"), "name a subcommand: train");
+    }
+
     /** --paired: "ready" after an untimed round, then one line of four GFLOP/s figures per line read, until stdin ends. */
     @Test
     void benchPairedAnswersEveryLineWithOneRoundOfW8() {
