@@ -28,7 +28,7 @@ public final class BpeTrainer {
     /** The tokenizer trained on {@code text}: at most {@code vocabSize} tokens (at least 257), pairs seen at least {@code minFrequency} times. */
     public static ByteLevelBpe train(String text, int vocabSize, int minFrequency) {
         if (vocabSize < 257) {
-            throw new IllegalArgumentException("--vocab-size must be at least 257 (256 byte symbols and " + ByteLevelBpe.END_OF_TEXT
+            throw new IllegalArgumentException("the vocabulary size must be at least 257 (256 byte symbols and " + ByteLevelBpe.END_OF_TEXT
                     + "), got " + vocabSize);
         }
         if (minFrequency < 1) {

@@ -67,7 +67,7 @@ class BpeTrainerTest {
     @Test
     void badSizes() {
         assertThatThrownBy(() -> BpeTrainer.train("x", 256, 1))
-                .hasMessage("--vocab-size must be at least 257 (256 byte symbols and <|endoftext|>), got 256");
+                .hasMessage("the vocabulary size must be at least 257 (256 byte symbols and <|endoftext|>), got 256");
         assertThatThrownBy(() -> BpeTrainer.train("x", 300, 0)).hasMessage("the minimum pair frequency must be >= 1, got 0");
     }
 }
