@@ -15,11 +15,14 @@ import argparse
 import os
 import statistics
 import subprocess
+import sys
 import time
 
-import torch
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
+import torch_bench  # noqa: E402 (W8's shapes, and a thread count that reaches OpenBLAS's pool too)
+import torch  # noqa: E402
 
-SHAPES = [(1024, 1024, 1024), (2048, 2048, 2048), (2048, 1152, 384), (32, 2048, 512)]  # W8's M, N, K
+SHAPES = torch_bench.SGEMM_SHAPES                        # W8's (M, N, K)
 
 
 def torch_round(operands, seconds):
@@ -48,7 +51,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0, help="seconds per shape per side per round (default 2)")
     ap.add_argument("--threads", type=int, default=2, help="threads on both sides (default 2)")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    torch_bench.set_threads(args.threads)
     seqlab = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "seqlab")
     jvm = subprocess.Popen([seqlab, "bench", "--workload", "W8", "--paired", str(args.seconds), "--threads", str(args.threads)],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -105,6 +105,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (paired != null) {
+            for (String f : new String[] {"--steps", "--warmup", "--json", "--torch"}) {
+                if (Options.given(spec, f)) {
+                    throw new UserException(f + " does not apply with --paired (each round times every shape for --paired seconds); drop it");
+                }
+            }
+        }
         if (steps < 1 || warmup < 0) {
             throw new UserException("--steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
         }
@@ -137,11 +144,11 @@ final class BenchCommand implements Callable<Integer> {
                         / (W10_BATCH * W10_HEADS)) + " (the fused path has no such limit)");
             }
         }
+        Parallel.setThreads(Options.threads(threads, spec.commandLine().getErr()));
         if (paired != null) {
             return pairedSgemm(ids);
         }
         Map<String, Double> ref = torch == null ? Map.of() : torchMetrics(torch);
-        Parallel.setThreads(Options.threads(threads, spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("seqlab bench: %d threads, %d warm-up, %d timed steps; %s, %s%n", Parallel.threads(), warmup, steps,
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
@@ -316,7 +323,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One W8 product with its operands: C = A·B, row-major, timed as {@code inner} calls a sample (at least ~20 ms). */
-    private record Sgemm(int m, int n, int k, float[] a, float[] b, float[] c, int inner) {
+    private record Sgemm(int m, int n, int k, float[] a, float[] b, float[] c) {
         static List<Sgemm> all() {
             int[][] shapes = {{1024, 1024, 1024}, {2048, 2048, 2048}, {2048, 1152, 384}, {32, 2048, 512}};
             List<Sgemm> out = new ArrayList<>();
@@ -325,8 +332,7 @@ final class BenchCommand implements Callable<Integer> {
                 int m = s[0], n = s[1], k = s[2];
                 float[] a = gaussian(rng, m * k);
                 float[] b = gaussian(rng, k * n);
-                int inner = (int) Math.max(1, 0.02 / Math.max(2.0 * m * n * k / 100e9, 1e-7));
-                out.add(new Sgemm(m, n, k, a, b, new float[m * n], inner));
+                out.add(new Sgemm(m, n, k, a, b, new float[m * n]));
             }
             return out;
         }
@@ -335,23 +341,32 @@ final class BenchCommand implements Callable<Integer> {
             return 2.0 * m * n * k;
         }
 
+        /** Calls a sample makes: at least ~20 ms at 100 GFLOP/s, as torch_bench.py times them. */
+        int inner() {
+            return (int) Math.max(1, 0.02 / Math.max(flops() / 100e9, 1e-7));
+        }
+
+        void call() {
+            Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        }
+
         void sample() {
-            for (int r = 0; r < inner; r++) {
-                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            for (int r = 0, inner = inner(); r < inner; r++) {
+                call();
             }
         }
 
         /** The median GFLOP/s of the samples taken in {@code seconds} (at least one), after three untimed calls. */
         double gflops(double seconds) {
             for (int i = 0; i < 3; i++) {
-                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+                call();
             }
             List<Double> g = new ArrayList<>();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             do {
                 long t0 = System.nanoTime();
                 sample();
-                g.add(flops() * inner / (System.nanoTime() - t0));
+                g.add(flops() * inner() / (System.nanoTime() - t0));
             } while (System.nanoTime() < end);
             g.sort(null);
             return g.get(g.size() / 2);
@@ -379,12 +394,6 @@ final class BenchCommand implements Callable<Integer> {
         if (!(paired > 0 && paired <= 600)) {
             throw new UserException("--paired must be a number of seconds in (0, 600], got " + paired);
         }
-        for (String f : new String[] {"--steps", "--warmup", "--json", "--torch"}) {
-            if (Options.given(spec, f)) {
-                throw new UserException(f + " does not apply with --paired (each round times every shape for --paired seconds); drop it");
-            }
-        }
-        Parallel.setThreads(Options.threads(threads, spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();
         List<Sgemm> shapes = Sgemm.all();
         shapes.forEach(g -> g.gflops(paired));                     // untimed: the JIT compiles the GEMM

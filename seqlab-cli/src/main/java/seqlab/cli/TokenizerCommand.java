@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -83,19 +82,12 @@ final class TokenizerCommand implements Runnable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
             }
-            Map<String, Object> json = bpe.toJson();
-            AtomicFiles.writeString(out.resolve("tokenizer.json"), Json.writePretty(json));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> model = (Map<String, Object>) json.get("model");
-            AtomicFiles.writeString(out.resolve("vocab.json"), Json.write(model.get("vocab")));
-            StringBuilder merges = new StringBuilder("#version: 0.2\n");
-            for (Object m : (List<?>) model.get("merges")) {
-                merges.append(m).append('\n');
-            }
-            AtomicFiles.writeString(out.resolve("merges.txt"), merges.toString());
+            AtomicFiles.writeString(out.resolve("tokenizer.json"), Json.writePretty(bpe.toJson()));
+            AtomicFiles.writeString(out.resolve("vocab.json"), Json.write(bpe.vocabJson()));
+            AtomicFiles.writeString(out.resolve("merges.txt"), bpe.mergesTxt());
             int tokens = bpe.encode(text).length;
             spec.commandLine().getOut().printf(Locale.ROOT, "trained %,d tokens (%,d merges) on %s in %.1f s: %,d characters as %,d tokens "
-                    + "(%.2f characters a token); wrote %s%n", bpe.vocabSize(), ((List<?>) model.get("merges")).size(), data, seconds,
+                    + "(%.2f characters a token); wrote %s%n", bpe.vocabSize(), bpe.mergeCount(), data, seconds,
                     text.length(), tokens, (double) text.length() / Math.max(1, tokens), out.resolve("tokenizer.json"));
             return 0;
         }

@@ -94,9 +94,14 @@ public final class Parallel {
         return IN_TASK.get();
     }
 
+    /** Whether work of n parts stays on the calling thread: one part, one thread, or a caller that is itself a task. */
+    private static boolean serial(int n, int threads) {
+        return n <= 1 || threads <= 1 || IN_TASK.get();
+    }
+
     /** Runs every task on the calling thread, and says so, when there is one task, one thread, or the caller is itself a task. */
     private static boolean ranSerially(int n, int threads, Task task) {
-        if (n > 1 && threads > 1 && !IN_TASK.get()) {
+        if (!serial(n, threads)) {
             return false;
         }
         for (int i = 0; i < n; i++) {
@@ -117,7 +122,7 @@ public final class Parallel {
      */
     public static void forShares(int n, Range task) {
         int t = threads();
-        if (n <= 1 || t <= 1 || IN_TASK.get()) {
+        if (serial(n, t)) {
             if (n > 0) {
                 task.run(0, n);
             }

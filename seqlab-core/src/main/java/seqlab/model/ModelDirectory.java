@@ -225,15 +225,8 @@ public final class ModelDirectory {
         return Files.exists(p) ? Tokenizers.fromJson(readJson(p)) : null;
     }
 
-    /** Reads a JSON object file with errors that name it. */
+    /** Reads a JSON object file with errors that name it ({@link Text#readJson}). */
     public static JsonFields readJson(Path p) {
-        String text = Text.readUtf8(p);
-        Object json;
-        try {
-            json = Json.parse(text);
-        } catch (FormatException e) {
-            throw new FormatException(p + ": " + e.getMessage());
-        }
-        return new JsonFields(json, p.toString());
+        return Text.readJson(p);
     }
 }

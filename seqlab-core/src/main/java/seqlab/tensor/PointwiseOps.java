@@ -39,7 +39,7 @@ public final class PointwiseOps {
 
     /** Element-wise tanh. */
     public static Tensor tanh(Tensor x) {
-        Tensor y = Tensor.output(x.shape());
+        Tensor y = Tensor.uninitialized(x.shape());
         FastMath.tanh(x.size(), x.data(), 0, y.data(), 0);
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();
@@ -128,7 +128,7 @@ public final class PointwiseOps {
     /** ReLU(x) = max(0, x), element-wise; NaN stays NaN and the gradient at 0 is 0, as PyTorch's. */
     public static Tensor relu(Tensor x) {
         float[] xd = x.data();
-        Tensor y = Tensor.output(x.shape());
+        Tensor y = Tensor.uninitialized(x.shape());
         float[] yd = y.data();
         for (int i = 0; i < yd.length; i++) {
             yd[i] = Math.max(xd[i], 0f);
@@ -149,7 +149,7 @@ public final class PointwiseOps {
 
     /** GELU(x) = x·Φ(x), exact or in its tanh form (see {@link Gelu}), element-wise. */
     public static Tensor gelu(Tensor x, boolean tanh) {
-        Tensor y = Tensor.output(x.shape());
+        Tensor y = Tensor.uninitialized(x.shape());
         Gelu.forward(x.size(), tanh, x.data(), 0, y.data(), 0);
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();

@@ -43,7 +43,7 @@ public final class ShapeOps {
         Node.record(new Tensor[] {y}, new Tensor[] {x}, () -> {
             float[] dy = y.gradOrNull();
             if (dy != null && x.requiresGrad()) {
-                float[] tmp = Workspace.floats(dy.length);
+                float[] tmp = Workspace.uninitialized(dy.length);
                 permute01(b, a, in, dy, tmp);
                 Vec.add(tmp.length, tmp, 0, x.grad(), 0);
             }
@@ -98,7 +98,7 @@ public final class ShapeOps {
         int[] shape = new int[s0.length + 1];
         shape[0] = parts.size();
         System.arraycopy(s0, 0, shape, 1, s0.length);
-        Tensor y = Tensor.output(shape);
+        Tensor y = Tensor.uninitialized(shape);
         for (int i = 0; i < parts.size(); i++) {
             if (!Arrays.equals(parts.get(i).shape(), s0)) {
                 throw new IllegalArgumentException("stack: tensor " + i + " has shape " + Arrays.toString(parts.get(i).shape())
@@ -146,7 +146,7 @@ public final class ShapeOps {
             throw new IllegalArgumentException("rows: expected a matrix, got shape " + Arrays.toString(x.shape()));
         }
         int c = x.dim(1);
-        Tensor y = Tensor.output(rows.length, c);
+        Tensor y = Tensor.uninitialized(rows.length, c);
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] < 0 || rows[i] >= x.dim(0)) {
                 throw new IllegalArgumentException("rows: index " + rows[i] + " out of range for " + x.dim(0) + " rows");

@@ -86,14 +86,8 @@ public final class ByteLevelBpe implements Tokenizer {
     public static ByteLevelBpe read(Path vocabJson, Path mergesTxt) {
         InputFiles.requireRegular(vocabJson, "a vocabulary JSON file (encoder.json or vocab.json)");
         InputFiles.requireRegular(mergesTxt, "a merges file (vocab.bpe or merges.txt)");
-        Object vocab;
-        try {
-            vocab = Json.parse(Text.readUtf8(vocabJson));
-        } catch (FormatException e) {
-            throw new FormatException(vocabJson + ": " + e.getMessage());
-        }
-        return of(vocab, vocabJson.toString(), mergeLines(Text.readUtf8(mergesTxt).lines().toList(), mergesTxt.toString()),
-                mergesTxt.toString());
+        return of(Text.readJson(vocabJson).map(), vocabJson.toString(),
+                mergeLines(Text.readUtf8(mergesTxt).lines().toList(), mergesTxt.toString()), mergesTxt.toString());
     }
 
     /** The pairs of a merges file's lines: "left right" each, after an optional {@code #version} line. */
@@ -192,7 +186,18 @@ public final class ByteLevelBpe implements Tokenizer {
 
     /** This tokenizer with {@value #END_OF_TEXT} read as plain text (a tokenizer.json that does not list it as an added token). */
     private ByteLevelBpe withoutSpecialToken() {
-        return new ByteLevelBpe(tokens, ids, merges, pairs, -1);
+        return new ByteLevelBpe(this, -1);
+    }
+
+    /** {@code other}'s tables, shared, with another special-token id. */
+    private ByteLevelBpe(ByteLevelBpe other, int endOfText) {
+        this.tokens = other.tokens;
+        this.tokenBytes = other.tokenBytes;
+        this.ids = other.ids;
+        this.merges = other.merges;
+        this.pairs = other.pairs;
+        System.arraycopy(other.byteIds, 0, byteIds, 0, 256);
+        this.endOfText = endOfText;
     }
 
     /** The tokenizer of a parsed vocabulary object and merge pairs (left, right, where), in rank order. */
@@ -290,11 +295,7 @@ public final class ByteLevelBpe implements Tokenizer {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         model.put("ignore_merges", false);
-        Map<String, Object> vocab = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < tokens.length; i++) {
-            vocab.put(tokens[i], new Json.Num(String.valueOf(i)));
-        }
-        model.put("vocab", vocab);
+        model.put("vocab", vocabJson());
         List<Object> merged = new java.util.ArrayList<>(pairs.size());
         for (String[] p : pairs) {
             merged.add(p[0] + " " + p[1]);                 // the form every version of tokenizers reads (pairs: 0.20 on)
@@ -302,6 +303,29 @@ public final class ByteLevelBpe implements Tokenizer {
         model.put("merges", merged);
         m.put("model", model);
         return m;
+    }
+
+    /** The vocabulary as OpenAI's {@code encoder.json} and Hugging Face's {@code vocab.json} hold it: token → id. */
+    public Map<String, Object> vocabJson() {
+        Map<String, Object> vocab = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tokens.length; i++) {
+            vocab.put(tokens[i], new Json.Num(String.valueOf(i)));
+        }
+        return vocab;
+    }
+
+    /** The merges as {@code vocab.bpe} and {@code merges.txt} hold them: a version line, then "left right" a line in rank order. */
+    public String mergesTxt() {
+        StringBuilder b = new StringBuilder("#version: 0.2\n");
+        for (String[] p : pairs) {
+            b.append(p[0]).append(' ').append(p[1]).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** The number of merges. */
+    public int mergeCount() {
+        return pairs.size();
     }
 
     private static Map<String, Object> byteLevel(boolean addPrefixSpace, boolean trimOffsets) {

@@ -12,8 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import seqlab.io.FormatException;
 import seqlab.io.InputFiles;
 import seqlab.io.IoErrors;
+import seqlab.io.Json;
+import seqlab.io.JsonFields;
 
 /** Reading text files strictly, and showing text safely on a terminal. */
 public final class Text {
@@ -53,6 +56,18 @@ public final class Text {
             text = text.substring(1);                          // a byte-order mark is not text
         }
         return text;
+    }
+
+    /** A JSON object file ({@link #readUtf8}), with parse errors that name it. */
+    public static JsonFields readJson(Path path) {
+        String text = readUtf8(path);
+        Object json;
+        try {
+            json = Json.parse(text);
+        } catch (FormatException e) {
+            throw new FormatException(path + ": " + e.getMessage());
+        }
+        return new JsonFields(json, path.toString());
     }
 
     /** The text with control characters shown as escapes (\n, \t, \u0007), for messages. */

@@ -1,9 +1,15 @@
 package seqlab.text;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import seqlab.io.FormatException;
+import seqlab.io.InputFiles;
 import seqlab.io.JsonFields;
 
 /** Reads a tokenizer back from its {@code tokenizer.json}. */
@@ -40,34 +46,28 @@ public final class Tokenizers {
      * download), OpenAI's {@code encoder.json} + {@code vocab.bpe}, or Hugging Face's
      * {@code vocab.json} + {@code merges.txt}, looked for in that order.
      */
-    public static Tokenizer read(java.nio.file.Path path) {
-        if (java.nio.file.Files.isDirectory(path)) {
-            java.nio.file.Path json = path.resolve("tokenizer.json");
-            if (java.nio.file.Files.isRegularFile(json)) {
+    public static Tokenizer read(Path path) {
+        if (Files.isDirectory(path)) {
+            Path json = path.resolve("tokenizer.json");
+            if (Files.isRegularFile(json)) {
                 return read(json);
             }
             for (String[] pair : new String[][] {{"encoder.json", "vocab.bpe"}, {"vocab.json", "merges.txt"}}) {
-                if (java.nio.file.Files.exists(path.resolve(pair[0])) && java.nio.file.Files.exists(path.resolve(pair[1]))) {
+                if (Files.exists(path.resolve(pair[0])) && Files.exists(path.resolve(pair[1]))) {
                     return ByteLevelBpe.read(path.resolve(pair[0]), path.resolve(pair[1]));
                 }
             }
             String[] found;
-            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(path)) {
+            try (Stream<Path> files = Files.list(path)) {
                 found = files.map(f -> f.getFileName().toString()).sorted().limit(8).toArray(String[]::new);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             throw new FormatException(path + " holds no tokenizer: expected tokenizer.json, encoder.json + vocab.bpe, or vocab.json + "
                     + "merges.txt; found " + (found.length == 0 ? "nothing" : String.join(", ", found)));
         }
-        seqlab.io.InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
-        Object json;
-        try {
-            json = seqlab.io.Json.parse(Text.readUtf8(path));
-        } catch (FormatException e) {
-            throw new FormatException(path + ": " + e.getMessage());
-        }
-        return fromJson(new JsonFields(json, path.toString()));
+        InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
+        return fromJson(Text.readJson(path));
     }
 
     /** A JSON list of strings (a vocabulary), with an error naming the first entry that is not one. */
