@@ -3,7 +3,7 @@
 
 Run with Debian's python3-torch (the system Python):
 
-    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention] [bpe]   (the groups; all when none is named)
+    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention] [bpe] [gpt2]   (the groups; all when none is named)
 
 The bpe group also needs Debian's python3-regex and ../shared/data/gpt2-bpe.
 
@@ -789,7 +789,180 @@ def bpe_fixtures():
     print("wrote", path, len(cases), "cases")
 
 
-GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures, "bpe": bpe_fixtures}
+# ---------------------------------------------------------------------------------------------- GPT-2
+# Hugging Face's GPT2LMHeadModel written out in torch (Debian has no transformers): the same module
+# names, Conv1D's [in, out] weights (y = x·W + b), the causal-mask buffers of older checkpoints,
+# gelu_new, pre-LN blocks, ln_f and the head tied to wte.
+
+
+class Conv1D(nn.Module):
+    """transformers.pytorch_utils.Conv1D: weight (nx, nf), y = x @ weight + bias."""
+
+    def __init__(self, nf, nx):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(nx, nf).normal_(std=0.02))
+        self.bias = nn.Parameter(torch.zeros(nf))
+
+    def forward(self, x):
+        return torch.addmm(self.bias, x.reshape(-1, x.size(-1)), self.weight).reshape(x.shape[:-1] + (self.weight.size(1),))
+
+
+def gelu_new(x):
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+class GPT2Attention(nn.Module):
+    def __init__(self, E, H, P):
+        super().__init__()
+        self.register_buffer("bias", torch.tril(torch.ones(P, P, dtype=torch.bool)).view(1, 1, P, P))
+        self.register_buffer("masked_bias", torch.tensor(-1e4))
+        self.n_head, self.c_attn, self.c_proj = H, Conv1D(3 * E, E), Conv1D(E, E)
+        self.attn_dropout, self.resid_dropout = nn.Dropout(0.0), nn.Dropout(0.0)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = self.c_attn(x).split(E, dim=2)
+        heads = lambda t: t.view(B, T, self.n_head, E // self.n_head).transpose(1, 2)
+        q, k, v = heads(q), heads(k), heads(v)
+        w = q @ k.transpose(-1, -2) / math.sqrt(v.size(-1))
+        w = torch.where(self.bias[:, :, :T, :T], w, torch.tensor(torch.finfo(w.dtype).min))
+        w = self.attn_dropout(F.softmax(w, dim=-1))
+        a = (w @ v).transpose(1, 2).reshape(B, T, E)
+        return self.resid_dropout(self.c_proj(a))
+
+
+class GPT2MLP(nn.Module):
+    def __init__(self, inner, E, act):
+        super().__init__()
+        self.c_fc, self.c_proj, self.act, self.dropout = Conv1D(inner, E), Conv1D(E, inner), act, nn.Dropout(0.0)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(self.act(self.c_fc(x))))
+
+
+class GPT2Block(nn.Module):
+    def __init__(self, E, H, P, inner, act, eps):
+        super().__init__()
+        self.ln_1, self.attn = nn.LayerNorm(E, eps=eps), GPT2Attention(E, H, P)
+        self.ln_2, self.mlp = nn.LayerNorm(E, eps=eps), GPT2MLP(inner, E, act)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class GPT2Model(nn.Module):
+    def __init__(self, V, P, E, L, H, inner, act, eps):
+        super().__init__()
+        self.wte, self.wpe, self.drop = nn.Embedding(V, E), nn.Embedding(P, E), nn.Dropout(0.0)
+        self.h = nn.ModuleList([GPT2Block(E, H, P, inner, act, eps) for _ in range(L)])
+        self.ln_f = nn.LayerNorm(E, eps=eps)
+        for e in (self.wte, self.wpe):
+            nn.init.normal_(e.weight, std=0.02)
+
+    def forward(self, ids, position_ids=None):
+        if position_ids is None:
+            position_ids = torch.arange(ids.size(1)).unsqueeze(0)
+        x = self.drop(self.wte(ids) + self.wpe(position_ids))
+        for b in self.h:
+            x = b(x)
+        return self.ln_f(x)
+
+
+class GPT2LMHeadModel(nn.Module):
+    def __init__(self, V, P, E, L, H, inner, act, eps, tied):
+        super().__init__()
+        self.transformer = GPT2Model(V, P, E, L, H, inner, act, eps)
+        self.lm_head = nn.Linear(E, V, bias=False)
+        if tied:
+            self.lm_head.weight = self.transformer.wte.weight
+        else:
+            nn.init.normal_(self.lm_head.weight, std=0.02)
+
+    def forward(self, ids):
+        return self.lm_head(self.transformer(ids))
+
+
+CONV1D_SUFFIXES = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
+
+
+def gpt2_case(name, seed, activation, tied, hub_names, V=23, P=16, E=12, L=2, H=3, inner=48, B=2, T=9, steps=10):
+    """A GPT-2 (dropout 0) with random weights, llm.c's pattern: logits, loss, every gradient, and the
+    losses of 10 AdamW steps (nanoGPT's: betas (0.9, 0.99), weight decay 0.1 on matrices and
+    embeddings, lr 1e-3). Writes the checkpoint as a Hugging Face directory gpt2_<name>/ (config.json,
+    model.safetensors: the hub's names without "transformer." and with the attention buffers when
+    hub_names, else save_pretrained's GPT2LMHeadModel names) and the reference values in
+    gpt2_<name>.safetensors, gradients in Linear's [out, in] layout under the GPT2LMHeadModel names."""
+    torch.manual_seed(seed)
+    act = gelu_new if activation == "gelu_new" else (lambda x: F.gelu(x))
+    m = GPT2LMHeadModel(V, P, E, L, H, inner, act, 1e-5, tied)
+    with torch.no_grad():                       # LayerNorms and biases away from 1 and 0, so a mix-up shows
+        for n, p in m.named_parameters():
+            if p.dim() == 1:
+                p.add_(torch.randn_like(p) * 0.1)
+    ids = torch.randint(0, V, (B, T))
+    targets = torch.randint(0, V, (B, T))
+    targets[1, 2] = -100
+    d = os.path.join(OUT, "gpt2_" + name)
+    os.makedirs(d, exist_ok=True)
+    state = {}
+    for n, t in m.state_dict().items():
+        if tied and n == "lm_head.weight":
+            continue                             # save_pretrained leaves a tied head out
+        key = n[len("transformer."):] if hub_names and n.startswith("transformer.") else n
+        if n.endswith(".attn.bias") or n.endswith(".attn.masked_bias"):
+            if not hub_names:
+                continue
+            state[key] = t.numpy().astype(np.float32) if t.dtype != torch.bool else t.numpy().astype(np.float32)
+            continue
+        state[key] = f32(t)
+    save(os.path.join(d, "model.safetensors"), state, {"format": "pt"})
+    config = {"activation_function": activation, "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.0, "embd_pdrop": 0.0,
+              "resid_pdrop": 0.0, "initializer_range": 0.02, "layer_norm_epsilon": 1e-5, "model_type": "gpt2", "n_ctx": P,
+              "n_embd": E, "n_head": H, "n_inner": inner, "n_layer": L, "n_positions": P, "vocab_size": V,
+              "bos_token_id": None, "eos_token_id": None}
+    if not tied:
+        config["tie_word_embeddings"] = False
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(config, f, indent=2, sort_keys=True)
+        f.write("\n")
+    logits = m(ids)
+    loss = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1), ignore_index=-100)
+    loss.backward()
+    tensors = {"input_ids": ids.numpy().astype(np.int64), "targets": targets.numpy().astype(np.int64),
+               "logits": f32(logits), "loss": np.array([loss.item()], dtype=np.float32)}
+    for n, p in m.named_parameters():
+        g = p.grad.t() if n.endswith(CONV1D_SUFFIXES) else p.grad
+        tensors["grad." + n] = f32(g)
+    decay = [p for p in m.parameters() if p.dim() >= 2]
+    rest = [p for p in m.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}], lr=1e-3,
+                            betas=(0.9, 0.99))
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        l = F.cross_entropy(m(ids).reshape(-1, V), targets.reshape(-1), ignore_index=-100)
+        losses.append(l.item())
+        l.backward()
+        opt.step()
+    tensors["adamw_losses"] = np.array(losses, dtype=np.float32)
+    # a left-padded batch: row 0's prompt of 4 tokens padded to 7 by 3 pads, position_ids = cumsum(mask) - 1
+    with torch.no_grad():
+        m.zero_grad()
+        short = ids[0, :4].unsqueeze(0)
+        tensors["short_ids"] = short.numpy().astype(np.int64)
+        tensors["short_logits"] = f32(m(short))
+    save(os.path.join(OUT, "gpt2_%s.safetensors" % name), tensors,
+         dict(vocab_size=V, n_positions=P, n_embd=E, n_layer=L, n_head=H, n_inner=inner, activation=activation,
+              tied=str(tied).lower(), torch=torch.__version__))
+
+
+def gpt2_fixtures():
+    gpt2_case("tied", 1501, "gelu_new", True, True)
+    gpt2_case("untied", 1502, "gelu", False, False, inner=20)
+
+
+GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures, "bpe": bpe_fixtures, "gpt2": gpt2_fixtures}
 
 
 def main():

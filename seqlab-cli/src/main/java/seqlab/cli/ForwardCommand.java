@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
 import seqlab.data.Seq2SeqBatch;
-import seqlab.model.RnnLanguageModel;
 import seqlab.model.TranslationModel;
 import seqlab.tensor.Rng;
 import seqlab.tensor.Tensor;
@@ -77,10 +76,14 @@ final class ForwardCommand implements Callable<Integer> {
 
     /** (B, T, V): the next-token logits at every position. */
     private Tensor generatorLogits(Safetensors.File in, ModelDirectory.Loaded.Generator loaded) {
-        RnnLanguageModel m = loaded.model();
-        Ids x = ids(in, "input_ids", m.config().vocabSize());
+        seqlab.model.LanguageModel m = loaded.model();
+        Ids x = ids(in, "input_ids", m.vocabSize());
+        if (x.cols() > m.contextLength()) {
+            throw new UserException(input + ": input_ids has " + x.cols() + " tokens per row, more than the model's context window ("
+                    + m.contextField() + " " + m.contextLength() + "); give at most " + m.contextLength());
+        }
         start(loaded.warnings());
-        return m.inference(() -> m.logits(x.ids(), x.rows(), x.cols(), new Rng(0)));
+        return m.module().inference(() -> m.logits(x.ids(), x.rows(), x.cols(), new Rng(0)));
     }
 
     /** Once the inputs are checked: the load warnings, then the pool sized (with its own warning, if any). */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import seqlab.decode.RnnGenerator;
+import seqlab.decode.Generator;
 import seqlab.decode.SamplingConfig;
 import seqlab.model.ModelDirectory;
 import seqlab.tensor.Rng;
@@ -74,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
                 throw new UserException("give --prompt or --prompt-ids, not both");
             }
             ids = promptIds;
-            Tokenizer.checkIds(ids, loaded.model().config().vocabSize());
+            Tokenizer.checkIds(ids, loaded.model().vocabSize());
         } else if (tok == null) {
             throw new UserException(model + " has no tokenizer.json; give the prompt as token ids with --prompt-ids 1,2,3");
         } else {
@@ -98,11 +98,12 @@ final class GenerateCommand implements Callable<Integer> {
         boolean asIds = tok == null || promptIds != null;
         long[] written = {0};
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
-        RnnGenerator.stream(loaded.model(), ids, tokens, sampling, new Rng(seed), id -> {
+        java.util.function.IntFunction<String> decoder = tok == null ? null : tok.streamingDecoder();
+        Generator.stream(loaded.model(), ids, tokens, sampling, new Rng(seed), id -> {
             if (asIds) {
                 out.print((written[0]++ > 0 ? "," : "") + id);
             } else {
-                String piece = tok.decode(new int[] {id});
+                String piece = decoder.apply(id);
                 out.print(Text.forTerminal(tok.type().equals("word") && !piece.equals("\n") ? " " + piece : piece));
             }
             out.flush();

@@ -119,7 +119,7 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         Safetensors.File f = Safetensors.open(out);
         ModelDirectory.Loaded.Generator m = ModelDirectory.loadGenerator(model, "test");
-        int v = m.model().config().vocabSize();
+        int v = m.model().vocabSize();
         assertThat(f.info("logits").shape()).containsExactly(2, 3, v);
         assertThat(f.floats("logits")).isEqualTo(m.model().logits(new int[] {1, 2, 3, 4, 5, 6}, 2, 3, new Rng(0)).data());
         assertUserError(run("forward", "--model", model.toString(), "--input", in.toString(), "--output", out.toString()), "exists; use --force");
@@ -382,7 +382,7 @@ class CliTest {
     @Test
     void nonFiniteWeightsLoadWithAWarning() {
         ModelDirectory.Loaded.Generator m = ModelDirectory.loadGenerator(model, "test");
-        m.model().namedParameters().get("decoder.bias").data()[0] = Float.NaN;
+        m.model().module().namedParameters().get("decoder.bias").data()[0] = Float.NaN;
         Path nan = dir.resolve("nan-model");
         ModelDirectory.save(nan, m.model(), m.tokenizer());
         Run info = run("info", nan.toString());

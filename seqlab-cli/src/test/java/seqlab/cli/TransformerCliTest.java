@@ -103,7 +103,7 @@ class TransformerCliTest {
     void badSettingsAreOneLine(@TempDir Path dir) {
         assertUserError(run(tiny(dir.resolve("a"), "--heads", "3")), "--d-model 16 is not divisible by --heads 3; choose --heads dividing --d-model (e.g. 2)");
         assertUserError(run(tiny(dir.resolve("b"), "--positional", "alibi")), "--positional \"alibi\" is not one of sinusoidal, learned, rotary, none");
-        assertUserError(run(tiny(dir.resolve("c"), "--activation", "swish")), "--activation \"swish\" is not one of relu, gelu");
+        assertUserError(run(tiny(dir.resolve("c"), "--activation", "swish")), "--activation \"swish\" is not one of relu, gelu, gelu_new");
         assertUserError(run(tiny(dir.resolve("d"), "--cell", "lstm")), "--cell applies to seq2seq models (--arch seq2seq) only; drop it");
         assertUserError(run(tiny(dir.resolve("e"), "--hidden", "32")), "--hidden applies to recurrent models");
         assertUserError(run(tiny(dir.resolve("f"), "--teacher-forcing", "0.5")), "--teacher-forcing applies to seq2seq models");

@@ -12,7 +12,7 @@ import seqlab.tensor.Rng;
  * architectures exist, what each is called in {@code config.json}, what it can do and how it is
  * built. A new architecture is a new case here and a new model class, not a branch in every command.
  */
-public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, TransformerConfig {
+public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, TransformerConfig, GptConfig {
 
     /** The {@code architecture} field of {@code config.json}. */
     String architecture();
@@ -33,15 +33,23 @@ public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, Transfor
     String sizeFields();
 
     /** The architectures this version reads, for messages. */
-    String SUPPORTED = RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ", " + TransformerConfig.ARCHITECTURE;
+    String SUPPORTED = RnnLmConfig.ARCHITECTURE + ", " + Seq2SeqConfig.ARCHITECTURE + ", " + TransformerConfig.ARCHITECTURE + ", "
+            + GptConfig.ARCHITECTURE;
 
-    /** The config a {@code config.json} (or a checkpoint's copy of it) describes, by its {@code architecture}. */
+    /**
+     * The config a {@code config.json} (or a checkpoint's copy of it) describes, by its
+     * {@code architecture}; or a Hugging Face {@code config.json}, by its {@code model_type}.
+     */
     static ModelConfig fromJson(JsonFields j) {
+        if (seqlab.model.hf.Gpt2Config.isHuggingFace(j)) {
+            return seqlab.model.hf.Gpt2Config.fromJson(j);
+        }
         String arch = j.string("architecture");
         return switch (arch) {
             case RnnLmConfig.ARCHITECTURE -> RnnLmConfig.fromJson(j);
             case Seq2SeqConfig.ARCHITECTURE -> Seq2SeqConfig.fromJson(j);
             case TransformerConfig.ARCHITECTURE -> TransformerConfig.fromJson(j);
+            case GptConfig.ARCHITECTURE -> GptConfig.fromJson(j);
             default -> throw new FormatException(j.where() + ": architecture \"" + arch + "\" is not supported by this version "
                     + "(supported: " + SUPPORTED + ")");
         };

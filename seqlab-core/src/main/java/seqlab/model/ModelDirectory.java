@@ -48,10 +48,10 @@ public final class ModelDirectory {
         String tokenizerSummary();
 
         /** A model that continues a sequence; its tokenizer is null when the directory has none (it runs on ids). */
-        record Generator(RnnLanguageModel model, Tokenizer tokenizer, List<String> warnings) implements Loaded {
+        record Generator(LanguageModel model, Tokenizer tokenizer, List<String> warnings) implements Loaded {
             @Override
             public Module module() {
-                return model;
+                return model.module();
             }
 
             @Override
@@ -93,21 +93,22 @@ public final class ModelDirectory {
         return new Described(l.module(), config(dir), l.tokenizerSummary(), l.warnings());
     }
 
-    public static void save(Path dir, RnnLanguageModel model, Tokenizer tokenizer) {
-        save(dir, model, model.config().toJson(), tokenizer == null ? null : tokenizer.toJson());
+    public static void save(Path dir, LanguageModel model, Tokenizer tokenizer) {
+        save(dir, model.weights(), model.config().toJson(), tokenizer == null ? null : tokenizer.toJson());
     }
 
     public static void save(Path dir, TranslationModel model, PairTokenizer tokenizer) {
-        save(dir, model.module(), model.config().toJson(), tokenizer.toJson());
+        save(dir, StateDict.entries(model.module()), model.config().toJson(), tokenizer.toJson());
     }
 
-    private static void save(Path dir, Module model, Map<String, Object> config, Map<String, Object> tokenizer) {
+    /** Weights, tokenizer.json and then config.json (a directory with a config is complete). */
+    public static void save(Path dir, Map<String, Safetensors.Entry> weights, Map<String, Object> config, Map<String, Object> tokenizer) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + IoErrors.describe(e), e);
         }
-        Safetensors.write(dir.resolve(WEIGHTS), StateDict.entries(model), Map.of("format", "pt"));
+        Safetensors.write(dir.resolve(WEIGHTS), weights, Map.of("format", "pt"));
         if (tokenizer != null) {
             AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.writePretty(tokenizer));
         }
@@ -144,11 +145,15 @@ public final class ModelDirectory {
     }
 
     private static List<String> loadWeights(Path dir, Module model) {
+        return StateDict.load(model, weightsFile(dir));
+    }
+
+    private static Safetensors.File weightsFile(Path dir) {
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.exists(weights)) {
             throw new IllegalArgumentException(dir + ": no " + WEIGHTS + " beside config.json; the model directory is incomplete");
         }
-        return StateDict.load(model, Safetensors.open(weights));
+        return Safetensors.open(weights);
     }
 
     /** Whatever model the directory holds, its weights checked against its config (names and shapes) and its tokenizer against its sizes. */
@@ -159,8 +164,13 @@ public final class ModelDirectory {
         Loaded loaded = switch (config) {
             case RnnLmConfig c -> {
                 RnnLanguageModel model = c.build(new Rng(0));
-                List<String> warnings = loadWeights(dir, model);
-                yield new Loaded.Generator(model, lmTokenizer(dir, c), warnings);
+                List<String> warnings = model.loadWeights(weightsFile(dir));
+                yield new Loaded.Generator(model, lmTokenizer(dir, c.vocabSize(), false), warnings);
+            }
+            case GptConfig c -> {
+                Gpt model = c.build(new Rng(0));
+                List<String> warnings = model.loadWeights(weightsFile(dir));
+                yield new Loaded.Generator(model, lmTokenizer(dir, c.vocabSize(), true), warnings);
             }
             case Seq2SeqConfig c -> {
                 Seq2Seq model = c.build(new Rng(0));
@@ -179,7 +189,7 @@ public final class ModelDirectory {
 
     /** A model that generates, or an error naming what the directory holds instead and what {@code command} needs. */
     public static Loaded.Generator loadGenerator(Path dir, String command) {
-        require(dir, Capability.GENERATES, command, "a language model (train one with --arch lstm, or rnn, rnn_relu, gru)");
+        require(dir, Capability.GENERATES, command, "a language model (train one with --arch gpt, lstm, rnn, rnn_relu or gru)");
         return (Loaded.Generator) load(dir);
     }
 
@@ -196,11 +206,15 @@ public final class ModelDirectory {
         }
     }
 
-    private static Tokenizer lmTokenizer(Path dir, RnnLmConfig config) {
+    /**
+     * The directory's tokenizer, checked against the model's vocabulary size; with {@code spare}, the
+     * model may have more rows than the tokenizer has tokens (nanoGPT pads GPT-2's 50,257 to 50,304).
+     */
+    private static Tokenizer lmTokenizer(Path dir, int vocabSize, boolean spare) {
         Tokenizer tok = readTokenizer(dir);
-        if (tok != null && tok.vocabSize() != config.vocabSize()) {
-            throw new FormatException(dir.resolve(TOKENIZER) + ": vocabulary of " + tok.vocabSize() + " tokens, but config.json says vocab_size "
-                    + config.vocabSize() + "; the files come from different models");
+        if (tok != null && (spare ? tok.vocabSize() > vocabSize : tok.vocabSize() != vocabSize)) {
+            throw new FormatException(dir + ": the tokenizer has " + tok.vocabSize() + " tokens, but config.json says vocab_size "
+                    + vocabSize + "; the files come from different models");
         }
         return tok;
     }
@@ -219,10 +233,15 @@ public final class ModelDirectory {
         return tok;
     }
 
-    /** The directory's tokenizer.json, or null when it has none. */
+    /** The directory's tokenizer (tokenizer.json, or GPT-2's vocab.json + merges.txt), or null when it has none. */
     public static Tokenizer readTokenizer(Path dir) {
         Path p = dir.resolve(TOKENIZER);
-        return Files.exists(p) ? Tokenizers.fromJson(readJson(p)) : null;
+        if (Files.exists(p)) {
+            return Tokenizers.fromJson(readJson(p));
+        }
+        boolean bpe = Files.exists(dir.resolve("vocab.json")) || Files.exists(dir.resolve("merges.txt"))
+                || Files.exists(dir.resolve("encoder.json"));
+        return bpe ? Tokenizers.read(dir) : null;
     }
 
     /** Reads a JSON object file with errors that name it ({@link Text#readJson}). */

@@ -24,7 +24,7 @@ import seqlab.tensor.ShapeOps;
  * example: encoder and decoder weights ~ U(−0.1, 0.1), decoder bias 0, recurrent weights
  * ~ U(−1/√H, 1/√H).
  */
-public final class RnnLanguageModel extends Module {
+public final class RnnLanguageModel extends Module implements LanguageModel {
 
     /** Logits and the final recurrent state (to carry into the next chunk, as in generation). */
     public record Output(Tensor logits, Tensor h, Tensor c) {}
@@ -76,8 +76,61 @@ public final class RnnLanguageModel extends Module {
         return new Footprint(parameterCount(c), largest, step);
     }
 
+    @Override
     public RnnLmConfig config() {
         return config;
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public String contextField() {
+        return null;
+    }
+
+    /** Carries the recurrent state from each window into the next (as the PyTorch example's evaluate()). */
+    @Override
+    public Reader reader() {
+        return new Reader() {
+            private Tensor h;
+            private Tensor c;
+
+            @Override
+            public Tensor next(int[] ids, Rng rng) {
+                Output o = forward(ids, 1, ids.length, h, c, rng);
+                h = Tensor.of(o.h().data(), o.h().shape());                     // detached: the next window's start
+                c = o.c() == null ? null : Tensor.of(o.c().data(), o.c().shape());
+                return ShapeOps.reshape(o.logits(), ids.length, config.vocabSize());
+            }
+        };
+    }
+
+    @Override
+    public Generation generate(int[][] prompts, int newTokens, Rng rng) {
+        return RnnDecoding.start(this, prompts, rng);
+    }
+
+    @Override
+    public java.util.Map<String, seqlab.io.Safetensors.Entry> weights() {
+        return StateDict.entries(this);
+    }
+
+    @Override
+    public java.util.List<String> loadWeights(seqlab.io.Safetensors.File f) {
+        return StateDict.load(this, f);
     }
 
     /**
@@ -94,11 +147,13 @@ public final class RnnLanguageModel extends Module {
     }
 
     /** Logits (B, T, V) from zero initial states. */
+    @Override
     public Tensor logits(int[] ids, int batch, int time, Rng rng) {
         return forward(ids, batch, time, null, null, rng).logits();
     }
 
     /** Mean next-token cross-entropy of (B, T) inputs against (B, T) targets (ignore index −100). */
+    @Override
     public Tensor loss(int[] ids, int[] targets, int batch, int time, Rng rng) {
         Tensor logits = logits(ids, batch, time, rng);
         return seqlab.tensor.CrossEntropy.mean(ShapeOps.reshape(logits, batch * time, config.vocabSize()), targets, -100);

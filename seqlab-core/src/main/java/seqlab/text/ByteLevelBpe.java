@@ -442,6 +442,34 @@ public final class ByteLevelBpe implements Tokenizer {
         }
     }
 
+    /**
+     * Bytes of a character split over tokens wait for the rest: each call gives the complete
+     * characters so far, and an invalid byte sequence as U+FFFD once it can no longer be completed.
+     */
+    @Override
+    public java.util.function.IntFunction<String> streamingDecoder() {
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+        java.nio.ByteBuffer[] pending = {java.nio.ByteBuffer.allocate(64)};
+        return id -> {
+            byte[] b = decodeBytes(new int[] {id});
+            java.nio.ByteBuffer in = pending[0];
+            if (in.remaining() < b.length) {
+                java.nio.ByteBuffer bigger = java.nio.ByteBuffer.allocate(in.position() + b.length + 64);
+                in.flip();
+                bigger.put(in);
+                in = bigger;
+                pending[0] = in;
+            }
+            in.put(b).flip();
+            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(in.remaining() * 2 + 2);
+            utf8.decode(in, out, false);                  // an incomplete sequence at the end stays in the buffer
+            in.compact();
+            return out.flip().toString();
+        };
+    }
+
     /** The bytes of ids, exactly (invalid UTF-8 included). */
     public byte[] decodeBytes(int[] ids) {
         int size = 0;

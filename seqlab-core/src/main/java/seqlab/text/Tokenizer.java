@@ -31,6 +31,14 @@ public interface Tokenizer {
         return String.format(java.util.Locale.ROOT, "%s, %,d tokens", type(), vocabSize());
     }
 
+    /**
+     * A decoder of ids that arrive one at a time (streamed generation): each call gives the text the
+     * id completes. By default each id's own text.
+     */
+    default java.util.function.IntFunction<String> streamingDecoder() {
+        return id -> decode(new int[] {id});
+    }
+
     static void checkIds(int[] ids, int vocab) {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= vocab) {

@@ -2,6 +2,7 @@ package seqlab.train;
 
 import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
+import seqlab.model.LanguageModel;
 import seqlab.model.RnnLanguageModel;
 import seqlab.nn.Module;
 import seqlab.tensor.Rng;
@@ -56,28 +57,25 @@ public final class Evaluation {
     }
 
     /**
-     * The exact loss over a whole split: consecutive windows of T tokens, the recurrent state
-     * carried from one window into the next (as the PyTorch example's evaluate()).
+     * The exact loss over a whole split: consecutive windows of T tokens (at most the model's
+     * context), what the model carries from one window into the next carried (a recurrent state, as
+     * the PyTorch example's evaluate(); a Transformer reads each window afresh).
      */
-    public static Nll full(RnnLanguageModel model, int[] split, int time) {
+    public static Nll full(LanguageModel model, int[] split, int time) {
         if (split.length < 2) {
             throw new IllegalArgumentException("the split has " + split.length + " tokens; at least 2 are needed to evaluate");
         }
-        return model.inference(() -> {
+        int t = Math.min(time, model.contextLength());
+        return model.module().inference(() -> {
             Rng rng = new Rng(0);
-            Tensor h = null;
-            Tensor c = null;
+            LanguageModel.Reader reader = model.reader();
             double nats = 0;
             long count = 0;
-            int v = model.config().vocabSize();
-            for (int w = 0; w * time < split.length - 1; w++) {
-                LmBatch b = LmDataset.window(split, w, time);
-                RnnLanguageModel.Output o = model.forward(b.x(), 1, b.time(), h, c, rng);
-                Tensor loss = seqlab.tensor.CrossEntropy.mean(seqlab.tensor.ShapeOps.reshape(o.logits(), b.time(), v), b.y(), -100);
+            for (int w = 0; w * t < split.length - 1; w++) {
+                LmBatch b = LmDataset.window(split, w, t);
+                Tensor loss = seqlab.tensor.CrossEntropy.mean(reader.next(b.x(), rng), b.y(), -100);
                 nats += (double) loss.item() * b.time();
                 count += b.time();
-                h = Tensor.of(o.h().data(), o.h().shape());
-                c = o.c() == null ? null : Tensor.of(o.c().data(), o.c().shape());
             }
             return new Nll(nats, count);
         });

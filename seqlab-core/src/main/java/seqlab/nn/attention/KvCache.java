@@ -43,15 +43,43 @@ public final class KvCache {
             throw new IllegalArgumentException("KV cache: one position per row, (" + rows + ", 1, ·), expected; got "
                     + Arrays.toString(x.shape()));
         }
-        if (length == capacity) {
+        appendAll(x, kFrom, vFrom);
+    }
+
+    /** Appends the T positions of x (n, T, W) (a prompt read in one pass), keys and values from the columns as {@link #append}. */
+    void appendAll(Tensor x, int kFrom, int vFrom) {
+        if (x.rank() != 3 || x.dim(0) != rows) {
+            throw new IllegalArgumentException("KV cache: (" + rows + ", T, ·) expected; got " + Arrays.toString(x.shape()));
+        }
+        int t = x.dim(1);
+        while (length + t > capacity) {
             grow();
         }
         int w = x.dim(2);
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(x.data(), r * w + kFrom, keys, (r * capacity + length) * embed, embed);
-            System.arraycopy(x.data(), r * w + vFrom, values, (r * capacity + length) * embed, embed);
+            for (int i = 0; i < t; i++) {
+                int from = (r * t + i) * w;
+                int to = (r * capacity + length + i) * embed;
+                System.arraycopy(x.data(), from + kFrom, keys, to, embed);
+                System.arraycopy(x.data(), from + vFrom, values, to, embed);
+            }
         }
-        length++;
+        length += t;
+    }
+
+    /** The positions the cache holds before it grows. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Forgets every position, keeping the arrays (a window read afresh). */
+    public void clear() {
+        length = 0;
+    }
+
+    /** The most positions the cache may hold. */
+    public int limit() {
+        return limit;
     }
 
     private void grow() {

@@ -3,12 +3,17 @@ package seqlab.nn.transformer;
 import seqlab.tensor.PointwiseOps;
 import seqlab.tensor.Tensor;
 
-/** The feed-forward layer's activation, by nn.Transformer's names: ReLU (the paper's) or exact GELU. */
+/**
+ * The feed-forward layer's activation, by the names PyTorch and Hugging Face give them: ReLU (the
+ * paper's), exact GELU x·Φ(x), and {@code gelu_new}, GPT-2's tanh form
+ * ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+ */
 public enum Activation {
     RELU("relu"),
-    GELU("gelu");
+    GELU("gelu"),
+    GELU_NEW("gelu_new");
 
-    public static final String IDS = "relu, gelu";
+    public static final String IDS = "relu, gelu, gelu_new";
 
     private final String id;
 
@@ -21,7 +26,11 @@ public enum Activation {
     }
 
     public Tensor apply(Tensor x) {
-        return this == RELU ? PointwiseOps.relu(x) : PointwiseOps.gelu(x, false);
+        return switch (this) {
+            case RELU -> PointwiseOps.relu(x);
+            case GELU -> PointwiseOps.gelu(x, false);
+            case GELU_NEW -> PointwiseOps.gelu(x, true);
+        };
     }
 
     public static Activation fromId(String id) {

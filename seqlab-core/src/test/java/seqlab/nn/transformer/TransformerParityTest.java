@@ -96,7 +96,7 @@ class TransformerParityTest {
     void badConfigsSayWhatToChange() {
         assertThatThrownBy(() -> new LayerConfig(10, 4, 8, 0f, Activation.RELU, false, 1e-5f, null))
                 .hasMessageContaining("d_model 10 is not divisible by nhead 4; choose nhead dividing d_model (e.g. 5)");
-        assertThatThrownBy(() -> Activation.fromId("swish")).hasMessage("activation \"swish\" is not one of relu, gelu");
+        assertThatThrownBy(() -> Activation.fromId("swish")).hasMessage("activation \"swish\" is not one of relu, gelu, gelu_new");
         assertThatThrownBy(() -> Positional.fromId("alibi")).hasMessage("positional encoding \"alibi\" is not one of sinusoidal, learned, rotary, none");
         assertThatThrownBy(() -> new LayerConfig(12, 4, 8, 0f, Activation.RELU, false, 1e-5f, RotaryEmbedding.DEFAULT))
                 .hasMessageContaining("even head size");

@@ -1,0 +1,119 @@
+package seqlab.decode;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
+import seqlab.model.LanguageModel;
+import seqlab.tensor.Rng;
+
+/**
+ * Generation from any language model: the prompt is read in one pass, then each new token is fed
+ * back one step at a time through the model's own state (a recurrent state, a Transformer's key/value
+ * cache), so nothing is recomputed.
+ */
+public final class Generator {
+
+    private Generator() {}
+
+    /**
+     * @param prompt  at least one token id
+     * @param count   new tokens to generate
+     * @param onToken receives each new token as it is chosen (for streaming output)
+     * @return the new tokens
+     */
+    public static int[] generate(LanguageModel model, int[] prompt, int count, SamplingConfig cfg, Rng rng, IntConsumer onToken) {
+        int[] out = new int[count];
+        int[] n = {0};
+        stream(model, prompt, count, cfg, rng, id -> {
+            out[n[0]++] = id;
+            if (onToken != null) {
+                onToken.accept(id);
+            }
+            return true;
+        });
+        return out;
+    }
+
+    /** What {@link #stream} hands each new token to; false stops the generation (the reader has gone). */
+    @FunctionalInterface
+    public interface TokenSink {
+        boolean accept(int id);
+    }
+
+    /**
+     * Generates up to {@code count} tokens, handing each to {@code sink} as it is chosen and keeping
+     * none: memory does not grow with the count. Stops early when the sink returns false.
+     *
+     * @return how many tokens were generated
+     */
+    public static long stream(LanguageModel model, int[] prompt, long count, SamplingConfig cfg, Rng rng, TokenSink sink) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty; give at least one token to start from");
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("number of tokens must be >= 0, got " + count);
+        }
+        int v = model.vocabSize();
+        LanguageModel.Generation g = model.generate(new int[][] {prompt}, (int) Math.min(count, Integer.MAX_VALUE), rng);
+        int[] next = new int[1];
+        for (long i = 0; i < count; i++) {
+            next[0] = Sampler.sample(g.logits(), 0, v, cfg, rng);
+            if (!sink.accept(next[0])) {
+                return i + 1;
+            }
+            if (i + 1 < count) {
+                g.step(next, rng);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Continues several prompts at once (one batch, left-padded where the model needs it), each by up
+     * to {@code count} tokens; a row ends after the first of {@code stop} it draws (kept in its output).
+     *
+     * @return each row's new tokens
+     */
+    public static int[][] generate(LanguageModel model, int[][] prompts, int count, SamplingConfig cfg, int[] stop, Rng rng) {
+        if (count < 0) {
+            throw new IllegalArgumentException("number of tokens must be >= 0, got " + count);
+        }
+        int n = prompts.length;
+        int v = model.vocabSize();
+        LanguageModel.Generation g = model.generate(prompts, count, rng);
+        int[][] out = new int[n][count];
+        int[] lengths = new int[n];
+        boolean[] done = new boolean[n];
+        int[] next = new int[n];
+        for (int i = 0; i < count; i++) {
+            boolean all = true;
+            for (int r = 0; r < n; r++) {
+                next[r] = done[r] ? next[r] : Sampler.sample(g.logits(), r * v, v, cfg, rng);
+                if (!done[r]) {
+                    out[r][lengths[r]++] = next[r];
+                    done[r] = contains(stop, next[r]);
+                }
+                all &= done[r];
+            }
+            if (all) {
+                break;
+            }
+            if (i + 1 < count) {
+                g.step(next, rng);
+            }
+        }
+        for (int r = 0; r < n; r++) {
+            out[r] = Arrays.copyOf(out[r], lengths[r]);
+        }
+        return out;
+    }
+
+    private static boolean contains(int[] ids, int id) {
+        for (int s : ids) {
+            if (s == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

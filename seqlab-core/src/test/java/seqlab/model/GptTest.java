@@ -1,0 +1,145 @@
+package seqlab.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import seqlab.decode.Generator;
+import seqlab.decode.SamplingConfig;
+import seqlab.nn.transformer.Activation;
+import seqlab.nn.transformer.Positional;
+import seqlab.tensor.Rng;
+import seqlab.tensor.Tensor;
+import seqlab.testing.Fixtures;
+import seqlab.train.AdamW;
+
+/** GPT's generation with a key/value cache against recomputing the whole window, left padding, the context window, and learning. */
+class GptTest {
+
+    static Gpt model(int positions, Positional positional, long seed) {
+        GptConfig c = new GptConfig(19, positions, 16, 2, 4, 40, Activation.GELU_NEW, 0f, 0f, 0f, 1e-5f, true, positional, null, null);
+        Gpt m = new Gpt(c, new Rng(seed));
+        for (var p : m.parameters()) {                      // larger weights than GPT-2's init, so that tokens differ
+            for (int i = 0; i < p.size(); i++) {
+                p.data()[i] *= 8;
+            }
+        }
+        m.train(false);
+        return m;
+    }
+
+    /** Logits (V) of the next token after {@code ids}, from the last P of them read afresh: nanoGPT's generate without a cache. */
+    static float[] recomputed(Gpt m, int[] ids) {
+        int p = m.config().nPositions();
+        int[] window = Arrays.copyOfRange(ids, Math.max(0, ids.length - p), ids.length);
+        float[] all = m.inference(() -> m.logits(window, 1, window.length, new Rng(0))).data();
+        int v = m.vocabSize();
+        return Arrays.copyOfRange(all, (window.length - 1) * v, window.length * v);
+    }
+
+    @ParameterizedTest(name = "P {0}, {1}, prompt {2}, {3} new")
+    @CsvSource({"32, learned, 1, 12", "32, learned, 5, 20", "8, learned, 3, 20", "8, learned, 8, 5", "8, rotary, 3, 20",
+            "1, learned, 1, 4", "16, rotary, 7, 0"})
+    void cachedGenerationGivesTheLogitsAndTokensOfRecomputing(int positions, String positional, int promptLength, int count) {
+        Gpt m = model(positions, Positional.fromId(positional), 3);
+        Rng r = new Rng(11);
+        int[] prompt = new int[promptLength];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = r.nextInt(19);
+        }
+        LanguageModel.Generation g = m.generate(new int[][] {prompt}, count, new Rng(0));
+        int[] seen = prompt;
+        for (int i = 0; i < count; i++) {
+            Fixtures.assertClose("step " + i, recomputed(m, seen), g.logits(), 2e-5, 2e-4);
+            int next = seqlab.kernel.Vec.argmax(19, g.logits(), 0);
+            seen = Arrays.copyOf(seen, seen.length + 1);
+            seen[seen.length - 1] = next;
+            g.step(new int[] {next}, new Rng(0));
+        }
+        int[] greedy = Generator.generate(m, prompt, count, SamplingConfig.greedy(), new Rng(0), null);
+        assertThat(greedy).isEqualTo(Arrays.copyOfRange(seen, prompt.length, seen.length));
+    }
+
+    @ParameterizedTest(name = "P {0}, {1}")
+    @CsvSource({"32, learned", "12, learned", "32, rotary"})
+    void leftPaddedRowsGiveWhatEachGivesAlone(int positions, String positional) {
+        Gpt m = model(positions, Positional.fromId(positional), 5);
+        int[][] prompts = {{3, 1, 4, 1, 5, 9, 2}, {6}, {5, 3, 5}, {8, 9, 7, 9, 3, 2, 3}};
+        int count = 14;                                                   // past P = 12: the window is cropped
+        LanguageModel.Generation batch = m.generate(prompts, count, new Rng(0));
+        LanguageModel.Generation[] alone = new LanguageModel.Generation[prompts.length];
+        for (int r = 0; r < prompts.length; r++) {
+            alone[r] = m.generate(new int[][] {prompts[r]}, count, new Rng(0));
+        }
+        for (int step = 0; step < count; step++) {
+            int[] next = new int[prompts.length];
+            for (int r = 0; r < prompts.length; r++) {
+                float[] row = Arrays.copyOfRange(batch.logits(), r * 19, (r + 1) * 19);
+                Fixtures.assertClose("row " + r + " step " + step, alone[r].logits(), row, 2e-5, 2e-4);
+                next[r] = seqlab.kernel.Vec.argmax(19, row, 0);
+                alone[r].step(new int[] {next[r]}, new Rng(0));
+            }
+            batch.step(next, new Rng(0));
+        }
+    }
+
+    @Test
+    void rowsReorderTheCache() {
+        Gpt m = model(32, Positional.LEARNED, 7);
+        LanguageModel.Generation g = m.generate(new int[][] {{1, 2, 3}, {4, 5}}, 4, new Rng(0));
+        LanguageModel.Generation picked = g.rows(new int[] {1, 1, 0});
+        LanguageModel.Generation alone = m.generate(new int[][] {{4, 5}}, 4, new Rng(0));
+        picked.step(new int[] {7, 7, 8}, new Rng(0));
+        alone.step(new int[] {7}, new Rng(0));
+        Fixtures.assertClose("picked row", alone.logits(), Arrays.copyOfRange(picked.logits(), 0, 19), 2e-5, 2e-4);
+        Fixtures.assertClose("picked again", alone.logits(), Arrays.copyOfRange(picked.logits(), 19, 38), 2e-5, 2e-4);
+    }
+
+    @Test
+    void badPromptsAreRefused() {
+        Gpt m = model(8, Positional.LEARNED, 1);
+        assertThatThrownBy(() -> m.generate(new int[][] {{}}, 3, new Rng(0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("prompt has no tokens; give at least one token to start from");
+        assertThatThrownBy(() -> m.generate(new int[][] {new int[9]}, 3, new Rng(0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a prompt of 9 tokens is longer than the model's context window, n_positions 8; give at most 8 tokens");
+        assertThatThrownBy(() -> m.generate(new int[][] {{19}}, 3, new Rng(0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token id 19 is outside the model's vocabulary [0, 19)");
+        assertThatThrownBy(() -> m.logits(new int[9], 1, 9, new Rng(0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than the model's context window, n_positions 8");
+    }
+
+    @Test
+    void learnsARepeatingSequence() {
+        GptConfig c = GptConfig.of(7, 16, 32, 2, 4, 0f);
+        Gpt m = new Gpt(c, new Rng(1));
+        int batch = 4;
+        int time = 12;
+        int[] ids = new int[batch * time];
+        int[] targets = new int[batch * time];
+        AdamW opt = new AdamW(m.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        Rng r = new Rng(2);
+        float last = 0;
+        for (int step = 0; step < 150; step++) {
+            for (int b = 0; b < batch; b++) {
+                int start = r.nextInt(7);
+                for (int t = 0; t < time; t++) {
+                    ids[b * time + t] = (start + t) % 7;                 // 0 1 2 … 6 0 1 …
+                    targets[b * time + t] = (start + t + 1) % 7;
+                }
+            }
+            opt.zeroGrad();
+            Tensor loss = m.loss(ids, targets, batch, time, new Rng(step));
+            last = loss.item();
+            loss.backward();
+            opt.step(3e-3f);
+        }
+        assertThat(last).isLessThan(0.05f);                               // ln 7 = 1.95 at the start
+        int[] out = Generator.generate(m, new int[] {3}, 10, SamplingConfig.greedy(), new Rng(0), null);
+        assertThat(out).containsExactly(4, 5, 6, 0, 1, 2, 3, 4, 5, 6);
+    }
+}
