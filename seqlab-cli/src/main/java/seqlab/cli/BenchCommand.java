@@ -40,10 +40,15 @@ import seqlab.tensor.ScaledDotProductAttention;
 import seqlab.tensor.Tensor;
 import seqlab.tensor.Workspace;
 import seqlab.train.AdamW;
+import seqlab.decode.Generator;
+import seqlab.decode.SamplingConfig;
+import seqlab.model.Gpt;
+import seqlab.model.GptConfig;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, "
-                + "W4 seq2seq + Bahdanau attention training step, W8 sgemm, W9 Transformer translation training step, "
+                + "W4 seq2seq + Bahdanau attention training step, W5 GPT training step, W6 GPT generation with a KV cache, "
+                + "W8 sgemm, W9 Transformer translation training step, "
                 + "W10 causal attention core forward + backward at n = 256, 1024, 4096, or --seq), "
                 + "as torch_bench.py does: median over timed steps after warm-up.")
 final class BenchCommand implements Callable<Integer> {
@@ -89,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
     static final int W10_BATCH = 4;
     static final int W10_HEADS = 8;
 
-    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W8", "W9", "W10");
+    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W8", "W9", "W10");
 
     record Result(String id, String name, String unit, double work, double[] seconds) {
         double median() {
@@ -160,6 +165,8 @@ final class BenchCommand implements Callable<Integer> {
                 case "W2" -> results.add(charRnn(id, CellType.GRU));
                 case "W3" -> results.add(charRnn(id, CellType.RNN_TANH));
                 case "W4" -> results.add(seq2seq(id));
+                case "W5" -> results.add(gptStep(id));
+                case "W6" -> results.add(gptGeneration(id));
                 case "W8" -> results.addAll(sgemm());
                 case "W9" -> results.add(transformer(id));
                 case "W10" -> results.addAll(attentionCore());
@@ -224,6 +231,52 @@ final class BenchCommand implements Callable<Integer> {
         };
         String name = "char-" + (cell == CellType.RNN_TANH ? "RNN" : cell.id().toUpperCase(Locale.ROOT)) + " LM train step";
         return new Result(id, name, "tokens/s", batch * seq, time(step));
+    }
+
+    /**
+     * The W5 and W6 model, nanoGPT's shakespeare-char GPT (torch_bench.py's GPTConfig): vocabulary
+     * 65, block 256, 6 layers of 6 heads, n_embd 384, exact GELU MLP 4×, tied embeddings, no
+     * dropout. seqlab's GPT-2 has biases where torch_bench.py's nanoGPT has none (0.1% more
+     * parameters, 9k of 10.7M).
+     */
+    private static Gpt w5Model() {
+        return new Gpt(new GptConfig(65, 256, 384, 6, 6, 4 * 384, seqlab.nn.transformer.Activation.GELU, 0f, 0f, 0f, 1e-5f, true,
+                seqlab.nn.transformer.Positional.LEARNED, null, null), new Rng(1234));
+    }
+
+    /** W5: a GPT training step on random (8, 256) ids, AdamW as nanoGPT groups it. */
+    private Result gptStep(String id) {
+        int batch = 8;
+        int block = 256;
+        Gpt model = w5Model();
+        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        Rng rng = new Rng(1234);
+        int[] x = new int[batch * block];
+        int[] y = new int[batch * block];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(65);
+            y[i] = rng.nextInt(65);
+        }
+        Runnable step = () -> {
+            opt.zeroGrad();
+            Tensor loss = model.loss(x, y, batch, block, rng);
+            loss.backward();
+            opt.step(1e-3f);
+        };
+        return new Result(id, "GPT train step (nanoGPT shakespeare-char)", "tokens/s", batch * block, time(step));
+    }
+
+    /** W6: the W5 model, batch 1, a prompt of 16 random ids, 240 new tokens, greedy, through the KV cache. */
+    private Result gptGeneration(String id) {
+        Gpt model = w5Model();
+        model.train(false);
+        Rng rng = new Rng(1234);
+        int[] prompt = new int[16];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = rng.nextInt(65);
+        }
+        Runnable step = () -> Generator.generate(model, prompt, 240, SamplingConfig.greedy(), rng, null);
+        return new Result(id, "GPT greedy generation, KV cache", "new tokens/s", 240, time(step));
     }
 
     /**

@@ -29,7 +29,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model directory (config.json, model.safetensors, tokenizer.json)")
     Path model;
 
-    @Option(names = "--prompt", description = "text to start from (default: a newline, if the vocabulary has one)")
+    @Option(names = "--prompt", description = "text to start from (default: a newline, if the vocabulary has one; "
+            + "<|endoftext|> for a BPE tokenizer that has it)")
     String prompt;
 
     @Option(names = "--prompt-ids", split = ",", description = "token ids to start from, for a model without tokenizer.json")
@@ -79,6 +80,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UserException(model + " has no tokenizer.json; give the prompt as token ids with --prompt-ids 1,2,3");
         } else {
             String p = prompt != null ? prompt : defaultPrompt(tok);
+            boolean shown = prompt != null || !p.equals(END_OF_TEXT);
             if (p.isEmpty()) {
                 throw new UserException("--prompt is empty; give at least one " + (tok.type().equals("char") ? "character" : "word"));
             }
@@ -92,14 +94,17 @@ final class GenerateCommand implements Callable<Integer> {
                         + " not in the model's vocabulary and will be read as <unk>: " + Text.forTerminal(String.join(" ", unknown)));
                 err.flush();
             }
-            out.print(Text.forTerminal(p));
+            if (shown) {
+                out.print(Text.forTerminal(p));
+            }
         }
         threads.apply(err);
         boolean asIds = tok == null || promptIds != null;
         long[] written = {0};
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
         java.util.function.IntFunction<String> decoder = tok == null ? null : tok.streamingDecoder();
-        Generator.stream(loaded.model(), ids, tokens, sampling, new Rng(seed), id -> {
+        long t0 = System.nanoTime();
+        long made = Generator.stream(loaded.model(), ids, tokens, sampling, new Rng(seed), id -> {
             if (asIds) {
                 out.print((written[0]++ > 0 ? "," : "") + id);
             } else {
@@ -111,12 +116,23 @@ final class GenerateCommand implements Callable<Integer> {
         });
         out.println();
         out.flush();
+        if (out.checkError()) {
+            return 0;                                          // the reader has gone (| head): nothing more to say
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        err.printf(java.util.Locale.ROOT, "seqlab: %,d new tokens in %.2f s (prompt of %,d read in one pass): %.1f tokens/s%n", made, seconds,
+                ids.length, made / Math.max(seconds, 1e-9));
         return 0;
     }
+
+    private static final String END_OF_TEXT = seqlab.text.ByteLevelBpe.END_OF_TEXT;
 
     private static String defaultPrompt(Tokenizer tok) {
         if (tok instanceof CharTokenizer c && c.covers("\n")) {
             return "\n";
+        }
+        if (tok instanceof seqlab.text.ByteLevelBpe b && b.endOfText() >= 0) {
+            return END_OF_TEXT;                                // GPT-2's start of a document
         }
         throw new UserException("give a --prompt to start from");
     }

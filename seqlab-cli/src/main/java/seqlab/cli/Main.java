@@ -17,7 +17,7 @@ import seqlab.train.TrainingDivergedException;
 @Command(name = "seqlab", mixinStandardHelpOptions = true, version = "seqlab 0.1.0",
         description = "Train, run and measure sequence models (RNN, LSTM, GRU) in pure Java.",
         subcommands = {TrainCommand.class, GenerateCommand.class, TranslateCommand.class, LabCommand.class, EvalCommand.class, ForwardCommand.class,
-                InfoCommand.class, BenchCommand.class, DemoCommand.class, TokenizeCommand.class, TokenizerCommand.class,
+                InfoCommand.class, BenchCommand.class, DemoCommand.class, TokenizeCommand.class, TokenizerCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -47,7 +47,7 @@ final class Options {
             case "rnn_relu" -> CellType.RNN_RELU;
             case "lstm" -> CellType.LSTM;
             case "gru" -> CellType.GRU;
-            default -> throw new UserException(flag + " must be rnn, rnn_relu, lstm or gru" + (flag.equals("--arch") ? " (or seq2seq, transformer)" : "")
+            default -> throw new UserException(flag + " must be rnn, rnn_relu, lstm or gru" + (flag.equals("--arch") ? " (or gpt, seq2seq, transformer)" : "")
                     + ", got " + arch);
         };
     }

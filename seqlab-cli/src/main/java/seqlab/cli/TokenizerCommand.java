@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -13,8 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import seqlab.io.AtomicFiles;
-import seqlab.io.Json;
 import seqlab.text.BpeTrainer;
 import seqlab.text.ByteLevelBpe;
 import seqlab.text.Text;
@@ -56,8 +53,6 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--force", description = "overwrite those files in an existing DIR")
         boolean force;
 
-        static final List<String> FILES = List.of("tokenizer.json", "vocab.json", "merges.txt");
-
         @Override
         public Integer call() {
             if (vocabSize < 257) {
@@ -70,7 +65,7 @@ final class TokenizerCommand implements Runnable {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new UserException("--out " + out + " is a file; give a directory");
             }
-            for (String f : FILES) {
+            for (String f : ByteLevelBpe.FILES) {
                 OutputFile.check("--out", out.resolve(f), force);
             }
             String text = Text.readUtf8(data);
@@ -82,9 +77,7 @@ final class TokenizerCommand implements Runnable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
             }
-            AtomicFiles.writeString(out.resolve("tokenizer.json"), Json.writePretty(bpe.toJson()));
-            AtomicFiles.writeString(out.resolve("vocab.json"), Json.write(bpe.vocabJson()));
-            AtomicFiles.writeString(out.resolve("merges.txt"), bpe.mergesTxt());
+            bpe.write(out);
             int tokens = bpe.encode(text).length;
             spec.commandLine().getOut().printf(Locale.ROOT, "trained %,d tokens (%,d merges) on %s in %.1f s: %,d characters as %,d tokens "
                     + "(%.2f characters a token); wrote %s%n", bpe.vocabSize(), bpe.mergeCount(), data, seconds,

@@ -22,13 +22,14 @@ import seqlab.model.Capability;
 import seqlab.model.Footprint;
 import seqlab.model.ModelConfig;
 import seqlab.model.ModelDirectory;
-import seqlab.model.RnnLanguageModel;
+import seqlab.model.GptConfig;
 import seqlab.model.RnnLmConfig;
 import seqlab.model.Seq2SeqConfig;
 import seqlab.model.TransformerConfig;
 import seqlab.tensor.Rng;
 import seqlab.text.CharTokenizer;
 import seqlab.text.Tokenizer;
+import seqlab.text.Tokenizers;
 import seqlab.text.WordTokenizer;
 import seqlab.train.BestModel;
 import seqlab.train.Checkpoint;
@@ -37,12 +38,14 @@ import seqlab.train.TrainConfig;
 import seqlab.train.Trainer;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a recurrent language model (RNN, LSTM, GRU) on a text file or a built-in corpus, "
-                + "or (--arch seq2seq) an encoder-decoder translation model on a parallel corpus. A flag that has no effect "
-                + "on the chosen architecture or settings is refused.")
+        description = "Train a language model (GPT, or a recurrent one: RNN, LSTM, GRU) on a text file or a built-in corpus, "
+                + "or fine-tune one (--init-from), or (--arch seq2seq, transformer) an encoder-decoder translation model on a parallel "
+                + "corpus. A flag that has no effect on the chosen architecture or settings is refused.")
 final class TrainCommand implements Callable<Integer> {
 
-    static final String LM = "language models (--arch rnn, rnn_relu, lstm or gru)";
+    static final String LM = "language models (--arch gpt, rnn, rnn_relu, lstm or gru)";
+    static final String RNN_LM = "recurrent language models (--arch rnn, rnn_relu, lstm or gru)";
+    static final String TRANSFORMERS = "Transformer models (--arch transformer or gpt)";
     static final String SEQ2SEQ = "seq2seq models (--arch seq2seq)";
     static final String TRANSFORMER = "Transformer models (--arch transformer)";
     static final String TRANSLATION = "translation models (--arch seq2seq or transformer)";
@@ -51,9 +54,13 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", description = "rnn (tanh), rnn_relu, lstm, gru (language models), seq2seq or transformer "
+    @Option(names = "--arch", description = "gpt, rnn (tanh), rnn_relu, lstm, gru (language models), seq2seq or transformer "
             + "(translation) (default: ${DEFAULT-VALUE})", defaultValue = "lstm")
     String arch;
+
+    @Option(names = "--init-from", description = "fine-tune this language model directory (seqlab's, or a Hugging Face GPT-2's) on "
+            + "--data, with its tokenizer; its sizes are kept (only --dropout may change a GPT's)")
+    Path initFrom;
 
     @Option(names = "--data", description = "a UTF-8 text file, or builtin:sentences / builtin:arithmetic; for translation: "
             + TranslationData.SPECS + " (default: builtin:sentences, for translation builtin:dates)")
@@ -101,8 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     OptimFlags opt = new OptimFlags();
 
     static final class ModelFlags {
-        @Option(names = "--layers", defaultValue = "2", description = "recurrent layers; the Transformer's encoder layers (default: "
-                + "${DEFAULT-VALUE}; 6 for the Transformer)")
+        @Option(names = "--layers", defaultValue = "2", description = "recurrent layers; the Transformer's encoder layers; GPT's blocks "
+                + "(default: ${DEFAULT-VALUE}; 6 for the Transformer, 4 for GPT)")
         int layers = 2;
 
         @Option(names = "--hidden", defaultValue = "256", description = "recurrent models: hidden size H (default: ${DEFAULT-VALUE})")
@@ -112,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
         int embed = 128;
 
         @Option(names = "--dropout", defaultValue = "0.0", description = "dropout on embeddings, between layers and before the output; "
-                + "in the Transformer also on attention weights and sublayer outputs (default: ${DEFAULT-VALUE}; 0.1 for the Transformer)")
+                + "in the Transformer and GPT also on attention weights and sublayer outputs (default: ${DEFAULT-VALUE}; 0.1 for the "
+                + "Transformer)")
         float dropout;
 
         @Option(names = "--min-freq", defaultValue = "1", description = "word vocabularies (--tokenizer word, and seq2seq): keep words "
@@ -121,13 +129,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final class LmFlags {
-        @Option(names = "--tokenizer", description = "char or word (default: ${DEFAULT-VALUE})", defaultValue = "char")
+        @Option(names = "--tokenizer", description = "char, word, or bpe:PATH, a byte-level BPE tokenizer (a tokenizer.json, or a "
+                + "directory holding one, or GPT-2's encoder.json + vocab.bpe or vocab.json + merges.txt) (default: ${DEFAULT-VALUE})",
+                defaultValue = "char")
         String tokenizer = "char";
 
-        @Option(names = "--tie", description = "tie the decoder to the embedding (needs --hidden == --embed)")
+        @Option(names = "--tie", description = "recurrent models: tie the decoder to the embedding (needs --hidden == --embed; GPT "
+                + "always ties)")
         boolean tie;
 
-        @Option(names = "--seq", defaultValue = "128", description = "tokens per sequence, T (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seq", defaultValue = "128", description = "tokens per sequence, T; GPT's block size, at most its "
+                + "n_positions (default: ${DEFAULT-VALUE})")
         int seq = 128;
 
         @Option(names = "--eval-batches", defaultValue = "20", description = "validation batches per evaluation (seq2seq evaluates "
@@ -154,31 +166,34 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final class TransformerFlags {
-        @Option(names = "--d-model", defaultValue = "512", description = "d_model, every position's width (default: ${DEFAULT-VALUE})")
+        @Option(names = "--d-model", defaultValue = "512", description = "d_model (GPT's n_embd), every position's width (default: "
+                + "${DEFAULT-VALUE}; 128 for GPT)")
         int dModel = 512;
 
-        @Option(names = "--heads", defaultValue = "8", description = "attention heads, dividing --d-model (default: ${DEFAULT-VALUE})")
+        @Option(names = "--heads", defaultValue = "8", description = "attention heads, dividing --d-model (default: ${DEFAULT-VALUE}; "
+                + "4 for GPT)")
         int heads = 8;
 
         @Option(names = "--decoder-layers", description = "decoder layers (default: as --layers)")
         Integer decoderLayers;
 
-        @Option(names = "--ffn", defaultValue = "2048", description = "feed-forward inner width, dim_feedforward (default: ${DEFAULT-VALUE})")
+        @Option(names = "--ffn", defaultValue = "2048", description = "feed-forward inner width, dim_feedforward (GPT's n_inner) "
+                + "(default: ${DEFAULT-VALUE}; 4 x --d-model for GPT)")
         int ffn = 2048;
 
         @Option(names = "--positional", defaultValue = "sinusoidal", description = seqlab.nn.transformer.Positional.IDS
-                + " (default: ${DEFAULT-VALUE})")
+                + " (default: ${DEFAULT-VALUE}; GPT: learned or rotary, default learned)")
         String positional = "sinusoidal";
 
         @Option(names = "--norm-first", description = "pre-LN layers, x + f(LayerNorm(x)), instead of the paper's post-LN")
         boolean normFirst;
 
         @Option(names = "--activation", defaultValue = "relu", description = seqlab.nn.transformer.Activation.IDS
-                + " (default: ${DEFAULT-VALUE})")
+                + " (default: ${DEFAULT-VALUE}; gelu_new, GPT-2's, for GPT)")
         String activation = "relu";
 
         @Option(names = "--max-positions", defaultValue = "256", description = "longest source and output in tokens; the rows of "
-                + "learned positions (default: ${DEFAULT-VALUE})")
+                + "learned positions; GPT's context window, n_positions (default: ${DEFAULT-VALUE}; --seq for GPT)")
         int maxPositions = 256;
     }
 
@@ -214,6 +229,17 @@ final class TrainCommand implements Callable<Integer> {
                 + TrainConfig.MAX_DEFAULT_WARMUP + ")")
         Integer warmup;
 
+        @Option(names = "--beta2", description = "adam and adamw: beta2 (default: 0.999, PyTorch's; nanoGPT: 0.99 for small models, "
+                + "0.95 for GPT-2)")
+        Double beta2;
+
+        @Option(names = "--min-lr", description = "cosine: the learning rate at the last step (default: --lr / 10)")
+        Float minLr;
+
+        @Option(names = "--grad-accum", defaultValue = "1", description = "micro-batches of --batch sequences per optimizer step, "
+                + "their gradients averaged (default: ${DEFAULT-VALUE})")
+        int gradAccum = 1;
+
         @Option(names = "--clip", defaultValue = "1.0", description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
         float clip = 1f;
 
@@ -238,10 +264,14 @@ final class TrainCommand implements Callable<Integer> {
         RunDirectory.check("--out", out);
         boolean seq2seq = arch.equals("seq2seq");
         boolean transformer = arch.equals("transformer");
-        if (!seq2seq && !transformer) {
+        boolean gpt = arch.equals("gpt");
+        if (!seq2seq && !transformer && !gpt) {
             Options.cell(arch);                                   // an unknown --arch, before anything else
         }
-        rejectMisplaced(seq2seq, transformer);
+        if (initFrom != null) {
+            rejectWithInitFrom();
+        }
+        rejectMisplaced(seq2seq, transformer, gpt);
         RunLock.requireFree(out);
         requireNoRun();
         TrainConfig cfg = trainConfig(seq2seq || transformer);
@@ -271,26 +301,110 @@ final class TrainCommand implements Callable<Integer> {
                     new PrintWriter(header, true), new Progress(err, Options.live()));
             return startTraining(err, t, () -> err.print(header));
         }
-        RnnLmConfig placeholder = new RnnLmConfig(Options.cell(arch), 1, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
-        requireFits(placeholder, cfg, 1);                          // sizes that cannot work, before the data is read
+        ModelConfig placeholder = initFrom == null ? lmConfig(gpt, 1, null) : null;
+        if (placeholder != null) {
+            requireFits(placeholder, cfg, 1);                      // sizes that cannot work, before the data is read
+            requireContext(placeholder, cfg.seq());
+        }
         DataSource ds = DataSource.read(data == null ? "builtin:sentences" : data);
-        Tokenizer tok = switch (lm.tokenizer) {
+        ModelDirectory.Loaded.Generator init = initFrom == null ? null : initModel();
+        Tokenizer tok = init != null ? init.tokenizer() : switch (lm.tokenizer) {
             case "char" -> CharTokenizer.fit(ds.text());
             case "word" -> WordTokenizer.fit(ds.text(), model.minFreq, Integer.MAX_VALUE, false);
-            default -> throw new UserException("--tokenizer must be char or word, got " + lm.tokenizer);
+            default -> {
+                if (!lm.tokenizer.startsWith("bpe:") || lm.tokenizer.length() == 4) {
+                    throw new UserException("--tokenizer must be char, word or bpe:PATH, got " + lm.tokenizer);
+                }
+                yield Tokenizers.read(Path.of(lm.tokenizer.substring(4)));
+            }
         };
-        RnnLmConfig mc = new RnnLmConfig(placeholder.cell(), tok.vocabSize(), model.embed, model.hidden, model.layers, model.dropout, lm.tie);
+        ModelConfig mc = init != null ? init.model().config() : lmConfig(gpt, tok.vocabSize(), tok);
         requireFits(mc, cfg, tok.vocabSize());
+        requireContext(mc, cfg.seq());
         LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
         dataset.requireWindow(cfg.seq(), ds.spec());
         TrainConfig used = evalBatchesFor(cfg, dataset);
-        RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(used.seed()));
+        seqlab.model.LanguageModel m = init != null ? fineTuned(init.model(), used.seed())
+                : (seqlab.model.LanguageModel) mc.build(new Rng(used.seed()));
+        m.module().train(true);
         Trainer t = Trainer.start(new seqlab.train.LmTask(m, tok, dataset, used, String.valueOf(ds.describe().get("source"))), ds.describe(), used, out, new Progress(err, Options.live()));
         return startTraining(err, t, () -> {
+            if (init != null) {
+                err.printf(Locale.ROOT, "fine-tuning %s (%s, %,d parameters)%n", initFrom, mc.architecture(), m.module().parameterCount());
+            }
             err.printf(Locale.ROOT, "%s: %,d %s tokens (vocabulary %d), train %,d / val %,d%n", ds.spec(),
                     dataset.train().length + dataset.val().length, tok.type(), tok.vocabSize(), dataset.train().length, dataset.val().length);
             err.println("optimizer: " + used.describe());
         });
+    }
+
+    /** A language model's config from the flags: GPT's (nanoGPT's CPU shakespeare_char sizes by default) or a recurrent one's. */
+    private ModelConfig lmConfig(boolean gpt, int vocab, Tokenizer tok) {
+        if (!gpt) {
+            return new RnnLmConfig(Options.cell(arch), vocab, model.embed, model.hidden, model.layers, model.dropout, lm.tie);
+        }
+        int d = Options.given(spec, "--d-model") ? tf.dModel : 128;
+        Integer eos = tok instanceof seqlab.text.ByteLevelBpe b && b.endOfText() >= 0 ? b.endOfText() : null;
+        try {
+            return new GptConfig(vocab, Options.given(spec, "--max-positions") ? tf.maxPositions : lm.seq, d,
+                    Options.given(spec, "--layers") ? model.layers : 4, Options.given(spec, "--heads") ? tf.heads : 4,
+                    Options.given(spec, "--ffn") ? tf.ffn : 4 * d,
+                    Options.given(spec, "--activation") ? seqlab.nn.transformer.Activation.fromId(tf.activation)
+                            : seqlab.nn.transformer.Activation.GELU_NEW,
+                    model.dropout, model.dropout, model.dropout, 1e-5f, true,
+                    Options.given(spec, "--positional") ? seqlab.nn.transformer.Positional.fromId(tf.positional)
+                            : seqlab.nn.transformer.Positional.LEARNED, eos, eos);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(flagged(e.getMessage().replace("n_embd", "--d-model").replace("n_head", "--heads")
+                    .replace("n_layer", "--layers").replace("n_inner", "--ffn").replace("n_positions", "--max-positions")
+                    .replace("positional must be learned or rotary", "--positional must be learned or rotary for GPT")));
+        }
+    }
+
+    /** GPT's block may not be longer than its context window. */
+    private void requireContext(ModelConfig c, int seq) {
+        if (c instanceof GptConfig g && seq > g.nPositions()) {
+            throw new UserException("--seq " + seq + " is above the model's context window, n_positions " + g.nPositions()
+                    + (initFrom != null ? " (" + initFrom + ")" : "") + "; give --seq " + g.nPositions() + " or less"
+                    + (initFrom != null ? "" : ", or --max-positions " + seq));
+        }
+    }
+
+    /** The model --init-from names, with its tokenizer (a model without one cannot read text). */
+    private ModelDirectory.Loaded.Generator initModel() {
+        ModelDirectory.Loaded.Generator g = ModelDirectory.loadGenerator(initFrom, "--init-from");
+        if (g.tokenizer() == null) {
+            throw new UserException("--init-from " + initFrom + " has no tokenizer (tokenizer.json, or vocab.json + merges.txt), "
+                    + "so it cannot read --data; add its tokenizer to the directory");
+        }
+        g.warnings().forEach(w -> warnings.add("seqlab: warning: " + w));
+        return g;
+    }
+
+    /** The loaded model, or a copy of it with the given --dropout (a GPT's only). */
+    private seqlab.model.LanguageModel fineTuned(seqlab.model.LanguageModel loaded, long seed) {
+        if (!Options.given(spec, "--dropout")) {
+            return loaded;
+        }
+        if (!(loaded.config() instanceof GptConfig g)) {
+            throw new UserException("--dropout with --init-from applies to GPT models only; " + initFrom + " holds a "
+                    + loaded.config().architecture() + " model, whose dropout is kept");
+        }
+        seqlab.model.Gpt copy = g.withDropout(model.dropout).build(new Rng(seed));
+        java.util.Map<String, seqlab.nn.Parameter> from = loaded.module().namedParameters();
+        copy.namedParameters().forEach((k, p) -> System.arraycopy(from.get(k).data(), 0, p.data(), 0, p.size()));
+        return copy;
+    }
+
+    /** With --init-from the model's own architecture, sizes and tokenizer are kept: the flags that would set them are refused. */
+    private void rejectWithInitFrom() {
+        for (String f : new String[] {"--arch", "--tokenizer", "--layers", "--hidden", "--embed", "--tie", "--d-model", "--heads",
+                "--ffn", "--positional", "--activation", "--max-positions", "--min-freq"}) {
+            if (Options.given(spec, f)) {
+                throw new UserException(f + " cannot be given with --init-from: the model keeps its own architecture, sizes and "
+                        + "tokenizer; drop it");
+            }
+        }
     }
 
     /** The Transformer's sizes from the flags (vocabulary sizes placeholders until the tokenizer is fitted), nn.Transformer's defaults for the rest. */
@@ -358,8 +472,20 @@ final class TrainCommand implements Callable<Integer> {
         }
         float decay = opt.weightDecay != null ? opt.weightDecay : TrainConfig.defaultWeightDecay(opt.optimizer);
         int warmup = opt.warmup != null ? opt.warmup : TrainConfig.defaultWarmup(steps);
-        TrainConfig cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
-                opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed, keepBest);
+        if (opt.optimizer.equals("sgd")) {
+            Options.onlyFor(spec, "--optimizer adam or adamw", "--beta2");
+        }
+        if (!opt.schedule.equals("cosine")) {
+            Options.onlyFor(spec, "--schedule cosine", "--min-lr");
+        }
+        TrainConfig cfg;
+        try {
+            cfg = new TrainConfig(steps, opt.batch, seq2seq ? 1 : lm.seq, opt.optimizer, opt.lr, opt.schedule, warmup, decay,
+                    opt.momentum != null ? opt.momentum : 0f, opt.clip, opt.evalEvery, lm.evalBatches, seed, keepBest,
+                    opt.beta2 != null ? opt.beta2 : TrainConfig.BETA2, opt.minLr != null ? opt.minLr : opt.lr / 10, opt.gradAccum);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
         if (keepBest) {
             BestModel.requireOurs(out);                            // before any data is read
         }
@@ -371,30 +497,36 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Refuses the flags that have no effect on the chosen architecture. */
-    private void rejectMisplaced(boolean seq2seq, boolean transformer) {
-        if (!transformer) {
-            Options.onlyFor(spec, TRANSFORMER, "--d-model", "--heads", "--decoder-layers", "--ffn", "--positional", "--norm-first",
-                    "--activation", "--max-positions");
+    private void rejectMisplaced(boolean seq2seq, boolean transformer, boolean gpt) {
+        if (!transformer && !gpt) {
+            Options.onlyFor(spec, TRANSFORMERS, "--d-model", "--heads", "--ffn", "--positional", "--activation", "--max-positions");
         }
-        if (transformer) {
+        if (!transformer) {
+            Options.onlyFor(spec, TRANSFORMER, "--decoder-layers", "--norm-first");
+        }
+        if (transformer || gpt) {
             Options.onlyFor(spec, SEQ2SEQ, "--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length");
             Options.onlyFor(spec, RECURRENT, "--hidden", "--embed");
         }
+        if (gpt) {
+            Options.onlyFor(spec, RNN_LM, "--tie");
+        }
         if (seq2seq || transformer) {
-            Options.onlyFor(spec, LM, "--tokenizer", "--tie", "--seq", "--eval-batches");
+            Options.onlyFor(spec, LM, "--tokenizer", "--tie", "--seq", "--eval-batches", "--init-from");
         } else {
             Options.onlyFor(spec, SEQ2SEQ, "--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length");
             Options.onlyFor(spec, TRANSLATION, "--label-smoothing");
-            if (lm.tokenizer.equals("char")) {
+            if (!lm.tokenizer.equals("word")) {
                 Options.onlyFor(spec, "word vocabularies (--tokenizer word, or seq2seq)", "--min-freq");
             }
         }
     }
 
     /** Parameters, gradients, optimizer state and a step's activations against the heap, before anything is allocated. */
-    private static void requireFits(RnnLmConfig mc, TrainConfig cfg, int vocab) {
-        RnnLanguageModel.footprint(mc, cfg.batch(), cfg.seq()).requireFits(cfg.copiesPerParameter(), cfg.copiesPerParameterWhat(), true,
-                Footprint.freeHeap(), "--hidden, --embed, --layers, --batch or --seq" + (vocab > 1 ? "; the vocabulary has " + vocab + " tokens" : ""));
+    private static void requireFits(ModelConfig mc, TrainConfig cfg, int vocab) {
+        mc.footprint(cfg.batch(), cfg.seq()).requireFits(cfg.copiesPerParameter(), cfg.copiesPerParameterWhat(), true,
+                Footprint.freeHeap(), "the model's sizes (" + mc.sizeFields() + "), --batch or --seq"
+                        + (vocab > 1 ? "; the vocabulary has " + vocab + " tokens" : ""));
     }
 
     private int resume(PrintWriter err) {
@@ -444,8 +576,8 @@ final class TrainCommand implements Callable<Integer> {
                     new Progress(err, Options.live()));
             return train(err, t, lock, announce);
         }
-        RnnLmConfig mc = RnnLmConfig.fromJson(saved.model());
-        requireFits(mc, cfg, mc.vocabSize());
+        ModelConfig mc = ModelConfig.fromJson(saved.model());
+        requireFits(mc, cfg, 0);
         DataSource ds = recorded(() -> DataSource.read(source), where);
         if (!ds.describe().get("sha256").equals(saved.data().get("sha256"))) {
             throw new UserException("--resume " + dir + ": the data " + ds.spec() + " differs from the run's data (SHA-256 changed); "
@@ -456,7 +588,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException(dir + " has no tokenizer.json; it is not a complete run directory");
         }
         LmDataset dataset = LmDataset.split(tok.encode(ds.text()));
-        RnnLanguageModel m = new RnnLanguageModel(mc, new Rng(cfg.seed()));
+        seqlab.model.LanguageModel m = (seqlab.model.LanguageModel) mc.build(new Rng(cfg.seed()));
         Trainer t = Trainer.resume(saved, new seqlab.train.LmTask(m, tok, dataset, cfg, recorded), cfg, dir, new Progress(err, Options.live()));
         return train(err, t, lock, announce);
     }

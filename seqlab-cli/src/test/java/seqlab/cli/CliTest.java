@@ -151,7 +151,7 @@ class CliTest {
             "train --hidden 0 --out x|hidden_size must be > 0, got 0",
             "train --steps -1 --out x|--steps must be >= 0, got -1",
             "train --hidden many|Invalid value for option '--hidden'",
-            "train --arch gpt --out x|--arch must be rnn, rnn_relu, lstm or gru (or seq2seq, transformer), got gpt",
+            "train --arch bert --out x|--arch must be rnn, rnn_relu, lstm or gru (or gpt, seq2seq, transformer), got bert",
             "train --dropout 1.5 --out x|dropout must be in [0, 1)",
             "train --tie --out x|tie_weights needs hidden_size == embedding_size",
             "train --data builtin:poems --out x|unknown built-in corpus",

@@ -71,8 +71,8 @@ class LimitsCliTest {
         int cores = Runtime.getRuntime().availableProcessors();
         CliTest.Run r = run("generate", "--model", models.lm().toString(), "--prompt", "a", "--tokens", "2", "--threads", "100000");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err().lines().toList()).containsExactly(String.format("seqlab: warning: --threads 100000 is more than 4× this machine's %d core%s; "
-                + "using %d", cores, cores == 1 ? "" : "s", 4 * cores));
+        assertThat(r.err().lines().toList()).hasSize(2).first().isEqualTo(String.format("seqlab: warning: --threads 100000 is more than "
+                + "4× this machine's %d core%s; using %d", cores, cores == 1 ? "" : "s", 4 * cores));
     }
 
     @Test

@@ -108,7 +108,7 @@ class TransformerCliTest {
         assertUserError(run(tiny(dir.resolve("e"), "--hidden", "32")), "--hidden applies to recurrent models");
         assertUserError(run(tiny(dir.resolve("f"), "--teacher-forcing", "0.5")), "--teacher-forcing applies to seq2seq models");
         assertUserError(run("train", "--arch", "lstm", "--d-model", "64", "--out", dir.resolve("g").toString()),
-                "--d-model applies to Transformer models (--arch transformer) only; drop it");
+                "--d-model applies to Transformer models (--arch transformer or gpt) only; drop it");
         assertUserError(run("train", "--arch", "lstm", "--label-smoothing", "0.1", "--out", dir.resolve("h").toString()),
                 "--label-smoothing applies to translation models (--arch seq2seq or transformer) only; drop it");
         assertUserError(run(tiny(dir.resolve("i"), "--positional", "rotary", "--d-model", "18", "--heads", "2")), "rotary positions need an even head size");

@@ -137,6 +137,11 @@ public record GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, in
     }
 
     @Override
+    public Footprint footprint(int batch, int length) {
+        return Gpt.footprint(this, batch, length);
+    }
+
+    @Override
     public String sizeFields() {
         return "vocab_size, n_embd, n_inner, n_layer, n_positions";
     }

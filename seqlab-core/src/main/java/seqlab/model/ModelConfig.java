@@ -29,6 +29,9 @@ public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, Transfor
     /** The sizes of the model's weights alone (no activations), to check before building it. */
     Footprint weightsFootprint();
 
+    /** What training needs on batches of B sequences of up to L tokens (a translator: L source and L target tokens each), before building it. */
+    Footprint footprint(int batch, int length);
+
     /** The config.json fields that set the model's size, for a message asking for smaller ones. */
     String sizeFields();
 

@@ -116,6 +116,28 @@ public final class ModelDirectory {
         AtomicFiles.writeString(dir.resolve(CONFIG), Json.writePretty(config));
     }
 
+    /** The files {@link #exportHuggingFace} writes for this model; refuses a model Hugging Face's GPT-2 cannot hold. */
+    public static List<String> huggingFaceFiles(Loaded.Generator g) {
+        gpt(g);
+        return seqlab.model.hf.Gpt2Directory.files(g.tokenizer());
+    }
+
+    /** Writes the model as a Hugging Face directory ({@link seqlab.model.hf.Gpt2Directory}); the files written. */
+    public static List<String> exportHuggingFace(Loaded.Generator g, Path dir) {
+        seqlab.model.hf.Gpt2Directory.write(dir, gpt(g), g.tokenizer());
+        return seqlab.model.hf.Gpt2Directory.files(g.tokenizer());
+    }
+
+    /** The generator as a GPT with learned positions, or the one-line reason it has no Hugging Face GPT-2 form. */
+    private static Gpt gpt(Loaded.Generator g) {
+        if (!(g.model() instanceof Gpt gpt)) {
+            throw new IllegalArgumentException("a " + g.model().config().architecture() + " model has no Hugging Face form here; "
+                    + "only GPT models (--arch gpt) export with --hf");
+        }
+        seqlab.model.hf.Gpt2Config.toJson(gpt.config());                          // refuses rotary positions, before any file
+        return gpt;
+    }
+
     /** What the model in {@code dir} can do, from its config.json. */
     public static Capability capability(Path dir) {
         return modelConfig(dir).capability();

@@ -72,6 +72,11 @@ public record RnnLmConfig(CellType cell, int vocabSize, int embeddingSize, int h
     }
 
     @Override
+    public Footprint footprint(int batch, int length) {
+        return RnnLanguageModel.footprint(this, batch, length);
+    }
+
+    @Override
     public String sizeFields() {
         return "vocab_size, hidden_size, num_layers";
     }

@@ -139,6 +139,11 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
     }
 
     @Override
+    public Footprint footprint(int batch, int length) {
+        return Seq2Seq.footprint(this, batch, length, length);
+    }
+
+    @Override
     public String sizeFields() {
         return "the vocabulary sizes, hidden_size, num_layers";
     }

@@ -90,6 +90,11 @@ public record TransformerConfig(int dModel, int nhead, int numEncoderLayers, int
     }
 
     @Override
+    public Footprint footprint(int batch, int length) {
+        return Transformer.footprint(this, batch, length, length);
+    }
+
+    @Override
     public String sizeFields() {
         return "the vocabulary sizes, d_model, dim_feedforward, the layer counts";
     }

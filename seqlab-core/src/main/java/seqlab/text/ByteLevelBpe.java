@@ -347,6 +347,16 @@ public final class ByteLevelBpe implements Tokenizer {
         return tokens[id];
     }
 
+    /** The files {@link #write} writes: Hugging Face's tokenizer.json, and GPT-2's vocab.json + merges.txt. */
+    public static final java.util.List<String> FILES = java.util.List.of("tokenizer.json", "vocab.json", "merges.txt");
+
+    /** Writes {@link #FILES} into {@code dir} (which must exist), each atomically. */
+    public void write(java.nio.file.Path dir) {
+        seqlab.io.AtomicFiles.writeString(dir.resolve("tokenizer.json"), seqlab.io.Json.writePretty(toJson()));
+        seqlab.io.AtomicFiles.writeString(dir.resolve("vocab.json"), seqlab.io.Json.write(vocabJson()));
+        seqlab.io.AtomicFiles.writeString(dir.resolve("merges.txt"), mergesTxt());
+    }
+
     /** The id of {@value #END_OF_TEXT}, or −1 when the vocabulary has none. */
     public int endOfText() {
         return endOfText;

@@ -6,23 +6,23 @@ import java.util.Map;
 import seqlab.data.LmBatch;
 import seqlab.data.LmDataset;
 import seqlab.model.ModelDirectory;
-import seqlab.model.RnnLanguageModel;
+import seqlab.model.LanguageModel;
 import seqlab.nn.Module;
 import seqlab.tensor.Rng;
 import seqlab.text.Tokenizer;
 
 /**
- * Next-token training of a recurrent language model: random (B, T) windows of the training split;
+ * Next-token training of a language model (recurrent or GPT): random (B, T) windows of the training split;
  * validation is nanoGPT's estimate over a fixed set of random windows.
  */
 public final class LmTask implements TrainingTask {
 
-    private final RnnLanguageModel model;
+    private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final LmDataset data;
     private final TrainConfig cfg;
 
-    public LmTask(RnnLanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg, String source) {
+    public LmTask(LanguageModel model, Tokenizer tokenizer, LmDataset data, TrainConfig cfg, String source) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.data = data;
@@ -48,7 +48,7 @@ public final class LmTask implements TrainingTask {
 
     @Override
     public Module model() {
-        return model;
+        return model.module();
     }
 
     @Override
@@ -68,7 +68,7 @@ public final class LmTask implements TrainingTask {
 
     @Override
     public double validationLoss() {
-        return validationLoss(model, model::loss, data, cfg);
+        return validationLoss(model.module(), model::loss, data, cfg);
     }
 
     /** A step's loss on random (B, T) windows of the training split, for any next-token model. */

@@ -51,8 +51,8 @@ public final class Trainer {
         this.listener = listener == null ? new TrainListener() {} : listener;
         this.params = task.model().parameters();
         this.opt = switch (cfg.optimizer()) {
-            case "adamw" -> new AdamW(params, TrainConfig.BETA1, TrainConfig.BETA2, TrainConfig.EPS, cfg.weightDecay(), true, true);
-            case "adam" -> new AdamW(params, TrainConfig.BETA1, TrainConfig.BETA2, TrainConfig.EPS, cfg.weightDecay(), false, true);
+            case "adamw" -> new AdamW(params, TrainConfig.BETA1, cfg.beta2(), TrainConfig.EPS, cfg.weightDecay(), true, true);
+            case "adam" -> new AdamW(params, TrainConfig.BETA1, cfg.beta2(), TrainConfig.EPS, cfg.weightDecay(), false, true);
             default -> new Sgd(params, cfg.momentum(), cfg.weightDecay(), true);
         };
         this.dropoutRng = new Rng(cfg.seed() + 1);
@@ -143,17 +143,25 @@ public final class Trainer {
                 float lr = schedule.at(step);
                 float lv;
                 long stepTokens;
-                try (Workspace.Step s = workspace.step()) {        // the step's temporaries, reused by the next
-                    opt.zeroGrad();
-                    TrainingTask.StepLoss sl = task.loss(step, dataRng, dropoutRng);
-                    stepTokens = sl.tokens();
-                    Tensor loss = sl.loss();
-                    lv = loss.item();
-                    if (!Float.isFinite(lv)) {
-                        throw new TrainingDivergedException("the training loss became " + lv + " at step " + (step + 1)
-                                + "; lower --lr or set --clip (the last checkpoint is untouched)");
+                opt.zeroGrad();
+                lv = 0;
+                stepTokens = 0;
+                for (int micro = 0; micro < cfg.gradAccum(); micro++) {
+                    try (Workspace.Step s = workspace.step()) {    // the micro-batch's temporaries, reused by the next
+                        TrainingTask.StepLoss sl = task.loss(step, dataRng, dropoutRng);
+                        stepTokens += sl.tokens();
+                        Tensor loss = sl.loss();
+                        float l = loss.item();
+                        if (!Float.isFinite(l)) {
+                            throw new TrainingDivergedException("the training loss became " + l + " at step " + (step + 1)
+                                    + "; lower --lr or set --clip (the last checkpoint is untouched)");
+                        }
+                        lv += l / cfg.gradAccum();
+                        // the step's gradient is the mean over its micro-batches: each backward adds 1/N of its own
+                        (cfg.gradAccum() == 1 ? loss : seqlab.tensor.PointwiseOps.scale(loss, 1f / cfg.gradAccum())).backward();
                     }
-                    loss.backward();
+                }
+                try (Workspace.Step s = workspace.step()) {
                     double norm = cfg.clip() > 0 ? GradClip.clip(params, cfg.clip()) : GradClip.globalNorm(params);
                     if (!Double.isFinite(norm)) {
                         throw new TrainingDivergedException("the gradient norm became " + norm + " at step " + (step + 1)

@@ -1,0 +1,160 @@
+package seqlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static seqlab.cli.CliTest.assertUserError;
+import static seqlab.cli.CliTest.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import seqlab.io.Safetensors;
+import seqlab.model.Gpt;
+import seqlab.model.ModelDirectory;
+import seqlab.tensor.Rng;
+
+/** {@code seqlab train --arch gpt}, fine-tuning with --init-from, export --hf, and every command on a GPT. */
+class GptCliTest {
+
+    /** A tiny run; a flag in {@code extra} (each followed by its value, or alone) replaces the default one. */
+    static String[] tiny(Path out, String... extra) {
+        List<String> base = List.of("--data", "builtin:sentences", "--out", out.toString(), "--layers", "1", "--d-model", "16",
+                "--heads", "2", "--seq", "16", "--batch", "4", "--steps", "6", "--eval-every", "3", "--eval-batches", "2", "--threads", "1");
+        List<String> given = Arrays.asList(extra);
+        List<String> all = new ArrayList<>(List.of("train", "--arch", "gpt"));
+        for (int i = 0; i < base.size(); i += 2) {
+            if (!given.contains(base.get(i))) {
+                all.add(base.get(i));
+                all.add(base.get(i + 1));
+            }
+        }
+        all.addAll(given);
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void trainsGeneratesEvaluatesResumesAndExports(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("g");
+        CliTest.Run r = run(tiny(model, "--beta2", "0.99", "--min-lr", "1e-4", "--grad-accum", "2", "--weight-decay", "0.1",
+                "--keep-best"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("adamw (β 0.9, 0.99, ε 1e-8), weight decay 0.1").contains("down to 0.0001 at step 6")
+                .contains("2 micro-batches of 4 per step").contains("done: step 6");
+        String config = Files.readString(model.resolve("config.json"));
+        assertThat(config).contains("\"architecture\": \"gpt2\"").contains("\"n_positions\": 16").contains("\"n_embd\": 16")
+                .contains("\"n_inner\": 64").contains("\"activation_function\": \"gelu_new\"").contains("\"positional\": \"learned\"");
+        assertThat(Safetensors.open(model.resolve("model.safetensors")).info("transformer.h.0.attn.c_attn.weight").shape())
+                .containsExactly(16, 48);                                            // Conv1D's [in, out], as GPT-2 stores it
+        assertThat(Files.isDirectory(model.resolve("best"))).isTrue();
+
+        CliTest.Run g = run("generate", "--model", model.toString(), "--prompt", "The ", "--tokens", "40", "--temperature", "0");
+        assertThat(g.code()).as(g.err()).isZero();
+        assertThat(g.out()).startsWith("The ").hasSizeGreaterThan(40);
+        assertThat(g.err()).contains("40 new tokens in").contains("tokens/s");       // past n_positions 16: the window is cropped
+        assertUserError(run("generate", "--model", model.toString(), "--prompt", "a".repeat(17)),
+                "a prompt of 17 tokens is longer than the model's context window, n_positions 16; give at most 16 tokens");
+
+        CliTest.Run e = run("eval", "--model", model.toString(), "--data", "builtin:sentences", "--seq", "64");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("loss").contains("bits per char");
+
+        CliTest.Run info = run("info", model.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("\"architecture\": \"gpt2\"");
+
+        CliTest.Run resumed = run("train", "--resume", model.toString(), "--steps", "8");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("resuming").contains("done: step 8");
+
+        Path hf = dir.resolve("hf");
+        CliTest.Run x = run("export", "--model", model.toString(), "--hf", hf.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+        assertThat(x.out()).contains("config.json, model.safetensors").contains("the char tokenizer has no Hugging Face form");
+        String hfConfig = Files.readString(hf.resolve("config.json"));
+        assertThat(hfConfig).contains("\"model_type\": \"gpt2\"").contains("\"GPT2LMHeadModel\"").contains("\"n_ctx\": 16")
+                .doesNotContain("architecture\"");
+        assertUserError(run("export", "--model", model.toString(), "--hf", hf.toString()), "exists; use --force");
+        Gpt ours = (Gpt) ModelDirectory.loadGenerator(model, "test").model();
+        Gpt back = (Gpt) ModelDirectory.loadGenerator(hf, "test").model();           // seqlab reads the Hugging Face directory
+        int[] ids = {1, 2, 3, 4, 5};
+        assertThat(back.logits(ids, 1, 5, new Rng(0)).data()).isEqualTo(ours.logits(ids, 1, 5, new Rng(0)).data());
+        assertUserError(run("generate", "--model", hf.toString(), "--prompt", "a"), "has no tokenizer.json; give the prompt as token ids");
+        CliTest.Run byIds = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--temperature", "0");
+        assertThat(byIds.code()).as(byIds.err()).isZero();
+        assertThat(byIds.out().strip()).matches("[0-9]+(,[0-9]+){4}");
+    }
+
+    @Test
+    void aBpeModelExportsItsTokenizerAndFineTunes(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "the cat sat on the mat. the dog sat on the log. ".repeat(60) + "caf\u00e9 \u00fcber na\u00efve. ".repeat(20));
+        Path tok = dir.resolve("tok");
+        assertThat(run("tokenizer", "train", "--data", text.toString(), "--vocab-size", "280", "--out", tok.toString()).code()).isZero();
+        Path model = dir.resolve("g");
+        CliTest.Run r = run(tiny(model, "--data", text.toString(), "--tokenizer", "bpe:" + tok, "--positional", "learned"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("bpe tokens (vocabulary 280)");
+        assertThat(Files.readString(model.resolve("config.json"))).contains("\"eos_token_id\": 279").contains("\"vocab_size\": 280");
+
+        CliTest.Run g = run("generate", "--model", model.toString(), "--tokens", "12", "--temperature", "0");   // from <|endoftext|>
+        assertThat(g.code()).as(g.err()).isZero();
+        assertThat(g.out()).doesNotContain("\uFFFD");                                // bytes of a character wait for the rest
+
+        Path hf = dir.resolve("hf");
+        CliTest.Run x = run("export", "--model", model.toString(), "--hf", hf.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "vocab.json", "merges.txt")) {
+            assertThat(hf.resolve(f)).isRegularFile();
+        }
+        assertThat(Files.readString(hf.resolve("config.json"))).contains("\"bos_token_id\": 279");
+
+        Path tuned = dir.resolve("tuned");
+        Path more = dir.resolve("more.txt");
+        Files.writeString(more, "the mat sat on the cat. ".repeat(80));
+        CliTest.Run f = run("train", "--init-from", hf.toString(), "--data", more.toString(), "--out", tuned.toString(), "--seq", "16",
+                "--batch", "4", "--steps", "4", "--eval-every", "2", "--eval-batches", "2", "--threads", "1", "--dropout", "0.1");
+        assertThat(f.code()).as(f.err()).isZero();
+        assertThat(f.err()).contains("fine-tuning " + hf + " (gpt2,").contains("done: step 4");
+        assertThat(Files.readString(tuned.resolve("config.json"))).contains("\"resid_pdrop\": 0.1");
+        assertThat(ModelDirectory.readTokenizer(tuned).vocabSize()).isEqualTo(280);
+
+        assertUserError(run("train", "--init-from", hf.toString(), "--data", more.toString(), "--out", dir.resolve("t2").toString(),
+                "--seq", "17"), "--seq 17 is above the model's context window, n_positions 16 (" + hf + "); give --seq 16 or less");
+        assertUserError(run("train", "--init-from", hf.toString(), "--data", more.toString(), "--out", dir.resolve("t3").toString(),
+                "--layers", "3"), "--layers cannot be given with --init-from");
+        assertUserError(run("train", "--init-from", dir.resolve("nothing").toString(), "--data", more.toString(), "--out",
+                dir.resolve("t4").toString()), "no such model directory");
+    }
+
+    @Test
+    void badFlagsAndModelsSayWhatToChange(@TempDir Path dir) {
+        assertUserError(run(tiny(dir.resolve("a"), "--tie")), "--tie applies to recurrent language models");
+        assertUserError(run(tiny(dir.resolve("b"), "--positional", "sinusoidal")), "--positional must be learned or rotary for GPT");
+        assertUserError(run(tiny(dir.resolve("c"), "--heads", "3")), "--d-model 16 is not divisible by --heads 3");
+        assertUserError(run(tiny(dir.resolve("d"), "--max-positions", "8")),
+                "--seq 16 is above the model's context window, n_positions 8; give --seq 8 or less, or --max-positions 16");
+        assertUserError(run(tiny(dir.resolve("e"), "--norm-first")), "--norm-first applies to Transformer models (--arch transformer)");
+        assertUserError(run(tiny(dir.resolve("f"), "--hidden", "8")), "--hidden applies to recurrent models");
+        assertUserError(run(tiny(dir.resolve("g"), "--tokenizer", "bpe:")), "--tokenizer must be char, word or bpe:PATH");
+        assertUserError(run(tiny(dir.resolve("h"), "--tokenizer", "bpe:" + dir.resolve("none"))), "none");
+        assertUserError(run(tiny(dir.resolve("i"), "--beta2", "1")), "--beta2 must be in [0, 1), got 1.0");
+        assertUserError(run(tiny(dir.resolve("j"), "--min-lr", "1")), "--min-lr must be in [0, --lr 0.002], got 1.0");
+        assertUserError(run(tiny(dir.resolve("k"), "--grad-accum", "0")), "--grad-accum must be >= 1, got 0");
+        assertUserError(run(tiny(dir.resolve("l"), "--optimizer", "sgd", "--beta2", "0.9")), "--beta2 applies to --optimizer adam or adamw");
+
+        Path rotary = dir.resolve("rotary");
+        assertThat(run(tiny(rotary, "--positional", "rotary", "--steps", "2")).code()).isZero();
+        assertUserError(run("export", "--model", rotary.toString(), "--hf", dir.resolve("x").toString()),
+                "this model has rotary positions, which Hugging Face's GPT-2 does not have");
+        Path lstm = dir.resolve("lstm");
+        assertThat(run(CliTest.tinyTrain(lstm)).code()).isZero();
+        assertUserError(run("export", "--model", lstm.toString(), "--hf", dir.resolve("y").toString()),
+                "a rnn-lm model has no Hugging Face form here; only GPT models (--arch gpt) export with --hf");
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+}
