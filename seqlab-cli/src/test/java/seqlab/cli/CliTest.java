@@ -175,7 +175,7 @@ class CliTest {
             "frobnicate|Unmatched argument",
             "lab nosuch|unknown experiment 'nosuch'",
             "lab long-memory --out /dev/null/lab|--out /dev/null/lab: /dev/null is not a directory",
-            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru, attention-cost, positional-encoding, parallel-vs-sequential]"})
+            "lab|name an experiment: one of [vanishing-gradients, long-memory, bottleneck, teacher-forcing, rnn-vs-lstm-vs-gru, attention-cost, positional-encoding, parallel-vs-sequential, transformer-vs-lstm-lm]"})
     void badFlagsAndValues(String args, String message) {
         assertUserError(run(args.split(" ")), message);
     }
@@ -300,7 +300,7 @@ class CliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().map(l -> l.split(" ")[0]).toList())
                 .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru",
-                        "attention-cost", "positional-encoding", "parallel-vs-sequential");
+                        "attention-cost", "positional-encoding", "parallel-vs-sequential", "transformer-vs-lstm-lm");
     }
 
     /** long-memory's published data.csv gives its published results again; bad --from directories say why in one line. */

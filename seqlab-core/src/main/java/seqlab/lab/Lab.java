@@ -9,7 +9,7 @@ public final class Lab {
 
     public static List<Experiment> all() {
         return List.of(new VanishingGradients(), new LongMemory(), new Bottleneck(), new TeacherForcing(), new RnnVsLstmVsGru(),
-                new AttentionCost(), new PositionalEncoding(), new ParallelVsSequential());
+                new AttentionCost(), new PositionalEncoding(), new ParallelVsSequential(), new TransformerVsLstmLm());
     }
 
     public static Experiment named(String name) {

@@ -80,4 +80,49 @@ public final class Evaluation {
             return new Nll(nats, count);
         });
     }
+
+    /**
+     * The mean loss at each position t = 0 … T − 1 of consecutive T-token windows of a split, each
+     * window read afresh (a recurrent model from a zero state): how much each model gains from the
+     * t tokens before it in the window. At most {@code windows} windows, read {@code batch} at a time.
+     */
+    public static double[] lossByPosition(LanguageModel model, int[] split, int time, int windows, int batch) {
+        int n = (int) Math.min(windows, (split.length - 1L) / time);
+        if (n < 1) {
+            throw new IllegalArgumentException("the split has " + split.length + " tokens, fewer than one window of " + (time + 1));
+        }
+        int v = model.vocabSize();
+        double[] sum = new double[time];
+        model.module().inference(() -> {
+            Rng rng = new Rng(0);
+            for (int w0 = 0; w0 < n; w0 += batch) {
+                int b = Math.min(batch, n - w0);
+                int[] x = new int[b * time];
+                for (int r = 0; r < b; r++) {
+                    System.arraycopy(split, (w0 + r) * time, x, r * time, time);
+                }
+                float[] logits = model.logits(x, b, time, rng).data();                  // (b, T, V)
+                for (int r = 0; r < b; r++) {
+                    for (int t = 0; t < time; t++) {
+                        int off = (r * time + t) * v;
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int k = 0; k < v; k++) {
+                            max = Math.max(max, logits[off + k]);
+                        }
+                        double z = 0;
+                        for (int k = 0; k < v; k++) {
+                            z += Math.exp(logits[off + k] - max);
+                        }
+                        int target = split[(w0 + r) * time + t + 1];
+                        sum[t] += max + Math.log(z) - logits[off + target];            // −log softmax(z)_target
+                    }
+                }
+            }
+            return null;
+        });
+        for (int t = 0; t < time; t++) {
+            sum[t] /= n;
+        }
+        return sum;
+    }
 }

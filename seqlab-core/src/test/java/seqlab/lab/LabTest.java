@@ -32,12 +32,12 @@ class LabTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru", "attention-cost",
-            "positional-encoding", "parallel-vs-sequential"})
+            "positional-encoding", "parallel-vs-sequential", "transformer-vs-lstm-lm"})
     void quickSizeWritesItsFiguresAndFindings(String name) throws Exception {
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());     // runs log from several threads
         LabResult r = Lab.named(name).run(true, log::add);
         assertThat(log).isNotEmpty();
-        if (List.of("bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru").contains(name)) {      // trainings report progress
+        if (List.of("bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru", "transformer-vs-lstm-lm").contains(name)) {      // trainings report progress
             assertThat(log).anyMatch(l -> l.matches(".+: step \\d+/\\d+, validation loss \\d+\\.\\d{4}, \\d+ s"));
         }
         assertThat(r.findings()).isNotEmpty();
@@ -96,7 +96,7 @@ class LabTest {
     void experimentsAreFoundByName() {
         assertThat(Lab.all()).extracting(Experiment::name)
                 .containsExactly("vanishing-gradients", "long-memory", "bottleneck", "teacher-forcing", "rnn-vs-lstm-vs-gru",
-                        "attention-cost", "positional-encoding", "parallel-vs-sequential");
+                        "attention-cost", "positional-encoding", "parallel-vs-sequential", "transformer-vs-lstm-lm");
         assertThatThrownBy(() -> Lab.named("attention-is-all")).hasMessageContaining("unknown experiment 'attention-is-all'");
     }
 
