@@ -48,6 +48,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling threshold (default: ${DEFAULT-VALUE})")
     float topP;
 
+    @Option(names = "--repetition-penalty", defaultValue = "1.0", description = "divide the positive logits of tokens already in the "
+            + "text by this, multiply the negative ones (Hugging Face's repetition_penalty); 1 = off (default: ${DEFAULT-VALUE})")
+    float repetitionPenalty;
+
+    @Option(names = "--stop", description = "stop after the first of these token ids (comma-separated; kept in the output)", split = ",")
+    int[] stop;
+
     @Option(names = "--seed", defaultValue = "1337", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -65,7 +72,12 @@ final class GenerateCommand implements Callable<Integer> {
         if (temperature == 0) {
             Options.onlyFor(spec, "sampling (--temperature > 0)", "--top-k", "--top-p", "--seed");
         }
-        SamplingConfig sampling = new SamplingConfig(temperature, topK, topP);
+        SamplingConfig sampling;
+        try {
+            sampling = new SamplingConfig(temperature, topK, topP, repetitionPenalty);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage().replace("repetition penalty", "--repetition-penalty"));
+        }
         ModelDirectory.Loaded.Generator loaded = ModelDirectory.loadGenerator(model, "generate");
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
         Tokenizer tok = loaded.tokenizer();
@@ -98,13 +110,21 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(Text.forTerminal(p));
             }
         }
+        if (stop != null) {
+            try {
+                Tokenizer.checkIds(stop, loaded.model().vocabSize());
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--stop: " + e.getMessage());
+            }
+        }
         threads.apply(err);
         boolean asIds = tok == null || promptIds != null;
         long[] written = {0};
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
         java.util.function.IntFunction<String> decoder = tok == null ? null : tok.streamingDecoder();
         long t0 = System.nanoTime();
-        long made = Generator.stream(loaded.model(), ids, tokens, sampling, new Rng(seed), id -> {
+        int choices = tok == null ? loaded.model().vocabSize() : Math.min(tok.vocabSize(), loaded.model().vocabSize());
+        long made = Generator.stream(loaded.model(), ids, tokens, choices, sampling, new Rng(seed), id -> {
             if (asIds) {
                 out.print((written[0]++ > 0 ? "," : "") + id);
             } else {
@@ -112,7 +132,7 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(Text.forTerminal(tok.type().equals("word") && !piece.equals("\n") ? " " + piece : piece));
             }
             out.flush();
-            return !out.checkError();
+            return !out.checkError() && !(stop != null && java.util.Arrays.stream(stop).anyMatch(s -> s == id));
         });
         out.println();
         out.flush();

@@ -361,11 +361,11 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** GPT's block may not be longer than its context window. */
+    /** A block may not be longer than the model's context window (GPT's n_positions). */
     private void requireContext(ModelConfig c, int seq) {
-        if (c instanceof GptConfig g && seq > g.nPositions()) {
-            throw new UserException("--seq " + seq + " is above the model's context window, n_positions " + g.nPositions()
-                    + (initFrom != null ? " (" + initFrom + ")" : "") + "; give --seq " + g.nPositions() + " or less"
+        if (seq > c.contextLength()) {
+            throw new UserException("--seq " + seq + " is above the model's context window, " + c.contextField() + " " + c.contextLength()
+                    + (initFrom != null ? " (" + initFrom + ")" : "") + "; give --seq " + c.contextLength() + " or less"
                     + (initFrom != null ? "" : ", or --max-positions " + seq));
         }
     }
@@ -381,18 +381,18 @@ final class TrainCommand implements Callable<Integer> {
         return g;
     }
 
-    /** The loaded model, or a copy of it with the given --dropout (a GPT's only). */
+    /** The loaded model, or a copy of it with the given --dropout. */
     private seqlab.model.LanguageModel fineTuned(seqlab.model.LanguageModel loaded, long seed) {
         if (!Options.given(spec, "--dropout")) {
             return loaded;
         }
-        if (!(loaded.config() instanceof GptConfig g)) {
-            throw new UserException("--dropout with --init-from applies to GPT models only; " + initFrom + " holds a "
-                    + loaded.config().architecture() + " model, whose dropout is kept");
+        seqlab.model.LanguageModel copy;
+        try {
+            copy = (seqlab.model.LanguageModel) loaded.config().withDropout(model.dropout).build(new Rng(seed));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--dropout: " + e.getMessage());
         }
-        seqlab.model.Gpt copy = g.withDropout(model.dropout).build(new Rng(seed));
-        java.util.Map<String, seqlab.nn.Parameter> from = loaded.module().namedParameters();
-        copy.namedParameters().forEach((k, p) -> System.arraycopy(from.get(k).data(), 0, p.data(), 0, p.size()));
+        copy.module().copyFrom(loaded.module());
         return copy;
     }
 
@@ -512,7 +512,8 @@ final class TrainCommand implements Callable<Integer> {
             Options.onlyFor(spec, RNN_LM, "--tie");
         }
         if (seq2seq || transformer) {
-            Options.onlyFor(spec, LM, "--tokenizer", "--tie", "--seq", "--eval-batches", "--init-from");
+            // a translation task picks each step's batch from the step alone: micro-batches would repeat it
+            Options.onlyFor(spec, LM, "--tokenizer", "--tie", "--seq", "--eval-batches", "--init-from", "--grad-accum");
         } else {
             Options.onlyFor(spec, SEQ2SEQ, "--cell", "--attention", "--bidirectional", "--teacher-forcing", "--max-length");
             Options.onlyFor(spec, TRANSLATION, "--label-smoothing");

@@ -87,6 +87,20 @@ class GptCliTest {
         CliTest.Run byIds = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--temperature", "0");
         assertThat(byIds.code()).as(byIds.err()).isZero();
         assertThat(byIds.out().strip()).matches("[0-9]+(,[0-9]+){4}");
+        List<String> free = List.of(byIds.out().strip().split(","));
+        String second = free.get(1);
+        String expected = String.join(",", free.subList(0, free.indexOf(second) + 1));      // up to its first appearance
+        CliTest.Run stopped = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--temperature", "0",
+                "--stop", second);
+        assertThat(stopped.code()).as(stopped.err()).isZero();
+        assertThat(stopped.out().strip()).isEqualTo(expected);
+        CliTest.Run penalised = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--temperature", "0",
+                "--repetition-penalty", "1.3");
+        assertThat(penalised.code()).as(penalised.err()).isZero();
+        assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--repetition-penalty", "0"),
+                "--repetition-penalty must be > 0 (1 = off), got 0.0");
+        assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--stop", "99999"),
+                "--stop: token id 99999 at position 0 is out of range");
     }
 
     @Test
@@ -132,6 +146,21 @@ class GptCliTest {
     }
 
     @Test
+    void forwardOnAHuggingFaceDirectoryGivesPyTorchsLogits(@TempDir Path dir) {
+        Path fixtures = Path.of("..", "seqlab-core", "src", "test", "resources", "fixtures");
+        Path out = dir.resolve("logits.safetensors");
+        CliTest.Run r = run("forward", "--model", fixtures.resolve("gpt2_tied").toString(), "--input",
+                fixtures.resolve("gpt2_tied.safetensors").toString(), "--output", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        float[] want = Safetensors.open(fixtures.resolve("gpt2_tied.safetensors")).floats("logits");
+        float[] got = Safetensors.open(out).floats("logits");
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < want.length; i++) {
+            assertThat((double) got[i]).as("logit %d", i).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-4 + 1e-4 * Math.abs(want[i])));
+        }
+    }
+
+    @Test
     void badFlagsAndModelsSayWhatToChange(@TempDir Path dir) {
         assertUserError(run(tiny(dir.resolve("a"), "--tie")), "--tie applies to recurrent language models");
         assertUserError(run(tiny(dir.resolve("b"), "--positional", "sinusoidal")), "--positional must be learned or rotary for GPT");
@@ -146,6 +175,8 @@ class GptCliTest {
         assertUserError(run(tiny(dir.resolve("j"), "--min-lr", "1")), "--min-lr must be in [0, --lr 0.002], got 1.0");
         assertUserError(run(tiny(dir.resolve("k"), "--grad-accum", "0")), "--grad-accum must be >= 1, got 0");
         assertUserError(run(tiny(dir.resolve("l"), "--optimizer", "sgd", "--beta2", "0.9")), "--beta2 applies to --optimizer adam or adamw");
+        assertUserError(run("train", "--arch", "seq2seq", "--grad-accum", "2", "--out", dir.resolve("m").toString()),
+                "--grad-accum applies to language models");
 
         Path rotary = dir.resolve("rotary");
         assertThat(run(tiny(rotary, "--positional", "rotary", "--steps", "2")).code()).isZero();

@@ -47,6 +47,18 @@ public final class Generator {
      * @return how many tokens were generated
      */
     public static long stream(LanguageModel model, int[] prompt, long count, SamplingConfig cfg, Rng rng, TokenSink sink) {
+        return stream(model, prompt, count, model.vocabSize(), cfg, rng, sink);
+    }
+
+    /**
+     * {@link #stream(LanguageModel, int[], long, SamplingConfig, Rng, TokenSink)} choosing among the
+     * first {@code tokens} ids only: a model may have more output rows than its tokenizer has tokens
+     * (nanoGPT pads GPT-2's 50,257 to 50,304), and an id past the tokenizer cannot be printed.
+     */
+    public static long stream(LanguageModel model, int[] prompt, long count, int tokens, SamplingConfig cfg, Rng rng, TokenSink sink) {
+        if (tokens < 1 || tokens > model.vocabSize()) {
+            throw new IllegalArgumentException("tokens to choose from must be in [1, " + model.vocabSize() + "], got " + tokens);
+        }
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty; give at least one token to start from");
         }
@@ -56,8 +68,12 @@ public final class Generator {
         int v = model.vocabSize();
         LanguageModel.Generation g = model.generate(new int[][] {prompt}, (int) Math.min(count, Integer.MAX_VALUE), rng);
         int[] next = new int[1];
+        boolean[] seen = seen(prompt, v, cfg);
         for (long i = 0; i < count; i++) {
-            next[0] = Sampler.sample(g.logits(), 0, v, cfg, rng);
+            next[0] = sample(g.logits(), 0, tokens, cfg, seen, rng);
+            if (seen != null) {
+                seen[next[0]] = true;
+            }
             if (!sink.accept(next[0])) {
                 return i + 1;
             }
@@ -85,11 +101,18 @@ public final class Generator {
         int[] lengths = new int[n];
         boolean[] done = new boolean[n];
         int[] next = new int[n];
+        boolean[][] seen = new boolean[n][];
+        for (int r = 0; r < n; r++) {
+            seen[r] = seen(prompts[r], v, cfg);
+        }
         for (int i = 0; i < count; i++) {
             boolean all = true;
             for (int r = 0; r < n; r++) {
-                next[r] = done[r] ? next[r] : Sampler.sample(g.logits(), r * v, v, cfg, rng);
+                next[r] = done[r] ? next[r] : sample(g.logits(), r * v, v, cfg, seen[r], rng);
                 if (!done[r]) {
+                    if (seen[r] != null) {
+                        seen[r][next[r]] = true;
+                    }
                     out[r][lengths[r]++] = next[r];
                     done[r] = contains(stop, next[r]);
                 }
@@ -108,7 +131,32 @@ public final class Generator {
         return out;
     }
 
+    /** The tokens a repetition penalty looks at (those of the prompt, then each one chosen), or null without one. */
+    private static boolean[] seen(int[] prompt, int v, SamplingConfig cfg) {
+        if (cfg.repetitionPenalty() == 1f) {
+            return null;
+        }
+        boolean[] seen = new boolean[v];
+        for (int id : prompt) {
+            seen[id] = true;
+        }
+        return seen;
+    }
+
+    /** A token from logits [off, off + v), after the repetition penalty on a copy of the row when there is one. */
+    private static int sample(float[] logits, int off, int v, SamplingConfig cfg, boolean[] seen, Rng rng) {
+        if (seen == null) {
+            return Sampler.sample(logits, off, v, cfg, rng);
+        }
+        float[] row = java.util.Arrays.copyOfRange(logits, off, off + v);
+        cfg.penalise(row, 0, v, seen);
+        return Sampler.sample(row, 0, v, cfg, rng);
+    }
+
     private static boolean contains(int[] ids, int id) {
+        if (ids == null) {
+            return false;
+        }
         for (int s : ids) {
             if (s == id) {
                 return true;

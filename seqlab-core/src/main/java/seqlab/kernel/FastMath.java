@@ -68,27 +68,47 @@ public final class FastMath {
     // passed to or returned from a call that C2 does not inline is boxed on the heap, which
     // costs more than the math. The lane computation equals the scalar form bit for bit.
 
+    /**
+     * e^v lane-wise, each lane the operations of {@link #exp(float)}: for a kernel's own loop (a
+     * small static method, inlined by C2 into a hot loop, so that the vector is not boxed).
+     */
+    static FloatVector exp(FloatVector v) {
+        VectorMask<Float> over = v.compare(VectorOperators.GT, EXP_MAX);
+        FloatVector xc = v.max(EXP_MIN);
+        FloatVector t = xc.fma(LOG2E, MAGIC);
+        FloatVector kf = t.sub(MAGIC);
+        FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, P[0]);
+        for (int j = 1; j < P.length; j++) {
+            p = p.fma(r, FloatVector.broadcast(F, P[j]));
+        }
+        IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over);
+    }
+
+    /** tanh(v) lane-wise, each lane the operations of {@link #tanh(float)} (see {@link #exp(FloatVector)}). */
+    static FloatVector tanh(FloatVector v) {
+        FloatVector e = exp(v.abs().min(TANH_CLAMP).mul(2f));                                      // e^{2|x|}
+        FloatVector x2 = v.mul(v);
+        FloatVector q = FloatVector.broadcast(F, T[0]);
+        for (int j = 1; j < T.length; j++) {
+            q = q.fma(x2, FloatVector.broadcast(F, T[j]));
+        }
+        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
+        big = big.reinterpretAsInts().or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+        return big.blend(v.mul(q), v.abs().compare(VectorOperators.LT, TANH_SMALL));
+    }
+
     /** out[i] = e^{x[i]} for i in [0, n); out may be x. */
     public static void exp(int n, float[] x, int xOff, float[] out, int oOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            VectorMask<Float> over = v.compare(VectorOperators.GT, EXP_MAX);
-            FloatVector xc = v.max(EXP_MIN);
-            FloatVector t = xc.fma(LOG2E, MAGIC);
-            FloatVector kf = t.sub(MAGIC);
-            FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-            r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-            FloatVector p = FloatVector.broadcast(F, P[0]);
-            for (int j = 1; j < P.length; j++) {
-                p = p.fma(r, FloatVector.broadcast(F, P[j]));
-            }
-            IntVector k = t.reinterpretAsInts().sub(MAGIC_BITS);
-            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-            IntVector k2 = k.sub(k1);
-            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            p.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).intoArray(out, oOff + i);
+            exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, oOff + i);
         }
         for (; i < n; i++) {
             out[oOff + i] = exp(x[xOff + i]);

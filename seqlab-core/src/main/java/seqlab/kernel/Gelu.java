@@ -1,6 +1,5 @@
 package seqlab.kernel;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -10,13 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
  * GELU(x) = x·Φ(x) (Hendrycks and Gimpel, 2016), Φ the standard normal CDF, in PyTorch's two forms:
  * exact, Φ(x) = (1 + erf(x/√2))/2 ({@code F.gelu}, nn.Transformer's "gelu"), and the tanh
  * approximation x/2·(1 + tanh(√(2/π)(x + 0.044715x³))) ({@code approximate="tanh"}, GPT-2's
- * {@code gelu_new}). Computed in double, rounded once.
+ * {@code gelu_new}). The vector loops compute in float, 8 lanes to a 256-bit vector, within a few
+ * float ulps of the double result (1·10⁻⁶ of max(1, |value|)), as PyTorch's float kernels do: where
+ * 1 + u cancels (the tanh form below x ≈ −3) the tiny result keeps fewer correct digits. The scalar
+ * loop, the reference, computes in double.
  *
  * <p>erf from erfc(z) = t·e^{−z² − 1.26551223 + t(1.00002368 + …)}, t = 1/(1 + z/2) (Numerical
  * Recipes' erfcc, a Chebyshev fit): fractional error below 1.2·10⁻⁷ everywhere, so GELU of a
  * large negative x keeps its relative accuracy.
  *
- * <p>The loops run on vectors of doubles (the Vector API's exp and tanh) split over the thread pool
+ * <p>The loops run on float vectors ({@link FastMath}'s exp and tanh: the Vector API's may give other
+ * bits compiled than interpreted) split over the thread pool
  * in whole vectors; the last n mod L elements take the scalar {@link #reference} path. An element's
  * path depends only on n, so results are the same for any thread count.
  */
@@ -43,9 +46,8 @@ public final class Gelu {
         return z >= 0 ? 1 - 0.5 * erfcPositive(z) : 0.5 * erfcPositive(-z);
     }
 
-    private static final VectorSpecies<Double> D = DoubleLanes.D;
-    private static final VectorSpecies<Float> F = DoubleLanes.F;
-    private static final int L = DoubleLanes.L;
+    private static final VectorSpecies<Float> F = Vec.F;
+    private static final int L = F.length();
     /** A rough count of operations per element, for the thread split. */
     private static final long WORK = 40;
 
@@ -57,13 +59,13 @@ public final class Gelu {
             // one loop per form: a vector chosen by a branch would be boxed by C2
             if (tanh) {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
-                    store(v.mul(tanhOfArgument(v).add(1).mul(0.5)), y, yOff + i);           // x·½(1 + tanh(√(2/π)(x + 0.044715x³)))
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    v.mul(tanhOfArgument(v).add(1f).mul(0.5f)).intoArray(y, yOff + i);       // x·½(1 + tanh(√(2/π)(x + 0.044715x³)))
                 }
             } else {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
-                    store(v.mul(cdf(v)), y, yOff + i);                                         // x·Φ(x)
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    v.mul(cdf(v)).intoArray(y, yOff + i);                                      // x·Φ(x)
                 }
             }
         });
@@ -79,48 +81,45 @@ public final class Gelu {
             // one loop per form: a vector chosen by a branch would be boxed by C2
             if (tanh) {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
-                    DoubleVector u = tanhOfArgument(v);
-                    DoubleVector du = v.mul(v).mul(3 * C).add(1).mul(K);                        // √(2/π)(1 + 3·0.044715x²)
-                    DoubleVector g = u.add(1).mul(0.5).add(v.mul(0.5).mul(u.mul(u).neg().add(1)).mul(du));  // ½(1 + u) + ½x(1 − u²)·du
-                    addInto(DoubleLanes.doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    FloatVector u = tanhOfArgument(v);
+                    FloatVector w = v.max(-1e4f).min(1e4f);                                          // x² would overflow past 1.8e19; 1 − u² is 0 there
+                    FloatVector du = w.mul(w).mul((float) (3 * C)).add(1f).mul((float) K);          // √(2/π)(1 + 3·0.044715x²)
+                    FloatVector g = u.add(1f).mul(0.5f).add(v.mul(0.5f).mul(u.mul(u).neg().add(1f)).mul(du));  // ½(1 + u) + ½x(1 − u²)·du
+                    addInto(FloatVector.fromArray(F, dy, dyOff + i).mul(g), dx, dxOff + i);
                 }
             } else {
                 for (int i = v0 * L; i < v1 * L; i += L) {
-                    DoubleVector v = DoubleLanes.doubles(x, xOff + i);
-                    DoubleVector pdf = v.mul(v).mul(-0.5).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-                    DoubleVector g = cdf(v).add(v.mul(pdf));                                      // Φ(x) + x·φ(x)
-                    addInto(DoubleLanes.doubles(dy, dyOff + i).mul(g), dx, dxOff + i);
+                    FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                    FloatVector pdf = FastMath.exp(v.mul(v).mul(-0.5f)).mul((float) INV_SQRT_2PI);
+                    FloatVector g = cdf(v).add(v.mul(pdf));                                       // Φ(x) + x·φ(x)
+                    addInto(FloatVector.fromArray(F, dy, dyOff + i).mul(g), dx, dxOff + i);
                 }
             }
         });
         referenceBackward(vectors * L, n, tanh, x, xOff, dy, dyOff, dx, dxOff);
     }
 
-    private static void store(DoubleVector v, float[] a, int i) {
-        DoubleLanes.floats(v).intoArray(a, i);
-    }
-
-    /** a[i…] += v, rounded to float first. */
-    private static void addInto(DoubleVector v, float[] a, int i) {
-        FloatVector.fromArray(F, a, i).add(DoubleLanes.floats(v)).intoArray(a, i);
+    /** a[i…] += v. */
+    private static void addInto(FloatVector v, float[] a, int i) {
+        FloatVector.fromArray(F, a, i).add(v).intoArray(a, i);
     }
 
     /** u = tanh(√(2/π)(x + 0.044715x³)) on a vector. */
-    private static DoubleVector tanhOfArgument(DoubleVector x) {
-        return x.mul(K).mul(x.mul(x).mul(C).add(1)).lanewise(VectorOperators.TANH);
+    private static FloatVector tanhOfArgument(FloatVector x) {
+        return FastMath.tanh(x.mul((float) K).mul(x.mul(x).mul((float) C).add(1f)));
     }
 
     /** Φ(x) on a vector: erfc(|z|)/2 or 1 − erfc(|z|)/2 by the sign of z = x/√2 (NaN stays NaN). */
-    private static DoubleVector cdf(DoubleVector x) {
-        DoubleVector z = x.mul(SQRT_HALF);
-        DoubleVector a = z.abs();
-        DoubleVector t = DoubleVector.broadcast(D, 1).div(a.mul(0.5).add(1));                         // t = 1/(1 + |z|/2)
-        DoubleVector p = t.mul(0.17087277).add(-0.82215223).mul(t).add(1.48851587).mul(t).add(-1.13520398).mul(t).add(0.27886807)
-                .mul(t).add(-0.18628806).mul(t).add(0.09678418).mul(t).add(0.37409196).mul(t).add(1.00002368).mul(t).add(-1.26551223);
-        DoubleVector half = t.mul(a.mul(a).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5);      // erfc(|z|)/2
-        VectorMask<Double> positive = z.compare(VectorOperators.GE, 0);
-        return half.blend(half.neg().add(1), positive);
+    private static FloatVector cdf(FloatVector x) {
+        FloatVector z = x.mul((float) SQRT_HALF);
+        FloatVector a = z.abs();
+        FloatVector t = FloatVector.broadcast(F, 1f).div(a.mul(0.5f).add(1f));                       // t = 1/(1 + |z|/2)
+        FloatVector p = t.mul(0.17087277f).add(-0.82215223f).mul(t).add(1.48851587f).mul(t).add(-1.13520398f).mul(t).add(0.27886807f)
+                .mul(t).add(-0.18628806f).mul(t).add(0.09678418f).mul(t).add(0.37409196f).mul(t).add(1.00002368f).mul(t).add(-1.26551223f);
+        FloatVector half = t.mul(FastMath.exp(a.mul(a).neg().add(p))).mul(0.5f);                      // erfc(|z|)/2
+        VectorMask<Float> positive = z.compare(VectorOperators.GE, 0f);
+        return half.blend(half.neg().add(1f), positive);
     }
 
     private static void check(int n, float[] a, int aOff, float[] b, int bOff) {

@@ -145,6 +145,10 @@ public final class Gemm {
             reference(transA, b.transB, m, n, k, alpha, a, aOff, lda, b.src, b.srcOff, b.ld, beta, c, cOff, ldc);
             return;
         }
+        if (m == 1) {                                       // the same bits as unpacked: the pack is not read
+            rowTimes(transA, b.transB, n, k, alpha, a, aOff, lda, b.src, b.srcOff, b.ld, beta, c, cOff);
+            return;
+        }
         run(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
     }
 
@@ -157,7 +161,130 @@ public final class Gemm {
             reference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        if (m == 1) {
+            rowTimes(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff);
+            return;
+        }
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+    }
+
+    /**
+     * C (1, n) = α·op(A)·op(B) + β·C for one row, every layout summing each C[j] in {@link Vec#dot}'s
+     * order (so every layout gives the same bits): a column A is gathered into a row; a B stored
+     * (n, k) goes to {@link #rowTimesTransposed}, one stored (k, n) to {@link #rowTimesPlain}.
+     */
+    private static void rowTimes(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b,
+                                 int bOff, int ldb, float beta, float[] c, int cOff) {
+        if (transA && k > 0) {
+            float[] row = new float[k];
+            for (int p = 0; p < k; p++) {
+                row[p] = a[aOff + p * lda];
+            }
+            a = row;
+            aOff = 0;
+        }
+        if (transB) {
+            rowTimesTransposed(n, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff);
+        } else {
+            rowTimesPlain(n, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff);
+        }
+    }
+
+    /**
+     * C (1, n) = α·a·B + β·C for B (k, n) row-major, B read once by rows: lane l of C[j]'s dot product
+     * is Σ a[p]·B[p, j] over p ≡ l (mod L) in p order, fused, as {@link Vec#dot} sums it; then the
+     * lanes in order, then the tail.
+     */
+    private static void rowTimesPlain(int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff, int ldb, float beta,
+                                      float[] c, int cOff) {
+        int lanes = F.length();
+        int bound = F.loopBound(k);
+        Parallel.forRanges(n, 2L * n * k, (j0, j1) -> {
+            int w = j1 - j0;
+            float[] acc = new float[lanes * w];                                       // acc[l·w + j]: lane l of C[j0 + j]
+            int vec = F.loopBound(w);
+            for (int p = 0; p < bound; p++) {
+                FloatVector ap = FloatVector.broadcast(F, a[aOff + p]);
+                float av = a[aOff + p];
+                int row = bOff + p * ldb + j0;
+                int base = (p % lanes) * w;
+                int j = 0;
+                for (; j < vec; j += lanes) {
+                    ap.fma(FloatVector.fromArray(F, b, row + j), FloatVector.fromArray(F, acc, base + j)).intoArray(acc, base + j);
+                }
+                for (; j < w; j++) {
+                    acc[base + j] = Math.fma(av, b[row + j], acc[base + j]);
+                }
+            }
+            for (int j = 0; j < w; j++) {
+                float sum = 0f;
+                for (int l = 0; l < lanes; l++) {
+                    sum += acc[l * w + j];
+                }
+                for (int p = bound; p < k; p++) {
+                    sum = Math.fma(a[aOff + p], b[bOff + p * ldb + j0 + j], sum);
+                }
+                c[cOff + j0 + j] = alpha * sum + (beta == 0f ? 0f : beta * c[cOff + j0 + j]);
+            }
+        });
+    }
+
+    /**
+     * C (1, n) = α·a·Bᵀ + β·C for one row a (k) and B (n, k) row-major (a Linear's y = x·Wᵀ for one
+     * token, as a decoder's step runs it): C[j] is the dot product of a with B's contiguous row j,
+     * so B is read once, in place, with no packing and no register tile three quarters empty. Four
+     * rows of B go at a time, each with its own accumulator; each C[j] is summed in the same order
+     * whatever the thread count.
+     */
+    private static void rowTimesTransposed(int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff, int ldb, float beta,
+                                           float[] c, int cOff) {
+        Parallel.forRanges((n + 3) / 4, 2L * n * k, (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                int j = 4 * q;
+                if (j + 4 <= n) {
+                    dots4(k, a, aOff, b, bOff + j * ldb, ldb, alpha, beta, c, cOff + j);
+                } else {
+                    for (int r = j; r < n; r++) {
+                        float d = Vec.dot(k, a, aOff, b, bOff + r * ldb);
+                        c[cOff + r] = alpha * d + (beta == 0f ? 0f : beta * c[cOff + r]);
+                    }
+                }
+            }
+        });
+    }
+
+    /** c[0..4) = α·(a · B row r, r = 0…3) + β·c, each dot summed exactly as {@link Vec#dot} sums it. */
+    private static void dots4(int k, float[] a, int aOff, float[] b, int bOff, int ldb, float alpha, float beta, float[] c, int cOff) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector s3 = FloatVector.zero(F);
+        int p = 0;
+        for (int bound = F.loopBound(k); p < bound; p += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, aOff + p);
+            s0 = x.fma(FloatVector.fromArray(F, b, bOff + p), s0);
+            s1 = x.fma(FloatVector.fromArray(F, b, bOff + ldb + p), s1);
+            s2 = x.fma(FloatVector.fromArray(F, b, bOff + 2 * ldb + p), s2);
+            s3 = x.fma(FloatVector.fromArray(F, b, bOff + 3 * ldb + p), s3);
+        }
+        // one call per accumulator: vectors kept in an array would be boxed, and their FMAs left to the slow generic path
+        finish(s0, p, k, a, aOff, b, bOff, alpha, beta, c, cOff);
+        finish(s1, p, k, a, aOff, b, bOff + ldb, alpha, beta, c, cOff + 1);
+        finish(s2, p, k, a, aOff, b, bOff + 2 * ldb, alpha, beta, c, cOff + 2);
+        finish(s3, p, k, a, aOff, b, bOff + 3 * ldb, alpha, beta, c, cOff + 3);
+    }
+
+    /** c[ci] = α·(the lanes of acc in order, then a[p…k)·row[p…k) fused in order) + β·c[ci]: the end of {@link Vec#dot}. */
+    private static void finish(FloatVector acc, int p, int k, float[] a, int aOff, float[] b, int row, float alpha, float beta,
+                               float[] c, int ci) {
+        float s = 0f;
+        for (int l = 0; l < F.length(); l++) {
+            s += acc.lane(l);
+        }
+        for (int i = p; i < k; i++) {
+            s = Math.fma(a[aOff + i], b[row + i], s);
+        }
+        c[ci] = alpha * s + (beta == 0f ? 0f : beta * c[ci]);
     }
 
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,

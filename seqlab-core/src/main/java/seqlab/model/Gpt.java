@@ -107,12 +107,12 @@ public final class Gpt extends Module implements LanguageModel {
 
     @Override
     public int contextLength() {
-        return config.nPositions();
+        return config.contextLength();
     }
 
     @Override
     public String contextField() {
-        return "n_positions";
+        return config.contextField();
     }
 
     /** The decoder stack, GPT-2's {@code transformer}. */

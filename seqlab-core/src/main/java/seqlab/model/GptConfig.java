@@ -102,6 +102,7 @@ public record GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, in
     }
 
     /** The same model with the three dropouts set to p (fine-tuning). */
+    @Override
     public GptConfig withDropout(float p) {
         return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, activation, p, p, p, layerNormEpsilon,
                 tieWordEmbeddings, positional, bosTokenId, eosTokenId);
@@ -139,6 +140,16 @@ public record GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, in
     @Override
     public Footprint footprint(int batch, int length) {
         return Gpt.footprint(this, batch, length);
+    }
+
+    @Override
+    public int contextLength() {
+        return nPositions;
+    }
+
+    @Override
+    public String contextField() {
+        return "n_positions";
     }
 
     @Override

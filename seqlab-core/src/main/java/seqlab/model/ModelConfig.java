@@ -32,6 +32,15 @@ public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, Transfor
     /** What training needs on batches of B sequences of up to L tokens (a translator: L source and L target tokens each), before building it. */
     Footprint footprint(int batch, int length);
 
+    /** The most tokens a sequence may have (a Transformer's window, a seq2seq model's longest source), or {@link Integer#MAX_VALUE}. */
+    int contextLength();
+
+    /** The config.json field that holds {@link #contextLength()}, or null when there is no limit. */
+    String contextField();
+
+    /** The same architecture and sizes with every dropout probability set to p (fine-tuning). */
+    ModelConfig withDropout(float p);
+
     /** The config.json fields that set the model's size, for a message asking for smaller ones. */
     String sizeFields();
 

@@ -257,13 +257,7 @@ public final class ModelDirectory {
 
     /** The directory's tokenizer (tokenizer.json, or GPT-2's vocab.json + merges.txt), or null when it has none. */
     public static Tokenizer readTokenizer(Path dir) {
-        Path p = dir.resolve(TOKENIZER);
-        if (Files.exists(p)) {
-            return Tokenizers.fromJson(readJson(p));
-        }
-        boolean bpe = Files.exists(dir.resolve("vocab.json")) || Files.exists(dir.resolve("merges.txt"))
-                || Files.exists(dir.resolve("encoder.json"));
-        return bpe ? Tokenizers.read(dir) : null;
+        return Tokenizers.readIfPresent(dir);
     }
 
     /** Reads a JSON object file with errors that name it ({@link Text#readJson}). */

@@ -77,6 +77,21 @@ public record RnnLmConfig(CellType cell, int vocabSize, int embeddingSize, int h
     }
 
     @Override
+    public int contextLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public String contextField() {
+        return null;
+    }
+
+    @Override
+    public RnnLmConfig withDropout(float p) {
+        return new RnnLmConfig(cell, vocabSize, embeddingSize, hiddenSize, numLayers, p, tieWeights);
+    }
+
+    @Override
     public String sizeFields() {
         return "vocab_size, hidden_size, num_layers";
     }

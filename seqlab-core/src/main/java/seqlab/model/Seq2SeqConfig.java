@@ -144,6 +144,22 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
     }
 
     @Override
+    public int contextLength() {
+        return maxLength;
+    }
+
+    @Override
+    public String contextField() {
+        return "max_length";
+    }
+
+    @Override
+    public Seq2SeqConfig withDropout(float p) {
+        return new Seq2SeqConfig(cell, attention, sourceVocab, targetVocab, embeddingSize, hiddenSize, numLayers, bidirectional, p,
+                maxLength, deepOutput);
+    }
+
+    @Override
     public String sizeFields() {
         return "the vocabulary sizes, hidden_size, num_layers";
     }

@@ -95,6 +95,22 @@ public record TransformerConfig(int dModel, int nhead, int numEncoderLayers, int
     }
 
     @Override
+    public int contextLength() {
+        return maxPositions;
+    }
+
+    @Override
+    public String contextField() {
+        return "max_positions";
+    }
+
+    @Override
+    public TransformerConfig withDropout(float p) {
+        return new TransformerConfig(dModel, nhead, numEncoderLayers, numDecoderLayers, dimFeedforward, p, activation, normFirst,
+                layerNormEps, srcVocabSize, tgtVocabSize, positional, maxPositions);
+    }
+
+    @Override
     public String sizeFields() {
         return "the vocabulary sizes, d_model, dim_feedforward, the layer counts";
     }

@@ -105,6 +105,19 @@ public abstract class Module {
         }
     }
 
+    /** Copies every parameter's values from a module of the same structure (same names and shapes). */
+    public void copyFrom(Module other) {
+        Map<String, Parameter> from = other.namedParameters();
+        for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+            Parameter p = from.get(e.getKey());
+            if (p == null || !java.util.Arrays.equals(p.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("copyFrom: no parameter " + e.getKey() + " of shape "
+                        + java.util.Arrays.toString(e.getValue().shape()) + " in the other module");
+            }
+            System.arraycopy(p.data(), 0, e.getValue().data(), 0, p.size());
+        }
+    }
+
     /** Turns gradient collection on or off for every parameter (off for inference). */
     public void requiresGrad(boolean on) {
         for (Parameter p : parameters()) {

@@ -70,6 +70,16 @@ public final class Tokenizers {
         return fromJson(Text.readJson(path));
     }
 
+    /** The tokenizer of a directory ({@link #read}), or null when it holds none of the tokenizer files (a model run on ids). */
+    public static Tokenizer readIfPresent(Path dir) {
+        for (String f : new String[] {"tokenizer.json", "encoder.json", "vocab.bpe", "vocab.json", "merges.txt"}) {
+            if (Files.exists(dir.resolve(f))) {
+                return read(dir);
+            }
+        }
+        return null;
+    }
+
     /** A JSON list of strings (a vocabulary), with an error naming the first entry that is not one. */
     static List<String> strings(JsonFields j, String key) {
         List<String> out = new ArrayList<>();

@@ -83,6 +83,16 @@ public final class LmTask implements TrainingTask {
     }
 
     @Override
+    public Map<String, seqlab.io.Safetensors.Entry> weights() {
+        return model.weights();
+    }
+
+    @Override
+    public void loadWeights(seqlab.io.Safetensors.File f) {
+        model.loadWeights(f);
+    }
+
+    @Override
     public void save(Path dir) {
         ModelDirectory.save(dir, model, tokenizer);
     }

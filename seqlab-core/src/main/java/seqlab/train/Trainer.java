@@ -11,7 +11,6 @@ import seqlab.io.FormatException;
 import seqlab.io.JsonFields;
 import seqlab.io.Safetensors;
 import seqlab.model.ModelDirectory;
-import seqlab.model.StateDict;
 import seqlab.nn.Module;
 import seqlab.nn.Parameter;
 import seqlab.tensor.Rng;
@@ -76,7 +75,7 @@ public final class Trainer {
     /** Continues a run from a checkpoint; {@code cfg} may differ from the saved one only in steps. */
     public static Trainer resume(Saved saved, TrainingTask task, TrainConfig cfg, Path out, TrainListener listener) {
         Trainer t = new Trainer(task, saved.data(), cfg, out, listener);
-        StateDict.load(task.model(), Safetensors.open(saved.dir().resolve(Checkpoint.MODEL)));
+        task.loadWeights(Safetensors.open(saved.dir().resolve(Checkpoint.MODEL)));
         Checkpoint.loadOptimizer(saved.dir(), t.opt, saved.step());
         JsonFields tr = ModelDirectory.readJson(saved.dir().resolve(Checkpoint.TRAINER));
         t.dropoutRng.setState(longs(tr, "rng_dropout"));
@@ -224,7 +223,7 @@ public final class Trainer {
         }
         // the model directory first: once a checkpoint is complete, the config and tokenizer a resume reads exist
         task.save(out);
-        Path dir = Checkpoint.write(out, step, StateDict.entries(task.model()), optState, trainer);
+        Path dir = Checkpoint.write(out, step, task.weights(), optState, trainer);
         listener.onCheckpoint(step, dir);
     }
 

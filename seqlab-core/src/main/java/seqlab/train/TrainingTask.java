@@ -35,6 +35,16 @@ public interface TrainingTask {
     /** The validation loss (nats per target token) reported at each evaluation, in evaluation mode. */
     double validationLoss();
 
+    /** The model's weights under the names and layouts of its directory's model.safetensors (a checkpoint holds the same). */
+    default Map<String, seqlab.io.Safetensors.Entry> weights() {
+        return seqlab.model.StateDict.entries(model());
+    }
+
+    /** Reads weights {@link #weights} wrote back into the model. */
+    default void loadWeights(seqlab.io.Safetensors.File f) {
+        seqlab.model.StateDict.load(model(), f);
+    }
+
     /** Writes the model directory (config.json, model.safetensors, tokenizer.json). */
     void save(Path dir);
 }

@@ -32,6 +32,9 @@ class GemmTest {
                 out.add(Arguments.of(m, n, k));
             }
         }
+        // one row (a decoding step's dot products), wide and deep
+        out.add(Arguments.of(1, 3001, 770));
+        out.add(Arguments.of(1, 9, 1031));
         // blocks larger than one K_C / M_C / N_C panel
         out.add(Arguments.of(200, 1100, 300));
         out.add(Arguments.of(32, 2048, 512));
@@ -150,7 +153,8 @@ class GemmTest {
     @ParameterizedTest(name = "transA {0}, transB {1}, M={2} N={3}, pre-packed {4}")
     @org.junit.jupiter.params.provider.CsvSource({
             "false,false,611,67,false", "true,false,611,67,false", "false,true,611,67,false", "true,true,611,67,false",
-            "false,false,100,12,false", "true,true,100,12,false", "false,false,611,13,true", "false,true,611,13,true"})
+            "false,false,100,12,false", "true,true,100,12,false", "false,false,611,13,true", "false,true,611,13,true",
+            "false,true,1,4097,false", "false,false,1,4097,false", "true,false,1,67,false", "false,true,1,4097,true", "false,false,1,67,true"})
     void sameBitsForAnyThreadCountWhenRowsAreSplit(boolean transA, boolean transB, int m, int n, boolean prePacked) {
         SplittableRandom rnd = new SplittableRandom(4);
         int k = 301;

@@ -10,6 +10,7 @@ import seqlab.io.Json;
 import seqlab.io.JsonFields;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** PyTorch's optimizer defaults, the effective schedule, and the settings as a run records them. */
 class TrainConfigTest {
@@ -57,6 +58,29 @@ class TrainConfigTest {
         assertThat(back).isEqualTo(c);
         assertThat(TrainConfig.fromJson(new JsonFields(Json.parse(Json.write(cfg("sgd", 0f, "constant", 0, 5).toJson())), "t")).toJson())
                 .doesNotContainKey("betas");
+    }
+
+    @Test
+    void nanoGptsSettingsRoundTripAndOlderRunsReadAsBefore() {
+        TrainConfig c = new TrainConfig(2000, 12, 64, "adamw", 1e-3f, "cosine", 100, 0.1f, 0f, 1f, 250, 20, 1337, true, 0.99, 1e-4f, 4);
+        String json = Json.writePretty(c.toJson());
+        assertThat(json).contains("\"betas\": [0.9, 0.99]").contains("\"min_lr\": 1.0E-4").contains("\"grad_accum\": 4");
+        @SuppressWarnings("unchecked")
+        TrainConfig back = TrainConfig.fromJson(new JsonFields((Map<String, Object>) Json.parse(json), "trainer.json"));
+        assertThat(back).isEqualTo(c);
+        assertThat(back.lrSchedule().at(1999)).isCloseTo(1e-4f, org.assertj.core.data.Offset.offset(1e-9f));
+        assertThat(c.describe()).contains("adamw (β 0.9, 0.99, ε 1e-8)").contains("down to 0.0001 at step 2000")
+                .endsWith("; 4 micro-batches of 12 per step");
+        Map<String, Object> old = new java.util.LinkedHashMap<>(c.toJson());          // a run saved before the three settings existed
+        old.remove("min_lr");
+        old.remove("grad_accum");
+        old.put("betas", java.util.List.of(0.9, 0.999));
+        TrainConfig before = TrainConfig.fromJson(new JsonFields(Json.parse(Json.write(old)), "t"));
+        assertThat(before.beta2()).isEqualTo(0.999);
+        assertThat(before.minLr()).isEqualTo(1e-3f / 10);
+        assertThat(before.gradAccum()).isEqualTo(1);
+        assertThatThrownBy(() -> new TrainConfig(10, 1, 1, "adamw", 1e-3f, "cosine", 0, 0f, 0f, 1f, 1, 1, 1, false, 0.9, 2e-3f, 1))
+                .hasMessageContaining("--min-lr must be in [0, --lr 0.001], got 0.002");
     }
 
     @Test

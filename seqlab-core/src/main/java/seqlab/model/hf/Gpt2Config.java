@@ -72,12 +72,13 @@ public final class Gpt2Config {
         return (float) j.number(key, 0, 0.999999, 0.1);
     }
 
-    /** An id field: GPT2Config's 50256 when absent (dropped when the vocabulary has no such id), null when null. */
+    /**
+     * An id field: GPT2Config's 50256 when absent, null when null; an id the vocabulary does not
+     * have is dropped (save_pretrained writes 50256 whatever the vocabulary, and transformers reads it).
+     */
     private static Integer special(JsonFields j, String key, int vocab) {
-        if (j.map().containsKey(key)) {
-            return GptConfig.optionalId(j, key);
-        }
-        return GptConfig.GPT2_EOS < vocab ? GptConfig.GPT2_EOS : null;
+        Integer id = j.map().containsKey(key) ? GptConfig.optionalId(j, key) : Integer.valueOf(GptConfig.GPT2_EOS);
+        return id != null && id < vocab ? id : null;
     }
 
     private static void refuse(JsonFields j, String key, boolean value, String what) {
