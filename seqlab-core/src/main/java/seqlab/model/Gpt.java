@@ -105,16 +105,6 @@ public final class Gpt extends Module implements LanguageModel {
         return config.vocabSize();
     }
 
-    @Override
-    public int contextLength() {
-        return config.contextLength();
-    }
-
-    @Override
-    public String contextField() {
-        return config.contextField();
-    }
-
     /** The decoder stack, GPT-2's {@code transformer}. */
     public GptDecoder transformer() {
         return transformer;

@@ -133,11 +133,6 @@ public record GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, in
     }
 
     @Override
-    public Footprint weightsFootprint() {
-        return Gpt.footprint(this, 1, 1);
-    }
-
-    @Override
     public Footprint footprint(int batch, int length) {
         return Gpt.footprint(this, batch, length);
     }

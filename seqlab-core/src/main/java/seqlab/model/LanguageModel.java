@@ -22,10 +22,14 @@ public interface LanguageModel {
     int vocabSize();
 
     /** The most tokens the model reads at once (a Transformer's context window), or {@link Integer#MAX_VALUE}. */
-    int contextLength();
+    default int contextLength() {
+        return config().contextLength();
+    }
 
     /** The config.json field that holds {@link #contextLength()}, for messages; null when there is no limit. */
-    String contextField();
+    default String contextField() {
+        return config().contextField();
+    }
 
     /** Logits (B, T, V) of every position of (B, T) ids. */
     Tensor logits(int[] ids, int batch, int time, Rng rng);

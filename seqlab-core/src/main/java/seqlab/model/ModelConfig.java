@@ -26,8 +26,10 @@ public sealed interface ModelConfig permits RnnLmConfig, Seq2SeqConfig, Transfor
     /** A freshly initialised model of this config. */
     Module build(Rng rng);
 
-    /** The sizes of the model's weights alone (no activations), to check before building it. */
-    Footprint weightsFootprint();
+    /** The sizes of the model's weights alone (no activations, a batch of one token), to check before building it. */
+    default Footprint weightsFootprint() {
+        return footprint(1, 1);
+    }
 
     /** What training needs on batches of B sequences of up to L tokens (a translator: L source and L target tokens each), before building it. */
     Footprint footprint(int batch, int length);

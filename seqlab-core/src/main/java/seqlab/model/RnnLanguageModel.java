@@ -91,16 +91,6 @@ public final class RnnLanguageModel extends Module implements LanguageModel {
         return config.vocabSize();
     }
 
-    @Override
-    public int contextLength() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    public String contextField() {
-        return null;
-    }
-
     /** Carries the recurrent state from each window into the next (as the PyTorch example's evaluate()). */
     @Override
     public Reader reader() {

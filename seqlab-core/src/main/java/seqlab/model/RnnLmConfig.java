@@ -67,11 +67,6 @@ public record RnnLmConfig(CellType cell, int vocabSize, int embeddingSize, int h
     }
 
     @Override
-    public Footprint weightsFootprint() {
-        return RnnLanguageModel.footprint(this, 1, 1);
-    }
-
-    @Override
     public Footprint footprint(int batch, int length) {
         return RnnLanguageModel.footprint(this, batch, length);
     }

@@ -134,11 +134,6 @@ public record Seq2SeqConfig(CellType cell, Attention attention, int sourceVocab,
     }
 
     @Override
-    public Footprint weightsFootprint() {
-        return Seq2Seq.footprint(this, 1, 1, 1);
-    }
-
-    @Override
     public Footprint footprint(int batch, int length) {
         return Seq2Seq.footprint(this, batch, length, length);
     }

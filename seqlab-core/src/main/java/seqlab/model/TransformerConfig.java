@@ -85,11 +85,6 @@ public record TransformerConfig(int dModel, int nhead, int numEncoderLayers, int
     }
 
     @Override
-    public Footprint weightsFootprint() {
-        return Transformer.footprint(this, 1, 1, 1);
-    }
-
-    @Override
     public Footprint footprint(int batch, int length) {
         return Transformer.footprint(this, batch, length, length);
     }
