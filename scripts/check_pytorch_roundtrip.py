@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Checks that a seqlab model directory (rnn-lm, seq2seq or transformer) loads in PyTorch and gives seqlab's logits.
+"""Checks that a seqlab model directory (rnn-lm, seq2seq, transformer or gpt2, or a directory written by
+`seqlab export --hf`) loads in PyTorch and gives seqlab's logits.
 
     /usr/bin/python3 scripts/check_pytorch_roundtrip.py MODEL_DIR IDS.safetensors LOGITS.safetensors
 
@@ -10,7 +11,9 @@ also decoder_input_ids and optionally attention_mask) and LOGITS the output of
 architecture of PyTorch's example word-language model, into make_fixtures.py's Seq2SeqRef
 (the seq2seq equations in PyTorch), or into the Seq2SeqTransformer of PyTorch's tutorial
 "Language Translation with nn.Transformer" (sinusoidal positions: the tutorial's table is a
-buffer seqlab does not store, so the tutorial's own is kept), and the logits compared.
+buffer seqlab does not store, so the tutorial's own is kept), or into make_fixtures.py's GPT2LMHeadModel
+(Hugging Face's names and Conv1D layout; its attention-mask buffers, which seqlab does not store, are
+the model's own, and a tied lm_head.weight is wte's, as from_pretrained ties it), and the logits compared.
 """
 
 import json
@@ -21,7 +24,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from make_fixtures import RNNModel, Seq2SeqRef, Seq2SeqTransformer  # noqa: E402
+from make_fixtures import GPT2LMHeadModel, RNNModel, Seq2SeqRef, Seq2SeqTransformer, gelu_new  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 NP = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32}
 
@@ -46,7 +50,26 @@ def main():
     inputs = read(ids_path)
     ids = torch.from_numpy(inputs["input_ids"].astype(np.int64))
     state = {k: torch.from_numpy(v.copy()) for k, v in read(model_dir + "/model.safetensors").items()}
-    if cfg["architecture"] == "transformer":
+    arch = cfg.get("architecture", cfg.get("model_type"))
+    if arch == "gpt2":
+        if cfg.get("positional", "learned") != "learned":
+            sys.exit("only learned positions have a GPT-2 counterpart, got " + cfg["positional"])
+        act = {"gelu_new": gelu_new, "gelu": F.gelu, "relu": F.relu}[cfg["activation_function"]]
+        tied = cfg.get("tie_word_embeddings", True)
+        model = GPT2LMHeadModel(cfg["vocab_size"], cfg["n_positions"], cfg["n_embd"], cfg["n_layer"], cfg["n_head"],
+                                cfg.get("n_inner") or 4 * cfg["n_embd"], act, cfg.get("layer_norm_epsilon", 1e-5), tied)
+        own = model.state_dict()
+        state = {(k if k.startswith("transformer.") or k == "lm_head.weight" else "transformer." + k): v for k, v in state.items()}
+        for k in own:
+            if k.endswith(".attn.bias") or k.endswith(".attn.masked_bias"):
+                state[k] = own[k]
+        if tied:
+            state["lm_head.weight"] = state["transformer.wte.weight"]
+        model.load_state_dict(state, strict=True)
+        model.eval()
+        with torch.no_grad():
+            logits = model(ids).numpy()
+    elif arch == "transformer":
         if cfg["positional"] != "sinusoidal":
             sys.exit("only --positional sinusoidal has a counterpart in the tutorial's model, got " + cfg["positional"])
         model = Seq2SeqTransformer(cfg["num_encoder_layers"], cfg["num_decoder_layers"], cfg["d_model"], cfg["nhead"],
@@ -63,7 +86,7 @@ def main():
         with torch.no_grad():
             logits = model(src.t(), tgt.t(), torch.zeros(S, S, dtype=torch.bool), torch.ones(T, T, dtype=torch.bool).triu(1),
                            src == 0, tgt == 0, src == 0).transpose(0, 1).numpy()
-    elif cfg["architecture"] == "seq2seq":
+    elif arch == "seq2seq":
         model = Seq2SeqRef(cfg["cell"], cfg["attention"], cfg["source_vocab_size"], cfg["target_vocab_size"],
                            cfg["embedding_size"], cfg["hidden_size"], cfg["num_layers"], cfg["bidirectional"],
                            cfg["deep_output"])
