@@ -121,19 +121,22 @@ final class GenerateCommand implements Callable<Integer> {
         boolean asIds = tok == null || promptIds != null;
         long[] written = {0};
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
-        java.util.function.IntFunction<String> decoder = tok == null ? null : tok.streamingDecoder();
+        seqlab.text.StreamingDecoder decoder = tok == null ? null : tok.streamingDecoder();
         long t0 = System.nanoTime();
         int choices = tok == null ? loaded.model().vocabSize() : Math.min(tok.vocabSize(), loaded.model().vocabSize());
         long made = Generator.stream(loaded.model(), ids, tokens, choices, sampling, new Rng(seed), id -> {
             if (asIds) {
                 out.print((written[0]++ > 0 ? "," : "") + id);
             } else {
-                String piece = decoder.apply(id);
+                String piece = decoder.next(id);
                 out.print(Text.forTerminal(tok.type().equals("word") && !piece.equals("\n") ? " " + piece : piece));
             }
             out.flush();
             return !out.checkError() && !(stop != null && java.util.Arrays.stream(stop).anyMatch(s -> s == id));
         });
+        if (decoder != null && !asIds) {
+            out.print(Text.forTerminal(decoder.end()));            // a character the last tokens left incomplete
+        }
         out.println();
         out.flush();
         if (out.checkError()) {

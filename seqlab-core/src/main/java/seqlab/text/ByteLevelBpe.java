@@ -457,26 +457,43 @@ public final class ByteLevelBpe implements Tokenizer {
      * characters so far, and an invalid byte sequence as U+FFFD once it can no longer be completed.
      */
     @Override
-    public java.util.function.IntFunction<String> streamingDecoder() {
+    public StreamingDecoder streamingDecoder() {
         java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
-        java.nio.ByteBuffer[] pending = {java.nio.ByteBuffer.allocate(64)};
-        return id -> {
-            byte[] b = decodeBytes(new int[] {id});
-            java.nio.ByteBuffer in = pending[0];
-            if (in.remaining() < b.length) {
-                java.nio.ByteBuffer bigger = java.nio.ByteBuffer.allocate(in.position() + b.length + 64);
-                in.flip();
-                bigger.put(in);
-                in = bigger;
-                pending[0] = in;
+        return new StreamingDecoder() {
+            private java.nio.ByteBuffer pending = java.nio.ByteBuffer.allocate(64);
+
+            @Override
+            public String next(int id) {
+                byte[] b = decodeBytes(new int[] {id});
+                if (pending.remaining() < b.length) {
+                    java.nio.ByteBuffer bigger = java.nio.ByteBuffer.allocate(pending.position() + b.length + 64);
+                    pending.flip();
+                    bigger.put(pending);
+                    pending = bigger;
+                }
+                pending.put(b);
+                return drain(false);
             }
-            in.put(b).flip();
-            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(in.remaining() * 2 + 2);
-            utf8.decode(in, out, false);                  // an incomplete sequence at the end stays in the buffer
-            in.compact();
-            return out.flip().toString();
+
+            @Override
+            public String end() {
+                return drain(true);
+            }
+
+            /** The complete characters pending (all of them, an incomplete one as U+FFFD, at the end). */
+            private String drain(boolean end) {
+                pending.flip();
+                java.nio.CharBuffer out = java.nio.CharBuffer.allocate(pending.remaining() * 2 + 2);
+                utf8.decode(pending, out, end);                // an incomplete sequence stays unless it is the end
+                if (end) {
+                    utf8.flush(out);
+                    utf8.reset();
+                }
+                pending.compact();
+                return out.flip().toString();
+            }
         };
     }
 

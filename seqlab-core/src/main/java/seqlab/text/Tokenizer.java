@@ -35,7 +35,7 @@ public interface Tokenizer {
      * A decoder of ids that arrive one at a time (streamed generation): each call gives the text the
      * id completes. By default each id's own text.
      */
-    default java.util.function.IntFunction<String> streamingDecoder() {
+    default StreamingDecoder streamingDecoder() {
         return id -> decode(new int[] {id});
     }
 

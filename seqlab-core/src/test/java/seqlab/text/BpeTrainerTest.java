@@ -70,4 +70,22 @@ class BpeTrainerTest {
                 .hasMessage("the vocabulary size must be at least 257 (256 byte symbols and <|endoftext|>), got 256");
         assertThatThrownBy(() -> BpeTrainer.train("x", 300, 0)).hasMessage("the minimum pair frequency must be >= 1, got 0");
     }
+
+    @org.junit.jupiter.api.Test
+    void streamedIdsGiveWholeCharactersAndTheRestAtTheEnd() {
+        ByteLevelBpe bpe = BpeTrainer.train("abc", 257, 1);                 // byte tokens only: a character is several ids
+        String text = "a\u00e9\uD83D\uDE00b";                              // a é 😀 b: 1, 2, 4 and 1 bytes
+        int[] ids = bpe.encode(text);
+        org.assertj.core.api.Assertions.assertThat(ids).hasSize(8);
+        StreamingDecoder d = bpe.streamingDecoder();
+        java.util.List<String> pieces = new java.util.ArrayList<>();
+        for (int id : ids) {
+            pieces.add(d.next(id));
+        }
+        org.assertj.core.api.Assertions.assertThat(pieces).containsExactly("a", "", "\u00e9", "", "", "", "\uD83D\uDE00", "b");
+        org.assertj.core.api.Assertions.assertThat(d.end()).isEmpty();
+        StreamingDecoder cut = bpe.streamingDecoder();
+        org.assertj.core.api.Assertions.assertThat(cut.next(ids[3]) + cut.next(ids[4])).isEmpty();   // two of 😀's four bytes
+        org.assertj.core.api.Assertions.assertThat(cut.end()).isEqualTo("\uFFFD");
+    }
 }
