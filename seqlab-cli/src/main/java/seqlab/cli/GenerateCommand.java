@@ -55,6 +55,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", description = "stop after the first of these token ids (comma-separated; kept in the output)", split = ",")
     int[] stop;
 
+    @Option(names = "--beam", description = "beam search of this width instead of sampling: the most likely continuation of up to "
+            + "--tokens, ended by the first --stop id or the model's eos_token_id")
+    Integer beam;
+
+    @Option(names = "--alpha", defaultValue = "0.0", description = "--beam: length normalisation, score = log p / length^alpha "
+            + "(default: ${DEFAULT-VALUE})")
+    double alpha;
+
     @Option(names = "--seed", defaultValue = "1337", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -68,6 +76,23 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (tokens < 0) {
             throw new UserException("--tokens must be >= 0, got " + tokens);
+        }
+        if (beam != null) {
+            Options.onlyFor(spec, "sampling (without --beam)", "--temperature", "--top-k", "--top-p", "--seed", "--repetition-penalty");
+            if (beam < 1) {
+                throw new UserException("--beam must be >= 1, got " + beam);
+            }
+            if (tokens < 1) {
+                throw new UserException("--beam needs --tokens of at least 1, got " + tokens);
+            }
+            if (stop != null && stop.length > 1) {
+                throw new UserException("--beam ends hypotheses at one token: give one --stop id, got " + stop.length);
+            }
+            if (!(alpha >= 0)) {
+                throw new UserException("--alpha must be >= 0, got " + alpha);
+            }
+        } else {
+            Options.onlyFor(spec, "beam search (--beam)", "--alpha");
         }
         if (temperature == 0) {
             Options.onlyFor(spec, "sampling (--temperature > 0)", "--top-k", "--top-p", "--seed");
@@ -117,8 +142,28 @@ final class GenerateCommand implements Callable<Integer> {
                 throw new UserException("--stop: " + e.getMessage());
             }
         }
+        Integer eos = stop != null ? Integer.valueOf(stop[0]) : loaded.model().eosTokenId();
+        if (beam != null && eos == null) {
+            throw new UserException("--beam needs a token that ends a text: the model has no eos_token_id; give one with --stop ID");
+        }
         threads.apply(err);
         boolean asIds = tok == null || promptIds != null;
+        if (beam != null) {
+            long b0 = System.nanoTime();
+            var found = Generator.beam(loaded.model(), ids, tokens, beam, alpha, eos);
+            int[] best = found.get(0).tokens();
+            if (asIds) {
+                out.print(String.join(",", java.util.Arrays.stream(best).mapToObj(String::valueOf).toList()));
+            } else {
+                String text = tok.decode(best);
+                out.print(Text.forTerminal(tok.type().equals("word") ? " " + text : text));
+            }
+            out.println();
+            out.flush();
+            err.printf(java.util.Locale.ROOT, "seqlab: beam %d: the best of %d hypotheses, %d tokens, log p %.4f, score %.4f, in %.2f s%n",
+                    beam, found.size(), best.length, found.get(0).logProb(), found.get(0).score(), (System.nanoTime() - b0) / 1e9);
+            return 0;
+        }
         long[] written = {0};
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
         seqlab.text.StreamingDecoder decoder = tok == null ? null : tok.streamingDecoder();

@@ -94,6 +94,21 @@ class GptCliTest {
                 "--stop", second);
         assertThat(stopped.code()).as(stopped.err()).isZero();
         assertThat(stopped.out().strip()).isEqualTo(expected);
+        CliTest.Run beamed = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--beam", "3",
+                "--stop", "0");
+        assertThat(beamed.code()).as(beamed.err()).isZero();
+        assertThat(beamed.out().strip()).matches("[0-9]+(,[0-9]+){0,4}");
+        assertThat(beamed.err()).startsWith("seqlab: beam 3: the best of 3 hypotheses");
+        CliTest.Run beamOne = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--beam", "1",
+                "--stop", "0");
+        int zero = free.indexOf("0");
+        assertThat(beamOne.out().strip()).isEqualTo(String.join(",", zero < 0 ? free : free.subList(0, zero + 1)));   // width 1 is greedy
+        assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--beam", "2"),
+                "--beam needs a token that ends a text: the model has no eos_token_id; give one with --stop ID");
+        assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--beam", "2", "--temperature", "0.5"),
+                "--temperature applies to sampling (without --beam) only");
+        assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--alpha", "0.5"),
+                "--alpha applies to beam search (--beam) only");
         CliTest.Run penalised = run("generate", "--model", hf.toString(), "--prompt-ids", "1,2,3", "--tokens", "5", "--temperature", "0",
                 "--repetition-penalty", "1.3");
         assertThat(penalised.code()).as(penalised.err()).isZero();

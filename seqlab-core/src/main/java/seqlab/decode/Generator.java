@@ -1,6 +1,7 @@
 package seqlab.decode;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 import seqlab.model.LanguageModel;
@@ -129,6 +130,63 @@ public final class Generator {
             out[r] = Arrays.copyOf(out[r], lengths[r]);
         }
         return out;
+    }
+
+    /**
+     * Beam search of width W continuing one prompt by up to {@code count} tokens through the model's
+     * own state (its rows reordered as the beam moves): {@link BeamSearch}, score log p / length^α; a
+     * hypothesis ends at {@code eos} (kept) or at the length.
+     *
+     * @return the hypotheses, best first, at most W; their tokens are the new ones
+     */
+    public static List<BeamSearch.Hypothesis<Integer>> beam(LanguageModel model, int[] prompt, int count, int width, double alpha,
+                                                            int eos) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty; give at least one token to start from");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("beam search needs at least 1 new token, got " + count);
+        }
+        int v = model.vocabSize();
+        Rng rng = new Rng(0);
+        return model.module().inference(() -> {
+            LanguageModel.Generation start = model.generate(new int[][] {prompt}, count, rng);
+            StepDecoder<Integer> decoder = new StepDecoder<>() {
+                private LanguageModel.Generation g = start;        // row i: the hypothesis whose state is i
+                private boolean fresh = true;                       // the prompt's own logits come first
+
+                @Override
+                public Step<Integer> step(List<Integer> rows, int[] last) {
+                    int n = rows.size();
+                    if (!fresh) {
+                        int[] picked = new int[n];
+                        boolean same = n == g.size();
+                        for (int i = 0; i < n; i++) {
+                            picked[i] = rows.get(i);
+                            same &= picked[i] == i;
+                        }
+                        if (!same) {
+                            g = g.rows(picked);
+                        }
+                        g.step(last, rng);
+                    }
+                    fresh = false;
+                    float[] logProbs = new float[n * v];
+                    seqlab.kernel.Softmax.logSoftmax(n, v, g.logits(), 0, logProbs, 0, false);
+                    List<Integer> next = new java.util.ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        next.add(i);
+                    }
+                    return new Step<>(logProbs, next);
+                }
+
+                @Override
+                public int vocabSize() {
+                    return v;
+                }
+            };
+            return BeamSearch.search(decoder, 0, prompt[prompt.length - 1], eos, width, count, alpha);
+        });
     }
 
     /** The tokens a repetition penalty looks at (those of the prompt, then each one chosen), or null without one. */

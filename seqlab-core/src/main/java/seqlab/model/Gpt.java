@@ -105,6 +105,11 @@ public final class Gpt extends Module implements LanguageModel {
         return config.vocabSize();
     }
 
+    @Override
+    public Integer eosTokenId() {
+        return config.eosTokenId();
+    }
+
     /** The decoder stack, GPT-2's {@code transformer}. */
     public GptDecoder transformer() {
         return transformer;

@@ -31,6 +31,11 @@ public interface LanguageModel {
         return config().contextField();
     }
 
+    /** The id that ends a text (GPT-2's eos_token_id), or null when the model has none. */
+    default Integer eosTokenId() {
+        return null;
+    }
+
     /** Logits (B, T, V) of every position of (B, T) ids. */
     Tensor logits(int[] ids, int batch, int time, Rng rng);
 

@@ -207,4 +207,43 @@ class GptTest {
         assertThat(off).isEqualTo(plain);
         assertThat(Arrays.stream(strong).distinct().count()).isGreaterThan(Arrays.stream(plain).distinct().count());
     }
+
+    @Test
+    void beamSearchReordersTheCacheAndScoresWhatTheModelSays() {
+        Gpt m = model(32, Positional.LEARNED, 5);
+        int[] prompt = {3, 1, 4};
+        int[] greedy = Generator.generate(m, prompt, 8, SamplingConfig.greedy(), new Rng(0), null);
+        int eos = 18;
+        int cut = 0;
+        while (cut < greedy.length && greedy[cut] != eos) {
+            cut++;
+        }
+        var one = Generator.beam(m, prompt, 8, 1, 0.0, eos);
+        assertThat(one.get(0).tokens()).isEqualTo(Arrays.copyOf(greedy, Math.min(greedy.length, cut + 1)));    // width 1 is greedy
+        var four = Generator.beam(m, prompt, 8, 4, 0.0, eos);
+        assertThat(four).hasSize(4);
+        for (int h = 0; h < four.size(); h++) {
+            int[] t = four.get(h).tokens();
+            int[] all = Arrays.copyOf(prompt, prompt.length + t.length);
+            System.arraycopy(t, 0, all, prompt.length, t.length);
+            float[] logits = m.inference(() -> m.logits(all, 1, all.length, new Rng(0))).data();
+            double lp = 0;
+            for (int i = 0; i < t.length; i++) {                                 // log p of each new token, recomputed from scratch
+                int off = (prompt.length - 1 + i) * 19;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < 19; k++) {
+                    max = Math.max(max, logits[off + k]);
+                }
+                double z = 0;
+                for (int k = 0; k < 19; k++) {
+                    z += Math.exp(logits[off + k] - max);
+                }
+                lp += logits[off + t[i]] - max - Math.log(z);
+            }
+            assertThat(four.get(h).logProb()).as("hypothesis %d", h).isCloseTo(lp, org.assertj.core.data.Offset.offset(1e-3));
+            if (h > 0) {
+                assertThat(four.get(h).score()).isLessThanOrEqualTo(four.get(h - 1).score());
+            }
+        }
+    }
 }
