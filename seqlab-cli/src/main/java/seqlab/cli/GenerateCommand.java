@@ -33,6 +33,10 @@ final class GenerateCommand implements Callable<Integer> {
             + "<|endoftext|> for a BPE tokenizer that has it)")
     String prompt;
 
+    @Option(names = "--prompts", paramLabel = "FILE", description = "continue every line of this UTF-8 file, all in one batch (a "
+            + "Transformer's rows left-padded); each line is printed with its continuation, an empty line between rows")
+    Path prompts;
+
     @Option(names = "--prompt-ids", split = ",", description = "token ids to start from, for a model without tokenizer.json")
     int[] promptIds;
 
@@ -102,6 +106,49 @@ final class GenerateCommand implements Callable<Integer> {
             sampling = new SamplingConfig(temperature, topK, topP, repetitionPenalty);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage().replace("repetition penalty", "--repetition-penalty"));
+        }
+        if (prompts != null) {
+            if (prompt != null || promptIds != null || beam != null) {
+                throw new UserException("--prompts cannot be given with --prompt, --prompt-ids or --beam");
+            }
+            java.util.List<String> lines = Text.readUtf8(prompts).lines().toList();
+            ModelDirectory.Loaded.Generator loaded = ModelDirectory.loadGenerator(model, "generate");
+            Tokenizer tok = loaded.tokenizer();
+            if (tok == null) {
+                throw new UserException(model + " has no tokenizer.json, so it cannot read --prompts; give token ids with --prompt-ids");
+            }
+            int[][] rows = new int[lines.size()][];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = tok.encode(lines.get(r));
+                if (rows[r].length == 0) {
+                    throw new UserException("--prompts " + prompts + ": line " + (r + 1) + " has no tokens; every line is a prompt");
+                }
+                if (rows[r].length > loaded.model().contextLength()) {
+                    throw new UserException("--prompts " + prompts + ": line " + (r + 1) + " has " + rows[r].length + " tokens, more than "
+                            + "the model's context window (" + loaded.model().contextField() + " " + loaded.model().contextLength() + ")");
+                }
+            }
+            if (rows.length == 0) {
+                throw new UserException("--prompts " + prompts + " has no lines; write one prompt per line");
+            }
+            loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
+            threads.apply(err);
+            long t0 = System.nanoTime();
+            int[][] made = Generator.generate(loaded.model(), rows, tokens, sampling, stop, new Rng(seed));
+            long count = 0;
+            for (int r = 0; r < rows.length; r++) {
+                String text = tok.decode(made[r]);
+                if (r > 0) {
+                    out.println();                                  // rows apart: a continuation may hold newlines of its own
+                }
+                out.println(Text.forTerminal(lines.get(r) + (tok.type().equals("word") && !text.isEmpty() ? " " + text : text)));
+                count += made[r].length;
+            }
+            out.flush();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            err.printf(java.util.Locale.ROOT, "seqlab: %,d prompts in one batch, %,d new tokens in %.2f s: %.1f tokens/s%n", rows.length, count,
+                    seconds, count / Math.max(seconds, 1e-9));
+            return 0;
         }
         ModelDirectory.Loaded.Generator loaded = ModelDirectory.loadGenerator(model, "generate");
         loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));

@@ -59,6 +59,22 @@ class GptCliTest {
         assertUserError(run("generate", "--model", model.toString(), "--prompt", "a".repeat(17)),
                 "a prompt of 17 tokens is longer than the model's context window, n_positions 16; give at most 16 tokens");
 
+        Path prompts = dir.resolve("prompts.txt");
+        Files.writeString(prompts, "The \nA cat\nThe dog sat on\n");
+        CliTest.Run batch = run("generate", "--model", model.toString(), "--prompts", prompts.toString(), "--tokens", "12",
+                "--temperature", "0");
+        assertThat(batch.code()).as(batch.err()).isZero();
+        List<String> rows = List.of(batch.out().split("\n\n"));
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0)).startsWith("The ");
+        assertThat(rows.get(2)).startsWith("The dog sat on");
+        assertThat(batch.err()).contains("3 prompts in one batch");
+        CliTest.Run alone = run("generate", "--model", model.toString(), "--prompt", "A cat", "--tokens", "12", "--temperature", "0");
+        assertThat(alone.out().strip()).isEqualTo(rows.get(1).strip());                     // a padded row gives what it gives alone
+        Files.writeString(prompts, "The \n\nx\n");
+        assertUserError(run("generate", "--model", model.toString(), "--prompts", prompts.toString()),
+                "line 2 has no tokens; every line is a prompt");
+
         CliTest.Run e = run("eval", "--model", model.toString(), "--data", "builtin:sentences", "--seq", "64");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("loss").contains("bits per char");
