@@ -44,6 +44,7 @@ import seqlab.decode.Generator;
 import seqlab.decode.SamplingConfig;
 import seqlab.model.Gpt;
 import seqlab.model.GptConfig;
+import seqlab.model.LanguageModel;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, "
@@ -213,9 +214,15 @@ final class BenchCommand implements Callable<Integer> {
 
     /** W1-W3: vocab 65, embedding 128, 2 layers of hidden 512, seq 128, batch 32, AdamW as nanoGPT groups it. */
     private Result charRnn(String id, CellType cell) {
-        int vocab = 65, batch = 32, seq = 128;
-        RnnLanguageModel model = new RnnLanguageModel(new RnnLmConfig(cell, vocab, 128, 512, 2, 0f, false), new Rng(1234));
-        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
+        RnnLanguageModel model = new RnnLanguageModel(new RnnLmConfig(cell, 65, 128, 512, 2, 0f, false), new Rng(1234));
+        String name = "char-" + (cell == CellType.RNN_TANH ? "RNN" : cell.id().toUpperCase(Locale.ROOT)) + " LM train step";
+        return languageModelStep(id, name, model, 32, 128);
+    }
+
+    /** A next-token training step timed on random (B, T) ids and targets, AdamW as nanoGPT groups it (β₂ 0.99, weight decay 0.1). */
+    private Result languageModelStep(String id, String name, LanguageModel model, int batch, int seq) {
+        int vocab = model.vocabSize();
+        AdamW opt = new AdamW(model.module().parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
         Rng rng = new Rng(1234);
         int[] x = new int[batch * seq];
         int[] y = new int[batch * seq];
@@ -229,7 +236,6 @@ final class BenchCommand implements Callable<Integer> {
             loss.backward();
             opt.step(1e-3f);
         };
-        String name = "char-" + (cell == CellType.RNN_TANH ? "RNN" : cell.id().toUpperCase(Locale.ROOT)) + " LM train step";
         return new Result(id, name, "tokens/s", batch * seq, time(step));
     }
 
@@ -244,26 +250,9 @@ final class BenchCommand implements Callable<Integer> {
                 seqlab.nn.transformer.Positional.LEARNED, null, null), new Rng(1234));
     }
 
-    /** W5: a GPT training step on random (8, 256) ids, AdamW as nanoGPT groups it. */
+    /** W5: a GPT training step on random (8, 256) ids. */
     private Result gptStep(String id) {
-        int batch = 8;
-        int block = 256;
-        Gpt model = w5Model();
-        AdamW opt = new AdamW(model.parameters(), 0.9, 0.99, 1e-8, 0.1f, true, true);
-        Rng rng = new Rng(1234);
-        int[] x = new int[batch * block];
-        int[] y = new int[batch * block];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rng.nextInt(65);
-            y[i] = rng.nextInt(65);
-        }
-        Runnable step = () -> {
-            opt.zeroGrad();
-            Tensor loss = model.loss(x, y, batch, block, rng);
-            loss.backward();
-            opt.step(1e-3f);
-        };
-        return new Result(id, "GPT train step (nanoGPT shakespeare-char)", "tokens/s", batch * block, time(step));
+        return languageModelStep(id, "GPT train step (nanoGPT shakespeare-char)", w5Model(), 8, 256);
     }
 
     /** W6: the W5 model, batch 1, a prompt of 16 random ids, 240 new tokens, greedy, through the KV cache. */

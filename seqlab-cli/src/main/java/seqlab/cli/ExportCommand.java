@@ -1,6 +1,5 @@
 package seqlab.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,13 +31,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (Files.exists(hf) && !Files.isDirectory(hf)) {
-            throw new UserException("--hf " + hf + " is a file; give a directory");
-        }
         ModelDirectory.Loaded.Generator g = ModelDirectory.loadGenerator(model, "export --hf");
-        for (String f : ModelDirectory.huggingFaceFiles(g)) {
-            OutputFile.check("--hf", hf.resolve(f), force);
-        }
+        OutputFile.checkInDirectory("--hf", hf, ModelDirectory.huggingFaceFiles(g), force);
         g.warnings().forEach(w -> spec.commandLine().getErr().println("seqlab: warning: " + w));
         java.util.List<String> written = ModelDirectory.exportHuggingFace(g, hf);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s%s%n", hf, String.join(", ", written),

@@ -141,7 +141,7 @@ final class GenerateCommand implements Callable<Integer> {
                 if (r > 0) {
                     out.println();                                  // rows apart: a continuation may hold newlines of its own
                 }
-                out.println(Text.forTerminal(lines.get(r) + (tok.type().equals("word") && !text.isEmpty() ? " " + text : text)));
+                out.println(Text.forTerminal(lines.get(r) + continuation(tok, text)));
                 count += made[r].length;
             }
             out.flush();
@@ -203,7 +203,7 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(String.join(",", java.util.Arrays.stream(best).mapToObj(String::valueOf).toList()));
             } else {
                 String text = tok.decode(best);
-                out.print(Text.forTerminal(tok.type().equals("word") ? " " + text : text));
+                out.print(Text.forTerminal(continuation(tok, text)));
             }
             out.println();
             out.flush();
@@ -221,7 +221,7 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print((written[0]++ > 0 ? "," : "") + id);
             } else {
                 String piece = decoder.next(id);
-                out.print(Text.forTerminal(tok.type().equals("word") && !piece.equals("\n") ? " " + piece : piece));
+                out.print(Text.forTerminal(continuation(tok, piece)));
             }
             out.flush();
             return !out.checkError() && !(stop != null && java.util.Arrays.stream(stop).anyMatch(s -> s == id));
@@ -241,6 +241,11 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private static final String END_OF_TEXT = seqlab.text.ByteLevelBpe.END_OF_TEXT;
+
+    /** Text that follows what is printed: a word tokenizer's words after a space (not a line break, nor nothing). */
+    private static String continuation(Tokenizer tok, String text) {
+        return tok.type().equals("word") && !text.isEmpty() && !text.startsWith("\n") ? " " + text : text;
+    }
 
     private static String defaultPrompt(Tokenizer tok) {
         if (tok instanceof CharTokenizer c && c.covers("\n")) {

@@ -14,6 +14,16 @@ final class OutputFile {
 
     private OutputFile() {}
 
+    /** The rule for each of {@code files} a command writes into the directory {@code dir} (which must not be a file). */
+    static void checkInDirectory(String flag, Path dir, java.util.List<String> files, boolean force) {
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new UserException(flag + " " + dir + " is a file; give a directory");
+        }
+        for (String f : files) {
+            check(flag, dir.resolve(f), force);
+        }
+    }
+
     static void check(String flag, Path path, boolean force) {
         if (path.toString().isEmpty()) {
             throw new UserException(flag + " is empty; give a file name");

@@ -62,12 +62,7 @@ final class TokenizerCommand implements Runnable {
             if (minFrequency < 1) {
                 throw new UserException("--min-frequency must be >= 1, got " + minFrequency);
             }
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new UserException("--out " + out + " is a file; give a directory");
-            }
-            for (String f : ByteLevelBpe.FILES) {
-                OutputFile.check("--out", out.resolve(f), force);
-            }
+            OutputFile.checkInDirectory("--out", out, ByteLevelBpe.FILES, force);
             String text = Text.readUtf8(data);
             long t0 = System.nanoTime();
             ByteLevelBpe bpe = BpeTrainer.train(text, vocabSize, minFrequency);

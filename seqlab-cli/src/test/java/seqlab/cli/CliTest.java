@@ -47,6 +47,20 @@ class CliTest {
         assertThat(r.err()).startsWith("seqlab: ").contains(text).doesNotContain("\tat ").doesNotContain("Exception");
     }
 
+    /** {@code head}, then each flag of {@code defaults} (flag, value pairs) the {@code given} flags do not name, then {@code given}. */
+    static String[] withDefaults(java.util.List<String> head, java.util.List<String> defaults, String... given) {
+        java.util.List<String> named = java.util.Arrays.asList(given);
+        java.util.List<String> all = new java.util.ArrayList<>(head);
+        for (int i = 0; i < defaults.size(); i += 2) {
+            if (!named.contains(defaults.get(i))) {
+                all.add(defaults.get(i));
+                all.add(defaults.get(i + 1));
+            }
+        }
+        all.addAll(named);
+        return all.toArray(new String[0]);
+    }
+
     static String[] tinyTrain(Path out, String... extra) {
         String[] base = {"train", "--arch", "gru", "--data", "builtin:sentences", "--out", out.toString(), "--layers", "1",
                 "--hidden", "16", "--embed", "8", "--seq", "16", "--batch", "4", "--steps", "6", "--eval-every", "3",

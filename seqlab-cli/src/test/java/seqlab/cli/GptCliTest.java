@@ -6,8 +6,6 @@ import static seqlab.cli.CliTest.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -25,16 +23,7 @@ class GptCliTest {
     static String[] tiny(Path out, String... extra) {
         List<String> base = List.of("--data", "builtin:sentences", "--out", out.toString(), "--layers", "1", "--d-model", "16",
                 "--heads", "2", "--seq", "16", "--batch", "4", "--steps", "6", "--eval-every", "3", "--eval-batches", "2", "--threads", "1");
-        List<String> given = Arrays.asList(extra);
-        List<String> all = new ArrayList<>(List.of("train", "--arch", "gpt"));
-        for (int i = 0; i < base.size(); i += 2) {
-            if (!given.contains(base.get(i))) {
-                all.add(base.get(i));
-                all.add(base.get(i + 1));
-            }
-        }
-        all.addAll(given);
-        return all.toArray(new String[0]);
+        return CliTest.withDefaults(List.of("train", "--arch", "gpt"), base, extra);
     }
 
     @Test

@@ -6,8 +6,6 @@ import static seqlab.cli.CliTest.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -26,16 +24,7 @@ class TransformerCliTest {
     static String[] tiny(Path out, String... extra) {
         List<String> base = List.of("--data", "builtin:reverse", "--out", out.toString(), "--layers", "1", "--d-model", "16",
                 "--heads", "2", "--ffn", "24", "--batch", "16", "--steps", "6", "--eval-every", "3", "--threads", "1", "--max-positions", "24");
-        List<String> given = Arrays.asList(extra);
-        List<String> all = new ArrayList<>(List.of("train", "--arch", "transformer"));
-        for (int i = 0; i < base.size(); i += 2) {
-            if (!given.contains(base.get(i))) {
-                all.add(base.get(i));
-                all.add(base.get(i + 1));
-            }
-        }
-        all.addAll(given);
-        return all.toArray(new String[0]);
+        return CliTest.withDefaults(List.of("train", "--arch", "transformer"), base, extra);
     }
 
     @Test

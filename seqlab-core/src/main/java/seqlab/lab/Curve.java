@@ -70,6 +70,13 @@ final class Curve implements TrainListener {
                 (t - start) / 1e9));
     }
 
+    /** The figure of runs' validation loss (nats/char) against their training time, CPU or wall as {@link #measuresCpuTime()} says. */
+    static Figure.Lines lossByTime(java.util.List<Series> byTime) {
+        return new Figure.Lines("val_loss_by_time", measuresCpuTime()
+                ? "Validation loss by training time (CPU time of each run's thread)" : "Validation loss by training time (wall)",
+                measuresCpuTime() ? "training CPU time (s)" : "training time (s, wall)", "val loss (nats/char)", false, false, byTime);
+    }
+
     double[] column(int i) {
         return points.stream().mapToDouble(p -> p[i]).toArray();
     }

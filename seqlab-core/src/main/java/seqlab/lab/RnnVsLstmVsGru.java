@@ -112,10 +112,7 @@ public final class RnnVsLstmVsGru implements Experiment {
                 List.of("cell", "hidden", "parameters", "step", "train_seconds", "val_loss"), rows,
                 List.of(new Figure.Lines("val_loss_by_step", "Validation loss by step (equal parameter count)", "step", "val loss (nats/char)",
                                 false, false, bySteps),
-                        new Figure.Lines("val_loss_by_time", Curve.measuresCpuTime()
-                                ? "Validation loss by training time (CPU time of each run's thread)" : "Validation loss by training time (wall)",
-                                Curve.measuresCpuTime() ? "training CPU time (s)" : "training time (s, wall)", "val loss (nats/char)",
-                                false, false, byTime)));
+                        Curve.lossByTime(byTime)));
     }
 
     /** The text of a size's data: "builtin:sentences" (400,000 characters, seeded) or a file's. */

@@ -127,10 +127,7 @@ public final class TransformerVsLstmLm implements Experiment {
                 List.of("kind", "model", "parameters", "step_or_position", "train_seconds", "val_loss"), rows,
                 List.of(new Figure.Lines("val_loss_by_step", "Validation loss by step (equal parameter count)", "step", "val loss (nats/char)",
                                 false, false, bySteps),
-                        new Figure.Lines("val_loss_by_time", Curve.measuresCpuTime()
-                                ? "Validation loss by training time (CPU time of each run's thread)" : "Validation loss by training time (wall)",
-                                Curve.measuresCpuTime() ? "training CPU time (s)" : "training time (s, wall)", "val loss (nats/char)",
-                                false, false, byTime),
+                        Curve.lossByTime(byTime),
                         new Figure.Lines("loss_by_position", "Validation loss at each position of the context window", "position in window",
                                 "loss (nats/char)", false, false, byPosition)));
     }

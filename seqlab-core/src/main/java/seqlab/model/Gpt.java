@@ -9,7 +9,6 @@ import seqlab.model.hf.Gpt2Weights;
 import seqlab.nn.Init;
 import seqlab.nn.Linear;
 import seqlab.nn.Module;
-import seqlab.nn.Parameter;
 import seqlab.nn.attention.RotaryEmbedding;
 import seqlab.nn.transformer.GptBlock;
 import seqlab.nn.transformer.GptDecoder;
@@ -149,10 +148,5 @@ public final class Gpt extends Module implements LanguageModel {
     @Override
     public List<String> loadWeights(Safetensors.File f) {
         return StateDict.load(this, Gpt2Weights.source(f));
-    }
-
-    /** The tied or separate output weight (V, E). */
-    public Parameter outputWeight() {
-        return lmHead.weight();
     }
 }

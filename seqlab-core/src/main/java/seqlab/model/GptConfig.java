@@ -83,38 +83,11 @@ public record GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, in
                 1e-5f, true, Positional.LEARNED, null, null);
     }
 
-    /** GPT-2 small (124M): 50,257 tokens, 1,024 positions, 768 wide, 12 layers of 12 heads, dropout 0.1. */
-    public static GptConfig gpt2() {
-        return new GptConfig(50257, 1024, 768, 12, 12, 3072, Activation.GELU_NEW, 0.1f, 0.1f, 0.1f, 1e-5f, true, Positional.LEARNED,
-                GPT2_EOS, GPT2_EOS);
-    }
-
-    /** The same model with another vocabulary size (bos/eos kept when they still fit). */
-    public GptConfig withVocabSize(int v) {
-        return new GptConfig(v, nPositions, nEmbd, nLayer, nHead, nInner, activation, residPdrop, embdPdrop, attnPdrop, layerNormEpsilon,
-                tieWordEmbeddings, positional, fits(bosTokenId, v), fits(eosTokenId, v));
-    }
-
-    /** The same model with other special ids. */
-    public GptConfig withSpecialIds(Integer bos, Integer eos) {
-        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, activation, residPdrop, embdPdrop, attnPdrop,
-                layerNormEpsilon, tieWordEmbeddings, positional, bos, eos);
-    }
-
     /** The same model with the three dropouts set to p (fine-tuning). */
     @Override
     public GptConfig withDropout(float p) {
         return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, activation, p, p, p, layerNormEpsilon,
                 tieWordEmbeddings, positional, bosTokenId, eosTokenId);
-    }
-
-    private static Integer fits(Integer id, int v) {
-        return id != null && id < v ? id : null;
-    }
-
-    /** The one dropout when the three agree, else the largest (for a summary). */
-    public float dropout() {
-        return Math.max(residPdrop, Math.max(embdPdrop, attnPdrop));
     }
 
     @Override

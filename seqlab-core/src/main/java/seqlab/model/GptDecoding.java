@@ -126,13 +126,15 @@ final class GptDecoding implements LanguageModel.Generation {
             pos[r] = width - pads[r];
         }
         width++;
-        AttentionMask h = hiddenPads(caches[0].length() + 1 > capacity() ? Math.min(window, 2 * capacity()) : capacity());
-        Tensor out = model.transformer().step(next, pos, caches, h);                          // (n, 1, E)
+        for (KvCache c : caches) {
+            c.reserve(c.length() + 1);
+        }
+        int[] filled = new int[rows];
+        Arrays.fill(filled, caches[0].length() + 1);
+        AttentionMask visible = AttentionMask.padding(filled);                                 // the past and the new position
+        AttentionMask h = hiddenPads(caches[0].capacity());
+        Tensor out = model.transformer().step(next, pos, caches, h == null ? visible : visible.and(h));   // (n, 1, E)
         logits = model.lmHead().forward(ShapeOps.reshape(out, rows, out.dim(2))).data();      // (n, V)
-    }
-
-    private int capacity() {
-        return caches[0].capacity();
     }
 
     /** The mask of the pads among {@code capacity} cached positions (null without pads), made again only when the capacity changes. */

@@ -102,19 +102,11 @@ public final class Evaluation {
                     System.arraycopy(split, (w0 + r) * time, x, r * time, time);
                 }
                 float[] logits = model.logits(x, b, time, rng).data();                  // (b, T, V)
+                float[] logProbs = new float[logits.length];
+                seqlab.kernel.Softmax.logSoftmax(b * time, v, logits, 0, logProbs, 0, false);
                 for (int r = 0; r < b; r++) {
                     for (int t = 0; t < time; t++) {
-                        int off = (r * time + t) * v;
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int k = 0; k < v; k++) {
-                            max = Math.max(max, logits[off + k]);
-                        }
-                        double z = 0;
-                        for (int k = 0; k < v; k++) {
-                            z += Math.exp(logits[off + k] - max);
-                        }
-                        int target = split[(w0 + r) * time + t + 1];
-                        sum[t] += max + Math.log(z) - logits[off + target];            // −log softmax(z)_target
+                        sum[t] -= logProbs[(r * time + t) * v + split[(w0 + r) * time + t + 1]];   // −log p(next token)
                     }
                 }
             }

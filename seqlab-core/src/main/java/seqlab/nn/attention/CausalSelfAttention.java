@@ -79,17 +79,14 @@ public final class CausalSelfAttention extends Module {
      * One new position per row, x (n, 1, E) at position {@code cache.length()}, over the cached
      * past and itself; its key and value are appended to the cache. Inference only.
      *
-     * @param hidden keys hidden from every query besides those past the cache's length (left padding), or null
+     * @param mask the keys each row sees among the cache's capacity after the append: its first
+     *             length + 1, less any padding (the same for every block of a step)
      */
-    public Tensor step(Tensor x, KvCache cache, AttentionMask hidden) {
-        int pos = cache.length();
-        Tensor qkv = project(x, pos);                                                   // (n, 1, 3E)
+    public Tensor step(Tensor x, KvCache cache, AttentionMask mask) {
+        Tensor qkv = project(x, cache.length());                                        // (n, 1, 3E)
         cache.append(qkv, embed, 2 * embed);
-        int[] filled = new int[x.dim(0)];
-        java.util.Arrays.fill(filled, pos + 1);
-        AttentionMask mask = AttentionMask.padding(filled);
         ScaledDotProductAttention.Result a = ScaledDotProductAttention.apply(new Columns(qkv, 0), new Columns(cache.keys(), 0),
-                new Columns(cache.values(), 0), heads, embed, hidden == null ? mask : mask.and(hidden), 0f, null, false);
+                new Columns(cache.values(), 0), heads, embed, mask, 0f, null, false);
         return cProj.forward(a.output());
     }
 

@@ -52,9 +52,10 @@ public final class KvCache {
             throw new IllegalArgumentException("KV cache: (" + rows + ", T, ·) expected; got " + Arrays.toString(x.shape()));
         }
         int t = x.dim(1);
-        while (length + t > capacity) {
-            grow();
+        if (length + t > limit) {
+            throw new IllegalStateException("KV cache full at its limit of " + limit + " positions");
         }
+        reserve(length + t);
         int w = x.dim(2);
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < t; i++) {
@@ -77,15 +78,14 @@ public final class KvCache {
         length = 0;
     }
 
-    /** The most positions the cache may hold. */
-    public int limit() {
-        return limit;
+    /** Grows the arrays, if need be, to hold {@code positions} positions in all (at most the limit): before a step that needs them. */
+    public void reserve(int positions) {
+        while (positions > capacity && capacity < limit) {
+            grow();
+        }
     }
 
     private void grow() {
-        if (capacity == limit) {
-            throw new IllegalStateException("KV cache full at its limit of " + limit + " positions");
-        }
         int bigger = (int) Math.min(limit, 2L * capacity);
         keys = copy(keys, capacity, bigger);
         values = copy(values, capacity, bigger);

@@ -45,9 +45,9 @@ public final class GptBlock extends Module {
         return PointwiseOps.add(x, mlp.forward(ln2.forward(x), rng));                    // x + mlp(ln_2(x))
     }
 
-    /** One new position per row, x (n, 1, E), over the cache (inference). */
-    public Tensor step(Tensor x, KvCache cache, AttentionMask hidden) {
-        x = PointwiseOps.add(x, attn.step(ln1.forward(x), cache, hidden));
+    /** One new position per row, x (n, 1, E), over the cache (inference); {@code mask} as {@link CausalSelfAttention#step}. */
+    public Tensor step(Tensor x, KvCache cache, AttentionMask mask) {
+        x = PointwiseOps.add(x, attn.step(ln1.forward(x), cache, mask));
         return PointwiseOps.add(x, mlp.forward(ln2.forward(x), null));
     }
 }

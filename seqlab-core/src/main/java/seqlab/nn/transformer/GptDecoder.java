@@ -78,11 +78,11 @@ public final class GptDecoder extends Module {
         return lnF.forward(x);
     }
 
-    /** One new id per row (n) at each row's position (n), over the caches: ln_f(h_L) (n, 1, E). Inference only. */
-    public Tensor step(int[] ids, int[] pos, KvCache[] caches, AttentionMask hidden) {
+    /** One new id per row (n) at each row's position (n), over the caches: ln_f(h_L) (n, 1, E); {@code mask} as {@link GptBlock#step}. */
+    public Tensor step(int[] ids, int[] pos, KvCache[] caches, AttentionMask mask) {
         Tensor x = embed(ids, ids.length, 1, pos);
         for (int l = 0; l < h.size(); l++) {
-            x = h.get(l).step(x, caches[l], hidden);
+            x = h.get(l).step(x, caches[l], mask);
         }
         return lnF.forward(x);
     }
