@@ -49,6 +49,7 @@ import seqlab.model.LanguageModel;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the reference workloads of ../shared/bench/WORKLOADS.md (W1-W3 char-RNN training steps, "
                 + "W4 seq2seq + Bahdanau attention training step, W5 GPT training step, W6 GPT generation with a KV cache, "
+                + "W6S the same for the CPU recipe's small GPT (seqlab's own; PyTorch's side: scripts/gpt_small_generation.py), "
                 + "W8 sgemm, W9 Transformer translation training step, "
                 + "W10 causal attention core forward + backward at n = 256, 1024, 4096, or --seq), "
                 + "as torch_bench.py does: median over timed steps after warm-up.")
@@ -95,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
     static final int W10_BATCH = 4;
     static final int W10_HEADS = 8;
 
-    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W8", "W9", "W10");
+    static final List<String> AVAILABLE = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W6S", "W8", "W9", "W10");
 
     record Result(String id, String name, String unit, double work, double[] seconds) {
         double median() {
@@ -168,6 +169,7 @@ final class BenchCommand implements Callable<Integer> {
                 case "W4" -> results.add(seq2seq(id));
                 case "W5" -> results.add(gptStep(id));
                 case "W6" -> results.add(gptGeneration(id));
+                case "W6S" -> results.add(smallGptGeneration(id));
                 case "W8" -> results.addAll(sgemm());
                 case "W9" -> results.add(transformer(id));
                 case "W10" -> results.addAll(attentionCore());
@@ -266,6 +268,30 @@ final class BenchCommand implements Callable<Integer> {
         }
         Runnable step = () -> Generator.generate(model, prompt, 240, SamplingConfig.greedy(), rng, null);
         return new Result(id, "GPT greedy generation, KV cache", "new tokens/s", 240, time(step));
+    }
+
+    /**
+     * W6S (not in WORKLOADS.md; PyTorch's side is scripts/gpt_small_generation.py, on torch_bench.py's
+     * GPT): W6's loop on nanoGPT's CPU-recipe GPT (4 layers, 4 heads, n_embd 128, block 64), which
+     * fits in cache; a step is 20 generations of 48 new tokens after the same 16-token prompt.
+     */
+    private Result smallGptGeneration(String id) {
+        Gpt model = new Gpt(new GptConfig(65, 64, 128, 4, 4, 4 * 128, seqlab.nn.transformer.Activation.GELU, 0f, 0f, 0f, 1e-5f, true,
+                seqlab.nn.transformer.Positional.LEARNED, null, null), new Rng(1234));
+        model.train(false);
+        Rng rng = new Rng(1234);
+        int[] prompt = new int[16];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = rng.nextInt(65);
+        }
+        int generations = 20;
+        int tokens = 48;
+        Runnable step = () -> {
+            for (int g = 0; g < generations; g++) {
+                Generator.generate(model, prompt, tokens, SamplingConfig.greedy(), rng, null);
+            }
+        };
+        return new Result(id, "GPT greedy generation, CPU-recipe model", "new tokens/s", generations * tokens, time(step));
     }
 
     /**

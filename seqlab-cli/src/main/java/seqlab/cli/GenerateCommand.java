@@ -134,7 +134,7 @@ final class GenerateCommand implements Callable<Integer> {
             loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
             threads.apply(err);
             long t0 = System.nanoTime();
-            int[][] made = Generator.generate(loaded.model(), rows, tokens, sampling, stop, new Rng(seed));
+            int[][] made = Generator.generate(loaded.model(), rows, tokens, choices(loaded, tok), sampling, stop, new Rng(seed));
             long count = 0;
             for (int r = 0; r < rows.length; r++) {
                 String text = tok.decode(made[r]);
@@ -197,7 +197,7 @@ final class GenerateCommand implements Callable<Integer> {
         boolean asIds = tok == null || promptIds != null;
         if (beam != null) {
             long b0 = System.nanoTime();
-            var found = Generator.beam(loaded.model(), ids, tokens, beam, alpha, eos);
+            var found = Generator.beam(loaded.model(), ids, tokens, choices(loaded, tok), beam, alpha, eos);
             int[] best = found.get(0).tokens();
             if (asIds) {
                 out.print(String.join(",", java.util.Arrays.stream(best).mapToObj(String::valueOf).toList()));
@@ -215,8 +215,7 @@ final class GenerateCommand implements Callable<Integer> {
         // each token is written and flushed as it comes; a reader that goes away (| head) ends the generation
         seqlab.text.StreamingDecoder decoder = tok == null ? null : tok.streamingDecoder();
         long t0 = System.nanoTime();
-        int choices = tok == null ? loaded.model().vocabSize() : Math.min(tok.vocabSize(), loaded.model().vocabSize());
-        long made = Generator.stream(loaded.model(), ids, tokens, choices, sampling, new Rng(seed), id -> {
+        long made = Generator.stream(loaded.model(), ids, tokens, choices(loaded, tok), sampling, new Rng(seed), id -> {
             if (asIds) {
                 out.print((written[0]++ > 0 ? "," : "") + id);
             } else {
@@ -241,6 +240,11 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private static final String END_OF_TEXT = seqlab.text.ByteLevelBpe.END_OF_TEXT;
+
+    /** The ids generation chooses among: the tokenizer's (a model may have spare output rows, which no text has), or all. */
+    private static int choices(ModelDirectory.Loaded.Generator loaded, Tokenizer tok) {
+        return tok == null ? loaded.model().vocabSize() : Math.min(tok.vocabSize(), loaded.model().vocabSize());
+    }
 
     /** Text that follows what is printed: a word tokenizer's words after a space (not a line break, nor nothing). */
     private static String continuation(Tokenizer tok, String text) {

@@ -28,14 +28,15 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Option(names = "--tokenizer", required = true, paramLabel = "PATH", description = "a tokenizer.json (seqlab's, or Hugging Face's "
             + "for a byte-level BPE), or a directory holding one (a model directory), OpenAI's encoder.json + vocab.bpe, or Hugging "
-            + "Face's vocab.json + merges.txt")
-    Path tokenizer;
+            + "Face's vocab.json + merges.txt; or gpt2, GPT-2's own from ../shared/data/gpt2-bpe (when no file of that name is here)")
+    String tokenizer;
 
     static final class Input {
         @Option(names = "--text", paramLabel = "T", description = "the text (with --decode: the ids)")
         String text;
 
-        @Option(names = "--file", paramLabel = "F", description = "a UTF-8 file holding it (invalid bytes read as U+FFFD)")
+        @Option(names = "--file", paramLabel = "F", description = "a UTF-8 file holding it (a byte-level BPE keeps every byte, invalid "
+                + "UTF-8 included, as its byte token; other tokenizers read an invalid sequence as U+FFFD)")
         Path file;
     }
 
@@ -47,21 +48,22 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Tokenizer t = Tokenizers.read(tokenizer);
-        String in = input.text != null ? input.text : read(input.file);
+        Path path = Path.of(tokenizer);
+        Tokenizer t = tokenizer.equals(Gpt2Tokenizer.NAME) && !Files.exists(path) ? Gpt2Tokenizer.read() : Tokenizers.read(path);
+        byte[] in = input.text != null ? input.text.getBytes(StandardCharsets.UTF_8) : read(input.file);
         PrintWriter out = spec.commandLine().getOut();
         if (decode) {
-            out.println(t.decode(ids(in, t.vocabSize())));
+            out.println(t.decode(ids(new String(in, StandardCharsets.UTF_8), t.vocabSize())));
         } else {
             out.println(String.join(" ", Arrays.stream(t.encode(in)).mapToObj(Integer::toString).toList()));
         }
         return 0;
     }
 
-    private static String read(Path file) {
+    private static byte[] read(Path file) {
         InputFiles.requireRegular(file, "a text file");
         try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

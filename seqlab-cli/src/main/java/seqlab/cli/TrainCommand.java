@@ -129,8 +129,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final class LmFlags {
-        @Option(names = "--tokenizer", description = "char, word, or bpe:PATH, a byte-level BPE tokenizer (a tokenizer.json, or a "
-                + "directory holding one, or GPT-2's encoder.json + vocab.bpe or vocab.json + merges.txt) (default: ${DEFAULT-VALUE})",
+        @Option(names = "--tokenizer", description = "char, word, bpe:PATH, a byte-level BPE tokenizer (a tokenizer.json, or a "
+                + "directory holding one, or GPT-2's encoder.json + vocab.bpe or vocab.json + merges.txt), or gpt2, GPT-2's own (read "
+                + "from ../shared/data/gpt2-bpe) (default: ${DEFAULT-VALUE})",
                 defaultValue = "char")
         String tokenizer = "char";
 
@@ -311,9 +312,10 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer tok = init != null ? init.tokenizer() : switch (lm.tokenizer) {
             case "char" -> CharTokenizer.fit(ds.text());
             case "word" -> WordTokenizer.fit(ds.text(), model.minFreq, Integer.MAX_VALUE, false);
+            case Gpt2Tokenizer.NAME -> Gpt2Tokenizer.read();
             default -> {
                 if (!lm.tokenizer.startsWith("bpe:") || lm.tokenizer.length() == 4) {
-                    throw new UserException("--tokenizer must be char, word or bpe:PATH, got " + lm.tokenizer);
+                    throw new UserException("--tokenizer must be char, word, bpe:PATH or gpt2, got " + lm.tokenizer);
                 }
                 yield Tokenizers.read(Path.of(lm.tokenizer.substring(4)));
             }

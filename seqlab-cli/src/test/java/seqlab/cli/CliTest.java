@@ -195,6 +195,13 @@ class CliTest {
     }
 
     @Test
+    void benchTimesTheSmallGptsGeneration() {
+        Run r = run("bench", "--workload", "w6s", "--steps", "1", "--warmup", "0", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("W6S +GPT greedy generation, CPU-recipe model +[0-9.]+ new tokens/s");
+    }
+
+    @Test
     void benchTimesTheAttentionCoreAtGivenLengthsEitherWay() {
         Run fused = run("bench", "--workload", "W10", "--seq", "16,33", "--steps", "1", "--warmup", "0");
         assertThat(fused.code()).as(fused.err()).isZero();
@@ -218,12 +225,30 @@ class CliTest {
         Files.createDirectories(hf);
         Files.writeString(hf.resolve("tokenizer.json"), seqlab.io.Json.write(seqlab.text.Tokenizers.read(gpt2).toJson()));
         Path file = dir.resolve("hello.txt");
-        Files.write(file, new byte[] {'h', 'i', ' ', (byte) 0xff, '\n'});           // an invalid byte reads as U+FFFD
+        Files.write(file, new byte[] {'h', 'i', ' ', (byte) 0xff, '\n'});           // an invalid byte is its own byte token
         Run fromFile = run("tokenize", "--tokenizer", hf.resolve("tokenizer.json").toString(), "--file", file.toString());
-        assertThat(fromFile.out()).isEqualTo("5303 20543 198\n");           // the reference encoder on the text read with errors="replace"
+        assertThat(fromFile.out()).isEqualTo("5303 220 %d 198\n".formatted(((seqlab.text.ByteLevelBpe) seqlab.text.Tokenizers.read(gpt2))
+                .id("\u00ff")));                                                  // "hi", " ", byte 0xFF, "\n"
         Run lm = run("tokenize", "--tokenizer", model.toString(), "--text", "the");
         assertThat(lm.code()).as(lm.err()).isZero();
         assertThat(lm.out().strip()).matches("[0-9]+( [0-9]+)*");
+    }
+
+    /** --tokenizer gpt2 reads GPT-2's files from ../shared/data/gpt2-bpe (here, one level further up) and checks that they are GPT-2's. */
+    @Test
+    void gpt2TokenizerIsReadByNameAndChecked() throws IOException {
+        assertUserError(run("tokenize", "--tokenizer", "gpt2", "--text", "a"), "--tokenizer gpt2: GPT-2's encoder.json and vocab.bpe are "
+                + "not in " + Path.of("..", "shared", "data", "gpt2-bpe").toAbsolutePath().normalize());
+        Path gpt2 = Path.of("..", "..", "shared", "data", "gpt2-bpe");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(gpt2), "../shared/data/gpt2-bpe is absent: skipped");
+        assertThat(Gpt2Tokenizer.read(gpt2).encode("Hello world<|endoftext|>")).containsExactly(15496, 995, 50256);
+        Path other = dir.resolve("not-gpt2");
+        Files.createDirectories(other);
+        Files.copy(gpt2.resolve("encoder.json"), other.resolve("encoder.json"));
+        java.util.List<String> merges = Files.readAllLines(gpt2.resolve("vocab.bpe"));
+        Files.write(other.resolve("vocab.bpe"), merges.subList(0, merges.size() - 1));          // one merge fewer
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(UserException.class, () -> Gpt2Tokenizer.read(other)).getMessage())
+                .contains("is not GPT-2's tokenizer (expected 50,257 tokens, 50,000 merges");
     }
 
     @ParameterizedTest

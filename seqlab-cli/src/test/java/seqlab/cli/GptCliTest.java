@@ -189,8 +189,9 @@ class GptCliTest {
                 "--seq 16 is above the model's context window, n_positions 8; give --seq 8 or less, or --max-positions 16");
         assertUserError(run(tiny(dir.resolve("e"), "--norm-first")), "--norm-first applies to Transformer models (--arch transformer)");
         assertUserError(run(tiny(dir.resolve("f"), "--hidden", "8")), "--hidden applies to recurrent models");
-        assertUserError(run(tiny(dir.resolve("g"), "--tokenizer", "bpe:")), "--tokenizer must be char, word or bpe:PATH");
+        assertUserError(run(tiny(dir.resolve("g"), "--tokenizer", "bpe:")), "--tokenizer must be char, word, bpe:PATH or gpt2");
         assertUserError(run(tiny(dir.resolve("h"), "--tokenizer", "bpe:" + dir.resolve("none"))), "none");
+        assertUserError(run(tiny(dir.resolve("h2"), "--tokenizer", "gpt2")), "--tokenizer gpt2: GPT-2's encoder.json and vocab.bpe are not in");
         assertUserError(run(tiny(dir.resolve("i"), "--beta2", "1")), "--beta2 must be in [0, 1), got 1.0");
         assertUserError(run(tiny(dir.resolve("j"), "--min-lr", "1")), "--min-lr must be in [0, --lr 0.002], got 1.0");
         assertUserError(run(tiny(dir.resolve("k"), "--grad-accum", "0")), "--grad-accum must be >= 1, got 0");

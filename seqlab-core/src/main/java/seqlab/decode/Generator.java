@@ -57,9 +57,7 @@ public final class Generator {
      * (nanoGPT pads GPT-2's 50,257 to 50,304), and an id past the tokenizer cannot be printed.
      */
     public static long stream(LanguageModel model, int[] prompt, long count, int tokens, SamplingConfig cfg, Rng rng, TokenSink sink) {
-        if (tokens < 1 || tokens > model.vocabSize()) {
-            throw new IllegalArgumentException("tokens to choose from must be in [1, " + model.vocabSize() + "], got " + tokens);
-        }
+        requireTokens(model, tokens);
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty; give at least one token to start from");
         }
@@ -92,6 +90,12 @@ public final class Generator {
      * @return each row's new tokens
      */
     public static int[][] generate(LanguageModel model, int[][] prompts, int count, SamplingConfig cfg, int[] stop, Rng rng) {
+        return generate(model, prompts, count, model.vocabSize(), cfg, stop, rng);
+    }
+
+    /** {@link #generate(LanguageModel, int[][], int, SamplingConfig, int[], Rng)} choosing among the first {@code tokens} ids only. */
+    public static int[][] generate(LanguageModel model, int[][] prompts, int count, int tokens, SamplingConfig cfg, int[] stop, Rng rng) {
+        requireTokens(model, tokens);
         if (count < 0) {
             throw new IllegalArgumentException("number of tokens must be >= 0, got " + count);
         }
@@ -109,7 +113,7 @@ public final class Generator {
         for (int i = 0; i < count; i++) {
             boolean all = true;
             for (int r = 0; r < n; r++) {
-                next[r] = done[r] ? next[r] : sample(g.logits(), r * v, v, cfg, seen[r], rng);
+                next[r] = done[r] ? next[r] : sample(g.logits(), r * v, tokens, cfg, seen[r], rng);
                 if (!done[r]) {
                     if (seen[r] != null) {
                         seen[r][next[r]] = true;
@@ -141,6 +145,16 @@ public final class Generator {
      */
     public static List<BeamSearch.Hypothesis<Integer>> beam(LanguageModel model, int[] prompt, int count, int width, double alpha,
                                                             int eos) {
+        return beam(model, prompt, count, model.vocabSize(), width, alpha, eos);
+    }
+
+    /**
+     * {@link #beam(LanguageModel, int[], int, int, double, int)} over the first {@code tokens} ids
+     * only, their log-probabilities normalised among themselves (as sampling among them is).
+     */
+    public static List<BeamSearch.Hypothesis<Integer>> beam(LanguageModel model, int[] prompt, int count, int tokens, int width,
+                                                            double alpha, int eos) {
+        requireTokens(model, tokens);
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty; give at least one token to start from");
         }
@@ -171,8 +185,16 @@ public final class Generator {
                         g.step(last, rng);
                     }
                     fresh = false;
-                    float[] logProbs = new float[n * v];
-                    seqlab.kernel.Softmax.logSoftmax(n, v, g.logits(), 0, logProbs, 0, false);
+                    float[] logits = g.logits();
+                    if (tokens < v) {
+                        float[] kept = new float[n * tokens];          // each row's first `tokens` logits
+                        for (int i = 0; i < n; i++) {
+                            System.arraycopy(logits, i * v, kept, i * tokens, tokens);
+                        }
+                        logits = kept;
+                    }
+                    float[] logProbs = new float[n * tokens];
+                    seqlab.kernel.Softmax.logSoftmax(n, tokens, logits, 0, logProbs, 0, false);
                     List<Integer> next = new java.util.ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         next.add(i);
@@ -182,11 +204,17 @@ public final class Generator {
 
                 @Override
                 public int vocabSize() {
-                    return v;
+                    return tokens;
                 }
             };
             return BeamSearch.search(decoder, 0, prompt[prompt.length - 1], eos, width, count, alpha);
         });
+    }
+
+    private static void requireTokens(LanguageModel model, int tokens) {
+        if (tokens < 1 || tokens > model.vocabSize()) {
+            throw new IllegalArgumentException("tokens to choose from must be in [1, " + model.vocabSize() + "], got " + tokens);
+        }
     }
 
     /** The tokens a repetition penalty looks at (those of the prompt, then each one chosen), or null without one. */

@@ -20,7 +20,10 @@ import seqlab.io.JsonFields;
  * character per byte ({@link ByteSymbols}); then, repeatedly, the adjacent pair of symbols whose
  * merge has the lowest rank is merged, the leftmost first, until no pair has a merge; each final
  * symbol is a token of the vocabulary. {@value #END_OF_TEXT} in the text is the special token of
- * that name when the vocabulary has it, never cut into pieces.
+ * that name when the vocabulary has it, never cut into pieces; so is each added token of a Hugging
+ * Face {@code tokenizer.json} ({@link AddedToken}: matched leftmost, the longest first, as
+ * Hugging Face does, before the text is cut into pieces; those past the BPE vocabulary take the ids
+ * after it).
  *
  * <p>Merging keeps the symbols of a piece in a linked list and its mergeable pairs in a heap
  * ordered by (rank, position): O(n log n) for a piece of n bytes, where merging the best pair and
@@ -54,17 +57,34 @@ public final class ByteLevelBpe implements Tokenizer {
     static final int CACHED_CHARS = 64;
     private static final int CACHE_ENTRIES = 1 << 16;
 
-    private final String[] tokens;              // id → token, in byte symbols
+    /**
+     * A token matched in the text before it is cut into pieces (Hugging Face's added token with
+     * lstrip, rstrip and single_word false); {@code special} and {@code normalized} are kept for
+     * the {@code tokenizer.json} written back (with no normalizer, normalized makes no difference).
+     */
+    public record AddedToken(String content, int id, boolean special, boolean normalized) {
+        public AddedToken {
+            if (content.isEmpty() || id < 0) {
+                throw new IllegalArgumentException("an added token needs content and an id >= 0, got '" + content + "' at " + id);
+            }
+        }
+    }
+
+    private final String[] tokens;              // id → token: the BPE vocabulary's in byte symbols, then added tokens' content
     private final byte[][] tokenBytes;          // id → the bytes it stands for
+    private final int bpeSize;                  // the BPE vocabulary's tokens (vocab.json), before any added past it
     private final Map<String, Integer> ids;
     private final int[] byteIds = new int[256]; // byte → the id of its one-symbol token
     private final PairTable merges;             // (left id, right id) → (rank, merged id)
     private final List<String[]> pairs;         // the merges in rank order, as read
-    private final int endOfText;                // −1 when the vocabulary has no such token
+    private final List<AddedToken> added;       // in id order
+    private final Pattern addedPattern;         // the added tokens, longest first; null when none
+    private final int endOfText;                // −1 when it is not an added token
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
-    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, List<String[]> pairs, int endOfText) {
+    private ByteLevelBpe(String[] tokens, Map<String, Integer> ids, PairTable merges, List<String[]> pairs) {
         this.tokens = tokens;
+        this.bpeSize = tokens.length;
         this.ids = ids;
         this.merges = merges;
         this.pairs = pairs;
@@ -75,7 +95,10 @@ public final class ByteLevelBpe implements Tokenizer {
         for (int b = 0; b < 256; b++) {
             byteIds[b] = ids.get(String.valueOf(ByteSymbols.symbol(b)));
         }
-        this.endOfText = endOfText;
+        Integer eot = ids.get(END_OF_TEXT);
+        this.added = eot == null ? List.of() : List.of(new AddedToken(END_OF_TEXT, eot, true, true));
+        this.addedPattern = pattern(added);
+        this.endOfText = eot == null ? -1 : eot;
     }
 
     /**
@@ -158,24 +181,23 @@ public final class ByteLevelBpe implements Tokenizer {
             }
         }
         ByteLevelBpe bpe = of(model.map().get("vocab"), model.where() + " → vocab", pairs, model.where());
-        boolean special = false;
-        List<Object> added = j.has("added_tokens") ? j.list("added_tokens") : List.of();
-        for (int i = 0; i < added.size(); i++) {
-            if (!(added.get(i) instanceof Map<?, ?>)) {
-                throw new FormatException(j.where() + ": added_tokens entry " + i + " must be an object, got " + added.get(i));
+        List<Object> listed = j.has("added_tokens") ? j.list("added_tokens") : List.of();
+        List<AddedToken> added = new java.util.ArrayList<>();
+        for (int i = 0; i < listed.size(); i++) {
+            if (!(listed.get(i) instanceof Map<?, ?>)) {
+                throw new FormatException(j.where() + ": added_tokens entry " + i + " must be an object, got " + listed.get(i));
             }
-            JsonFields t = new JsonFields(added.get(i), j.where() + " → added_tokens entry " + i);
+            JsonFields t = new JsonFields(listed.get(i), j.where() + " → added_tokens entry " + i);
             String content = t.string("content");
-            long id = t.integer("id", 0, Integer.MAX_VALUE);
-            if (!content.equals(END_OF_TEXT) || bpe.endOfText != id) {
-                throw new FormatException(j.where() + ": added token '" + content + "' (id " + id + ") is not supported; "
-                        + "seqlab reads " + END_OF_TEXT + " at its vocabulary id only");
-            }
+            int id = (int) t.integer("id", 0, Integer.MAX_VALUE);
             unsupported(j, t.bool("lstrip", false) || t.bool("rstrip", false) || t.bool("single_word", false),
                     "an added token with lstrip, rstrip or single_word true");
-            special = true;
+            if (content.isEmpty()) {
+                throw new FormatException(t.where() + ": content is empty; an added token is a non-empty string");
+            }
+            added.add(new AddedToken(content, id, t.bool("special", false), t.bool("normalized", true)));
         }
-        return special ? bpe : bpe.withoutSpecialToken();
+        return bpe.withAdded(added, j.where());
     }
 
     private static void unsupported(JsonFields j, boolean present, String what) {
@@ -184,20 +206,66 @@ public final class ByteLevelBpe implements Tokenizer {
         }
     }
 
-    /** This tokenizer with {@value #END_OF_TEXT} read as plain text (a tokenizer.json that does not list it as an added token). */
-    private ByteLevelBpe withoutSpecialToken() {
-        return new ByteLevelBpe(this, -1);
+    /**
+     * This BPE with exactly these added tokens (a tokenizer.json's list; without {@value #END_OF_TEXT}
+     * in it, that is plain text). A token of the BPE vocabulary is added at its own id; the others
+     * take the ids after the vocabulary, without gaps.
+     */
+    private ByteLevelBpe withAdded(List<AddedToken> list, String where) {
+        List<AddedToken> sorted = list.stream().sorted(java.util.Comparator.comparingInt(AddedToken::id)).toList();
+        java.util.Set<String> contents = new java.util.HashSet<>();
+        int next = bpeSize;
+        for (AddedToken t : sorted) {
+            Integer own = ids.get(t.content());
+            if (!contents.add(t.content()) || (t.id() < next && t.id() >= bpeSize)) {
+                throw new FormatException(where + ": added token '" + t.content() + "' (id " + t.id() + ") is listed twice");
+            }
+            if (t.id() < bpeSize && (own == null || own != t.id())) {
+                throw new FormatException(where + ": added token '" + t.content() + "' has id " + t.id() + ", which is the vocabulary's '"
+                        + tokens[t.id()] + "'" + (own == null ? "" : "; '" + t.content() + "' is " + own));
+            }
+            if (t.id() >= bpeSize) {
+                if (own != null) {
+                    throw new FormatException(where + ": added token '" + t.content() + "' has id " + t.id() + ", but the vocabulary "
+                            + "has it at " + own);
+                }
+                if (t.id() != next) {
+                    throw new FormatException(where + ": added token '" + t.content() + "' has id " + t.id() + "; the ids after the "
+                            + "vocabulary's " + bpeSize + " must follow on without gaps, so the next is " + next);
+                }
+                next++;
+            }
+        }
+        return new ByteLevelBpe(this, sorted, next);
     }
 
-    /** {@code other}'s tables, shared, with another special-token id. */
-    private ByteLevelBpe(ByteLevelBpe other, int endOfText) {
-        this.tokens = other.tokens;
-        this.tokenBytes = other.tokenBytes;
+    /** {@code other}'s BPE tables, shared, with these added tokens (sorted by id), {@code size} tokens in all. */
+    private ByteLevelBpe(ByteLevelBpe other, List<AddedToken> added, int size) {
+        this.bpeSize = other.bpeSize;
+        this.tokens = Arrays.copyOf(other.tokens, size);
+        this.tokenBytes = Arrays.copyOf(other.tokenBytes, size);
+        for (AddedToken t : added) {
+            if (t.id() >= bpeSize) {
+                tokens[t.id()] = t.content();
+                tokenBytes[t.id()] = t.content().getBytes(StandardCharsets.UTF_8);
+            }
+        }
         this.ids = other.ids;
         this.merges = other.merges;
         this.pairs = other.pairs;
         System.arraycopy(other.byteIds, 0, byteIds, 0, 256);
-        this.endOfText = endOfText;
+        this.added = added;
+        this.addedPattern = pattern(added);
+        this.endOfText = added.stream().filter(t -> t.content().equals(END_OF_TEXT)).mapToInt(AddedToken::id).findFirst().orElse(-1);
+    }
+
+    /** The added tokens as one pattern, the longest first (so that at one position the longest matches), or null. */
+    private static Pattern pattern(List<AddedToken> added) {
+        if (added.isEmpty()) {
+            return null;
+        }
+        return Pattern.compile(String.join("|", added.stream().map(AddedToken::content)
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).map(Pattern::quote).toList()));
     }
 
     /** The tokenizer of a parsed vocabulary object and merge pairs (left, right, where), in rank order. */
@@ -245,7 +313,7 @@ public final class ByteLevelBpe implements Tokenizer {
                         + " ('" + ByteSymbols.symbol(b) + "'): not a byte-level BPE vocabulary");
             }
         }
-        return new ByteLevelBpe(tokens, ids, merges, kept, ids.getOrDefault(END_OF_TEXT, -1));
+        return new ByteLevelBpe(tokens, ids, merges, kept);
     }
 
     @Override
@@ -261,7 +329,7 @@ public final class ByteLevelBpe implements Tokenizer {
     /**
      * Hugging Face's {@code tokenizer.json} for this model (GPT-2's layout): BPE with the vocabulary
      * and the merges as "left right" strings, ByteLevel pre-tokenizer, post-processor and decoder,
-     * and {@value #END_OF_TEXT} as an added special token when the vocabulary has it.
+     * and the added tokens ({@value #END_OF_TEXT}, a special one, when the vocabulary has it).
      */
     @Override
     public Map<String, Object> toJson() {
@@ -269,19 +337,19 @@ public final class ByteLevelBpe implements Tokenizer {
         m.put("version", "1.0");
         m.put("truncation", Json.NULL);
         m.put("padding", Json.NULL);
-        List<Object> added = new java.util.ArrayList<>();
-        if (endOfText >= 0) {
+        List<Object> addedJson = new java.util.ArrayList<>();
+        for (AddedToken a : added) {
             Map<String, Object> t = new java.util.LinkedHashMap<>();
-            t.put("id", new Json.Num(String.valueOf(endOfText)));
-            t.put("content", END_OF_TEXT);
+            t.put("id", new Json.Num(String.valueOf(a.id())));
+            t.put("content", a.content());
             t.put("single_word", false);
             t.put("lstrip", false);
             t.put("rstrip", false);
-            t.put("normalized", true);
-            t.put("special", true);
-            added.add(t);
+            t.put("normalized", a.normalized());
+            t.put("special", a.special());
+            addedJson.add(t);
         }
-        m.put("added_tokens", added);
+        m.put("added_tokens", addedJson);
         m.put("normalizer", Json.NULL);
         m.put("pre_tokenizer", byteLevel(false, true));
         m.put("post_processor", byteLevel(true, false));
@@ -305,10 +373,13 @@ public final class ByteLevelBpe implements Tokenizer {
         return m;
     }
 
-    /** The vocabulary as OpenAI's {@code encoder.json} and Hugging Face's {@code vocab.json} hold it: token → id. */
+    /**
+     * The BPE vocabulary as OpenAI's {@code encoder.json} and Hugging Face's {@code vocab.json} hold
+     * it: token → id (added tokens past it are in {@code tokenizer.json} only).
+     */
     public Map<String, Object> vocabJson() {
         Map<String, Object> vocab = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < tokens.length; i++) {
+        for (int i = 0; i < bpeSize; i++) {
             vocab.put(tokens[i], new Json.Num(String.valueOf(i)));
         }
         return vocab;
@@ -342,7 +413,12 @@ public final class ByteLevelBpe implements Tokenizer {
         return tokens.length;
     }
 
-    /** The token of an id, in byte symbols (Ġ for a space). */
+    /** The added tokens, in id order. */
+    public List<AddedToken> addedTokens() {
+        return added;
+    }
+
+    /** The token of an id, in byte symbols (Ġ for a space); an added token past the BPE vocabulary as it is. */
     public String token(int id) {
         return tokens[id];
     }
@@ -357,7 +433,7 @@ public final class ByteLevelBpe implements Tokenizer {
         seqlab.io.AtomicFiles.writeString(dir.resolve("merges.txt"), mergesTxt());
     }
 
-    /** The id of {@value #END_OF_TEXT}, or −1 when the vocabulary has none. */
+    /** The id of {@value #END_OF_TEXT}, or −1 when it is not an added token. */
     public int endOfText() {
         return endOfText;
     }
@@ -366,15 +442,53 @@ public final class ByteLevelBpe implements Tokenizer {
     @Override
     public int[] encode(String text) {
         IntBuffer out = new IntBuffer();
+        if (addedPattern == null) {
+            encodeOrdinary(text, out);
+            return out.toArray();
+        }
+        Matcher m = addedPattern.matcher(text);
         int from = 0;
+        while (m.find()) {                                    // the text between added tokens is cut into pieces
+            encodeOrdinary(text.substring(from, m.start()), out);
+            out.add(addedId(m.group()));
+            from = m.end();
+        }
+        encodeOrdinary(text.substring(from), out);
+        return out.toArray();
+    }
+
+    private int addedId(String content) {
+        for (AddedToken t : added) {
+            if (t.content().equals(content)) {
+                return t.id();
+            }
+        }
+        throw new IllegalStateException("matched an added token that is not listed: " + content);
+    }
+
+    /**
+     * The ids of any bytes, so that {@link #decodeBytes} gives them back exactly: each run of valid
+     * UTF-8 is encoded as its text ({@link #encode(String)}), and each byte of an invalid sequence
+     * is a piece of its own, its one-byte token. On valid UTF-8 this equals {@code encode(String)}.
+     */
+    @Override
+    public int[] encode(byte[] bytes) {
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer run = java.nio.CharBuffer.allocate(bytes.length);
+        IntBuffer out = new IntBuffer();
         while (true) {
-            int at = endOfText < 0 ? -1 : text.indexOf(END_OF_TEXT, from);
-            encodeOrdinary(at < 0 ? text.substring(from) : text.substring(from, at), out);
-            if (at < 0) {
+            java.nio.charset.CoderResult r = utf8.decode(in, run, true);
+            out.addAll(encode(run.flip().toString()));
+            run.clear();
+            if (!r.isError()) {
                 return out.toArray();
             }
-            out.add(endOfText);
-            from = at + END_OF_TEXT.length();
+            for (int k = 0; k < r.length(); k++) {
+                out.add(byteIds[in.get() & 0xff]);             // the invalid bytes, one token each
+            }
         }
     }
 
@@ -523,7 +637,8 @@ public final class ByteLevelBpe implements Tokenizer {
 
     /** The id of a token given in byte symbols, or −1. */
     public int id(String token) {
-        return ids.getOrDefault(token, -1);
+        Integer id = ids.get(token);
+        return id != null ? id : added.stream().filter(t -> t.content().equals(token)).mapToInt(AddedToken::id).findFirst().orElse(-1);
     }
 
     /** (left, right) → (rank, merged id), open addressing over long keys. */

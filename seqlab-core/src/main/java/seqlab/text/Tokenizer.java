@@ -8,6 +8,14 @@ public interface Tokenizer {
     /** The ids of a text; unknown symbols follow the tokenizer's policy (see each class). */
     int[] encode(String text);
 
+    /**
+     * The ids of UTF-8 bytes (a file's). By default the bytes are read as UTF-8 with each invalid
+     * sequence as U+FFFD; a byte-level tokenizer keeps every byte ({@link ByteLevelBpe#encode(byte[])}).
+     */
+    default int[] encode(byte[] utf8) {
+        return encode(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The text of ids; fails on an id outside [0, V). */
     String decode(int[] ids);
 

@@ -190,6 +190,18 @@ class GptTest {
             assertThat(stopped[r]).isEqualTo(at < 0 ? free[r] : Arrays.copyOf(free[r], at + 1));
             assertThat(Generator.generate(m, prompts[r], 12, SamplingConfig.greedy(), new Rng(0), null)).isEqualTo(free[r]);
         }
+        int[][] few = Generator.generate(m, prompts, 12, 7, SamplingConfig.greedy(), new int[0], new Rng(0));      // ids 0-6 only
+        for (int r = 0; r < prompts.length; r++) {
+            int[] alone = new int[12];
+            int[] n = {0};
+            Generator.stream(m, prompts[r], 12, 7, SamplingConfig.greedy(), new Rng(0), id -> {
+                alone[n[0]++] = id;
+                return true;
+            });
+            assertThat(few[r]).isEqualTo(alone);
+            assertThat(Arrays.stream(few[r]).allMatch(id -> id < 7)).as("row %d: %s", r, Arrays.toString(few[r])).isTrue();
+        }
+        assertThat(Arrays.stream(free).flatMapToInt(Arrays::stream).anyMatch(id -> id >= 7)).as("the restriction is not vacuous").isTrue();
     }
 
     @Test
@@ -208,22 +220,29 @@ class GptTest {
         assertThat(Arrays.stream(strong).distinct().count()).isGreaterThan(Arrays.stream(plain).distinct().count());
     }
 
-    @Test
-    void beamSearchReordersTheCacheAndScoresWhatTheModelSays() {
+    /** Over all 19 ids, and over the first 12 only (a model with more output rows than its tokenizer has tokens). */
+    @ParameterizedTest
+    @CsvSource({"19, 18", "12, 9"})
+    void beamSearchReordersTheCacheAndScoresWhatTheModelSays(int tokens, int eos) {
         Gpt m = model(32, Positional.LEARNED, 5);
         int[] prompt = {3, 1, 4};
-        int[] greedy = Generator.generate(m, prompt, 8, SamplingConfig.greedy(), new Rng(0), null);
-        int eos = 18;
+        int[] greedy = new int[8];
+        int[] made = {0};
+        Generator.stream(m, prompt, 8, tokens, SamplingConfig.greedy(), new Rng(0), id -> {
+            greedy[made[0]++] = id;
+            return true;
+        });
         int cut = 0;
         while (cut < greedy.length && greedy[cut] != eos) {
             cut++;
         }
-        var one = Generator.beam(m, prompt, 8, 1, 0.0, eos);
+        var one = Generator.beam(m, prompt, 8, tokens, 1, 0.0, eos);
         assertThat(one.get(0).tokens()).isEqualTo(Arrays.copyOf(greedy, Math.min(greedy.length, cut + 1)));    // width 1 is greedy
-        var four = Generator.beam(m, prompt, 8, 4, 0.0, eos);
+        var four = Generator.beam(m, prompt, 8, tokens, 4, 0.0, eos);
         assertThat(four).hasSize(4);
         for (int h = 0; h < four.size(); h++) {
             int[] t = four.get(h).tokens();
+            assertThat(Arrays.stream(t).allMatch(id -> id < tokens)).as(Arrays.toString(t)).isTrue();
             int[] all = Arrays.copyOf(prompt, prompt.length + t.length);
             System.arraycopy(t, 0, all, prompt.length, t.length);
             float[] logits = m.inference(() -> m.logits(all, 1, all.length, new Rng(0))).data();
@@ -231,11 +250,11 @@ class GptTest {
             for (int i = 0; i < t.length; i++) {                                 // log p of each new token, recomputed from scratch
                 int off = (prompt.length - 1 + i) * 19;
                 double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < 19; k++) {
+                for (int k = 0; k < tokens; k++) {
                     max = Math.max(max, logits[off + k]);
                 }
                 double z = 0;
-                for (int k = 0; k < 19; k++) {
+                for (int k = 0; k < tokens; k++) {
                     z += Math.exp(logits[off + k] - max);
                 }
                 lp += logits[off + t[i]] - max - Math.log(z);

@@ -179,6 +179,33 @@ class ByteLevelBpeTest {
         assertThatThrownBy(() -> gpt2().decodeBytes(new int[] {5, 50257})).hasMessage("token id 50257 at position 1 is out of range [0, 50257)");
     }
 
+    /** decode ∘ encode is the identity on any bytes; on valid UTF-8 the bytes' ids are the text's. */
+    @Test
+    void anyBytesEncodeSoThatTheyDecodeBackExactly() {
+        Random rng = new Random(5);
+        for (int trial = 0; trial < 500; trial++) {
+            byte[] bytes = new byte[trial < 3 ? trial : rng.nextInt(60)];
+            for (int i = 0; i < bytes.length; i++) {
+                int kind = rng.nextInt(4);                      // ASCII, any byte, a continuation byte, a lead byte
+                bytes[i] = (byte) (kind == 0 ? rng.nextInt(128) : kind == 1 ? rng.nextInt(256) : kind == 2 ? 0x80 + rng.nextInt(64)
+                        : 0xc0 + rng.nextInt(64));
+            }
+            int[] ids = gpt2().encode(bytes);
+            assertThat(gpt2().decodeBytes(ids)).as("bytes %s", java.util.HexFormat.of().formatHex(bytes)).containsExactly(bytes);
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+                assertThat(ids).as("valid UTF-8 %s", printable(text)).containsExactly(gpt2().encode(text));
+            }
+        }
+        byte[] mixed = {'h', 'i', ' ', (byte) 0xed, (byte) 0xa0, (byte) 0x80, 'x', (byte) 0xe4, (byte) 0xb8};   // a UTF-8 surrogate, a cut-off character
+        int[] ids = gpt2().encode(mixed);
+        assertThat(ids).containsExactly(gpt2().id("hi"), gpt2().id("\u0120"), gpt2().id("\u00ed"), gpt2().id("\u0142"), gpt2().id("\u0122"),
+                gpt2().id("x"), gpt2().id("\u00e4"), gpt2().id("\u00b8"));
+        assertThat(gpt2().decodeBytes(ids)).containsExactly(mixed);
+        byte[] special = "a<|endoftext|>b".getBytes(StandardCharsets.UTF_8);
+        assertThat(gpt2().encode(special)).containsExactly(gpt2().encode("a<|endoftext|>b"));
+    }
+
     @Test
     void aLongRunOfOneLetterIsOnePieceMergedInFull() {
         String run = "a".repeat(100_000);
@@ -346,6 +373,39 @@ class ByteLevelBpeTest {
         return (Map<String, Object>) j.get("model");
     }
 
+    private static Map<String, Object> added(String content, int id) {
+        return Map.of("id", new Json.Num(String.valueOf(id)), "content", content, "special", true);
+    }
+
+    /**
+     * Added tokens past the vocabulary (a pad token, chat markers) take the ids after it and are cut
+     * out of the text before the pieces, leftmost and the longest first, as Hugging Face matches them.
+     */
+    @Test
+    void addedTokensAreMatchedBeforeThePiecesAndRoundTrip() {
+        Tokenizer t = hf(j -> j.put("added_tokens", List.of(added("<pad>", 257), added("<|im_start|>", 258),
+                Map.of("id", new Json.Num("259"), "content", "<|im_start|>user", "special", false, "normalized", false))));
+        assertThat(t.vocabSize()).isEqualTo(260);
+        assertThat(t.encode("ab<pad>")).containsExactly(256, 257);
+        assertThat(t.encode("<|im_start|>user hi")).containsExactly(259, idOf(t, "\u0120"), idOf(t, "h"), idOf(t, "i"));   // the longest first
+        assertThat(t.encode("<|im_start|>a<pad><pad>")).containsExactly(258, idOf(t, "a"), 257, 257);
+        assertThat(t.decode(new int[] {258, 256, 257})).isEqualTo("<|im_start|>ab<pad>");
+        assertThat(t.encode(" <pad>b")).containsExactly(idOf(t, "\u0120"), 257, idOf(t, "b"));        // the space before is its own piece
+        Map<String, Object> written = t.toJson();
+        Tokenizer back = Tokenizers.fromJson(new JsonFields(Json.parse(Json.write(written)), "t.json"));
+        assertThat(back.encode("x<|im_start|>user<pad>")).containsExactly(t.encode("x<|im_start|>user<pad>"));
+        assertThat(((ByteLevelBpe) back).addedTokens()).isEqualTo(((ByteLevelBpe) t).addedTokens())
+                .contains(new ByteLevelBpe.AddedToken("<|im_start|>user", 259, false, false));
+        assertThat(((ByteLevelBpe) back).vocabJson()).hasSize(257).doesNotContainKey("<pad>");
+        assertThat(((ByteLevelBpe) t).id("<pad>")).isEqualTo(257);
+    }
+
+    private static int idOf(Tokenizer t, String token) {
+        int id = ((ByteLevelBpe) t).id(token);
+        assertThat(id).as("token %s", token).isNotNegative();
+        return id;
+    }
+
     @Test
     void huggingFacesLayoutsAreRead() {
         assertThat(hf(j -> { }).encode("abab")).containsExactly(256, 256);
@@ -372,7 +432,18 @@ class ByteLevelBpeTest {
         assertThatThrownBy(() -> hf(j -> model(j).put("merges", List.of("a c"))))
                 .hasMessage("t.json → model: merges entry 0 merges 'a' and 'c', but the vocabulary has no token 'ac'");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(Map.of("id", new Json.Num("256"), "content", "<pad>")))))
-                .hasMessage("t.json: added token '<pad>' (id 256) is not supported; seqlab reads <|endoftext|> at its vocabulary id only");
+                .hasMessage("t.json: added token '<pad>' has id 256, which is the vocabulary's 'ab'");
+        assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("ab", 257)))))
+                .hasMessage("t.json: added token 'ab' has id 257, but the vocabulary has it at 256");
+        assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("<pad>", 258)))))
+                .hasMessage("t.json: added token '<pad>' has id 258; the ids after the vocabulary's 257 must follow on without gaps, "
+                        + "so the next is 257");
+        assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("<pad>", 257), added("<pad>", 258)))))
+                .hasMessage("t.json: added token '<pad>' (id 258) is listed twice");
+        assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("<a>", 257), added("<b>", 257)))))
+                .hasMessage("t.json: added token '<b>' (id 257) is listed twice");
+        assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("", 257)))))
+                .hasMessage("t.json → added_tokens entry 0: content is empty; an added token is a non-empty string");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of("<pad>"))))
                 .hasMessage("t.json: added_tokens entry 0 must be an object, got <pad>");
         assertThatThrownBy(() -> hf(j -> j.put("normalizer", Map.of("type", "NFC"))))
