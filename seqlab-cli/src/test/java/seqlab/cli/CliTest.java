@@ -195,6 +195,14 @@ class CliTest {
     }
 
     @Test
+    void benchGivesTheGptStepsModelFlopsUtilisation() {
+        Run r = run("bench", "--workload", "W5", "--steps", "1", "--warmup", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("W5 +GPT train step \\(nanoGPT shakespeare-char\\) +[0-9.]+ tokens/s")
+                .containsPattern("\n    W5 MFU [0-9.]+% of the measured sgemm peak [0-9.]+ GFLOP/s \\(71\\.11 MFLOP/token, [0-9.]+ GFLOP/s\\)\n");
+    }
+
+    @Test
     void benchTimesTheSmallGptsGeneration() {
         Run r = run("bench", "--workload", "w6s", "--steps", "1", "--warmup", "0", "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();

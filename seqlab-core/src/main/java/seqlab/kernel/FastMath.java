@@ -91,19 +91,6 @@ public final class FastMath {
         return p.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over);
     }
 
-    /** tanh(v) lane-wise, each lane the operations of {@link #tanh(float)} (see {@link #exp(FloatVector)}). */
-    static FloatVector tanh(FloatVector v) {
-        FloatVector e = exp(v.abs().min(TANH_CLAMP).mul(2f));                                      // e^{2|x|}
-        FloatVector x2 = v.mul(v);
-        FloatVector q = FloatVector.broadcast(F, T[0]);
-        for (int j = 1; j < T.length; j++) {
-            q = q.fma(x2, FloatVector.broadcast(F, T[j]));
-        }
-        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
-        big = big.reinterpretAsInts().or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
-        return big.blend(v.mul(q), v.abs().compare(VectorOperators.LT, TANH_SMALL));
-    }
-
     /** out[i] = e^{x[i]} for i in [0, n); out may be x. */
     public static void exp(int n, float[] x, int xOff, float[] out, int oOff) {
         int i = 0;

@@ -497,16 +497,27 @@ public final class Gemm {
                 }
             }
         }
-        for (int ir = full; ir < mc; ir += MR) {            // the last, partial sliver
-            int mr = mc - ir;
-            int base = ir * kc;
-            for (int p = 0; p < kc; p++) {
-                java.util.Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0f);
-            }
-            for (int i = 0; i < mr; i++) {
+        if (full < mc) {                                    // the last, partial sliver of mr rows
+            int mr = mc - full;
+            int base = full * kc;
+            if (transA) {                                   // a row of the sliver is contiguous in a: one pass, k-major
                 for (int p = 0; p < kc; p++) {
-                    float v = transA ? a[aOff + (pc + p) * lda + ic + ir + i] : a[aOff + (ic + ir + i) * lda + pc + p];
-                    ap[base + p * MR + i] = alpha * v;
+                    int src = aOff + (pc + p) * lda + ic + full;
+                    int dst = base + p * MR;
+                    for (int i = 0; i < mr; i++) {
+                        ap[dst + i] = alpha * a[src + i];
+                    }
+                    for (int i = mr; i < MR; i++) {
+                        ap[dst + i] = 0f;
+                    }
+                }
+            } else {                                        // a row of op(A) is contiguous: zero the sliver once, then row by row
+                java.util.Arrays.fill(ap, base, base + kc * MR, 0f);
+                for (int i = 0; i < mr; i++) {
+                    int src = aOff + (ic + full + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + i] = alpha * a[src + p];
+                    }
                 }
             }
         }
