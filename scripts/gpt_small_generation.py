@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""PyTorch's side of `seqlab bench --workload W6s`: greedy generation with a key/value cache
+"""PyTorch's side of `seqlab bench --workload W6S`: greedy generation with a key/value cache
 from the nanoGPT CPU recipe's GPT (4 layers, 4 heads, n_embd 128, block 64, vocabulary 65),
 a model that fits in cache, where per-op overhead rather than memory bandwidth sets the speed.
 
 It uses torch_bench.py's own GPT, KV cache, timing and thread setting (../shared/bench, or
 --bench DIR), so the model and the loop are W6's at another size. One step is 20 generations of
 48 new tokens after a prompt of 16 random ids (batch 1); the median over the timed steps is
-printed as new tokens/s, as `seqlab bench` prints its W6s line.
+printed as new tokens/s, as `seqlab bench` prints its W6S line.
 
     /usr/bin/python3 scripts/gpt_small_generation.py --steps 20 --warmup 5
 """
@@ -45,7 +45,7 @@ def main():
     times = tb.time_steps(step, a.warmup, a.steps)
     per_step = GENERATIONS_PER_STEP * NEW
     rates = sorted(per_step / t for t in times)
-    print("W6s  GPT greedy generation, CPU-recipe model (%s threads): median %.1f new tokens/s, best %.1f, worst %.1f"
+    print("W6S  GPT greedy generation, CPU-recipe model (%s threads): median %.1f new tokens/s, best %.1f, worst %.1f"
           % (a.threads, per_step / statistics.median(times), rates[-1], rates[0]))
     print("     %d layers, %d heads, n_embd %d, block %d, vocab %d, %.2fM parameters; batch 1, prompt %d, %d new tokens, "
           "%d generations a step; %s" % (cfg.n_layer, cfg.n_head, cfg.n_embd, cfg.block_size, cfg.vocab_size,

@@ -256,8 +256,13 @@ final class BenchCommand implements Callable<Integer> {
      * parameters, 9k of 10.7M).
      */
     private static Gpt w5Model() {
-        return new Gpt(new GptConfig(65, 256, 384, 6, 6, 4 * 384, seqlab.nn.transformer.Activation.GELU, 0f, 0f, 0f, 1e-5f, true,
-                seqlab.nn.transformer.Positional.LEARNED, null, null), new Rng(1234));
+        return nanoGpt(256, 384, 6, 6);
+    }
+
+    /** nanoGPT's shakespeare-char GPT of these sizes: vocabulary 65, exact GELU MLP 4×, tied embeddings, no dropout. */
+    private static Gpt nanoGpt(int block, int embed, int layers, int heads) {
+        return new Gpt(new GptConfig(65, block, embed, layers, heads, 4 * embed, seqlab.nn.transformer.Activation.GELU, 0f, 0f, 0f, 1e-5f,
+                true, seqlab.nn.transformer.Positional.LEARNED, null, null), new Rng(1234));
     }
 
     /**
@@ -272,7 +277,7 @@ final class BenchCommand implements Callable<Integer> {
         long n = model.parameterCount() - (long) c.nPositions() * c.nEmbd();
         double flopsPerToken = 6.0 * n + 12.0 * c.nLayer() * 256 * c.nEmbd();
         double achieved = flopsPerToken * r.metric(r.median()) / 1e9;
-        Sgemm peak = Sgemm.all().get(1);                                    // 2048³, as torch_bench.py's sgemm_gflops
+        Sgemm peak = Sgemm.of(2048, 2048, 2048, new Rng(1234));              // as torch_bench.py's sgemm_gflops
         double peakGflops = peak.gflops(1.0);
         return new Result(r.id(), r.name(), r.unit(), r.work(), r.seconds(), String.format(Locale.ROOT,
                 "W5 MFU %.1f%% of the measured sgemm peak %.1f GFLOP/s (%.2f MFLOP/token, %.1f GFLOP/s)", 100 * achieved / peakGflops,
@@ -298,8 +303,7 @@ final class BenchCommand implements Callable<Integer> {
      * fits in cache; a step is 20 generations of 48 new tokens after the same 16-token prompt.
      */
     private Result smallGptGeneration(String id) {
-        Gpt model = new Gpt(new GptConfig(65, 64, 128, 4, 4, 4 * 128, seqlab.nn.transformer.Activation.GELU, 0f, 0f, 0f, 1e-5f, true,
-                seqlab.nn.transformer.Positional.LEARNED, null, null), new Rng(1234));
+        Gpt model = nanoGpt(64, 128, 4, 4);
         model.train(false);
         Rng rng = new Rng(1234);
         int[] prompt = new int[16];
@@ -419,12 +423,14 @@ final class BenchCommand implements Callable<Integer> {
             List<Sgemm> out = new ArrayList<>();
             Rng rng = new Rng(1234);
             for (int[] s : shapes) {
-                int m = s[0], n = s[1], k = s[2];
-                float[] a = gaussian(rng, m * k);
-                float[] b = gaussian(rng, k * n);
-                out.add(new Sgemm(m, n, k, a, b, new float[m * n]));
+                out.add(of(s[0], s[1], s[2], rng));
             }
             return out;
+        }
+
+        /** C (m, n) = A (m, k)·B (k, n) on Gaussian operands. */
+        static Sgemm of(int m, int n, int k, Rng rng) {
+            return new Sgemm(m, n, k, gaussian(rng, m * k), gaussian(rng, k * n), new float[m * n]);
         }
 
         double flops() {

@@ -134,6 +134,7 @@ final class GenerateCommand implements Callable<Integer> {
             loaded.warnings().forEach(w -> err.println("seqlab: warning: " + w));
             threads.apply(err);
             long t0 = System.nanoTime();
+            checkStop(loaded, tok);
             int[][] made = Generator.generate(loaded.model(), rows, tokens, choices(loaded, tok), sampling, stop, new Rng(seed));
             long count = 0;
             for (int r = 0; r < rows.length; r++) {
@@ -182,13 +183,7 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(Text.forTerminal(p));
             }
         }
-        if (stop != null) {
-            try {
-                Tokenizer.checkIds(stop, loaded.model().vocabSize());
-            } catch (IllegalArgumentException e) {
-                throw new UserException("--stop: " + e.getMessage());
-            }
-        }
+        checkStop(loaded, tok);
         Integer eos = stop != null ? Integer.valueOf(stop[0]) : loaded.model().eosTokenId();
         if (beam != null && eos == null) {
             throw new UserException("--beam needs a token that ends a text: the model has no eos_token_id; give one with --stop ID");
@@ -240,6 +235,21 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private static final String END_OF_TEXT = seqlab.text.ByteLevelBpe.END_OF_TEXT;
+
+    /** Each --stop id must be one generation can draw: below {@link #choices}. */
+    private void checkStop(ModelDirectory.Loaded.Generator loaded, Tokenizer tok) {
+        if (stop == null) {
+            return;
+        }
+        int choices = choices(loaded, tok);
+        for (int id : stop) {
+            if (id < 0 || id >= choices) {
+                throw new UserException("--stop " + id + " can never be drawn: generation chooses among ids 0 to " + (choices - 1)
+                        + (choices < loaded.model().vocabSize() ? " (the tokenizer's; the model has " + loaded.model().vocabSize()
+                        + " output rows)" : "") + "; give a stop id in that range");
+            }
+        }
+    }
 
     /** The ids generation chooses among: the tokenizer's (a model may have spare output rows, which no text has), or all. */
     private static int choices(ModelDirectory.Loaded.Generator loaded, Tokenizer tok) {

@@ -32,8 +32,10 @@ final class Gpt2Tokenizer {
         }
         Tokenizer t = Tokenizers.read(dir);
         if (!(t instanceof ByteLevelBpe bpe) || bpe.vocabSize() != 50_257 || bpe.mergeCount() != 50_000 || bpe.endOfText() != 50_256) {
+            String got = t instanceof ByteLevelBpe b ? String.format(java.util.Locale.ROOT, "%,d tokens, %,d merges and <|endoftext|> at %d",
+                    b.vocabSize(), b.mergeCount(), b.endOfText()) : "a " + t.type() + " tokenizer";
             throw new UserException("--tokenizer gpt2: " + where + " is not GPT-2's tokenizer (expected 50,257 tokens, 50,000 merges "
-                    + "and <|endoftext|> at 50256, got " + t.vocabSize() + " tokens); give it as --tokenizer bpe:DIR");
+                    + "and <|endoftext|> at 50256, got " + got + "); give it as --tokenizer bpe:DIR");
         }
         return t;
     }

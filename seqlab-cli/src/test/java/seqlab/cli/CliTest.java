@@ -256,7 +256,8 @@ class CliTest {
         java.util.List<String> merges = Files.readAllLines(gpt2.resolve("vocab.bpe"));
         Files.write(other.resolve("vocab.bpe"), merges.subList(0, merges.size() - 1));          // one merge fewer
         assertThat(org.junit.jupiter.api.Assertions.assertThrows(UserException.class, () -> Gpt2Tokenizer.read(other)).getMessage())
-                .contains("is not GPT-2's tokenizer (expected 50,257 tokens, 50,000 merges");
+                .contains("is not GPT-2's tokenizer (expected 50,257 tokens, 50,000 merges and <|endoftext|> at 50256, got 50,257 tokens, "
+                        + "49,999 merges and <|endoftext|> at 50256)");
     }
 
     @ParameterizedTest

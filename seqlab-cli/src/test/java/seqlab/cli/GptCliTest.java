@@ -120,7 +120,7 @@ class GptCliTest {
         assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--repetition-penalty", "0"),
                 "--repetition-penalty must be > 0 (1 = off), got 0.0");
         assertUserError(run("generate", "--model", hf.toString(), "--prompt-ids", "1", "--stop", "99999"),
-                "--stop: token id 99999 at position 0 is out of range");
+                "--stop 99999 can never be drawn: generation chooses among ids 0 to");
     }
 
     @Test

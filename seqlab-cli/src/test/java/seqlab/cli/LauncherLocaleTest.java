@@ -22,10 +22,22 @@ class LauncherLocaleTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"LANG=C", "LC_ALL=C", "LC_ALL=POSIX LANG=C.UTF-8", "LC_CTYPE=POSIX", "", "LANG=C.UTF-8"})
     void aCOrPosixLocaleStillReadsArgumentsAsUtf8(String environment) throws Exception {
+        assertThat(tokenize(". ../bin/utf8-locale && ", environment)).isEqualTo("71 2634 18798\n");
+    }
+
+    /** Without the file, the same JVM under LANG=C reads the argument's two bytes of é as two unknown characters. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"LANG=C", "LC_ALL=POSIX"})
+    void withoutItTheJvmReadsArgumentsAsAscii(String environment) throws Exception {
+        assertThat(tokenize("", environment)).isNotEqualTo("71 2634 18798\n");
+    }
+
+    /** The ids `seqlab tokenize --tokenizer gpt2-bpe --text héllo` prints when bash runs {@code before} and then the JVM. */
+    private static String tokenize(String before, String environment) throws Exception {
         Path gpt2 = Path.of("..", "..", "shared", "data", "gpt2-bpe");
         Assumptions.assumeTrue(Files.isDirectory(gpt2), "../shared/data/gpt2-bpe is absent: skipped");
         // the text's bytes are made by bash's printf, so this JVM's own locale does not matter
-        String script = ". ../bin/utf8-locale && exec \"$0\" --add-modules jdk.incubator.vector -cp \"$1\" seqlab.cli.Main tokenize "
+        String script = before + "exec \"$0\" --add-modules jdk.incubator.vector -cp \"$1\" seqlab.cli.Main tokenize "
                 + "--tokenizer \"$2\" --text \"$(printf 'h\\303\\251llo')\"";
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("java.class.path"), gpt2.toString());
@@ -36,11 +48,14 @@ class LauncherLocaleTest {
                 env.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
             }
         }
-        Process p = pb.redirectErrorStream(false).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Process p = pb.start();
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS);                  // a few lines of output: the pipes cannot fill
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertThat(ended).as("the JVM ended within 60 s").isTrue();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(err).isZero();
-        assertThat(out).isEqualTo("71 2634 18798\n");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -185,16 +185,11 @@ public final class Generator {
                         g.step(last, rng);
                     }
                     fresh = false;
-                    float[] logits = g.logits();
-                    if (tokens < v) {
-                        float[] kept = new float[n * tokens];          // each row's first `tokens` logits
-                        for (int i = 0; i < n; i++) {
-                            System.arraycopy(logits, i * v, kept, i * tokens, tokens);
-                        }
-                        logits = kept;
+                    float[] logProbs = new float[n * v];
+                    for (int i = 0; i < n; i++) {                         // over each row's first `tokens` ids; the rest never chosen
+                        seqlab.kernel.Softmax.logSoftmax(1, tokens, g.logits(), i * v, logProbs, i * v, false);
+                        Arrays.fill(logProbs, i * v + tokens, (i + 1) * v, Float.NEGATIVE_INFINITY);
                     }
-                    float[] logProbs = new float[n * tokens];
-                    seqlab.kernel.Softmax.logSoftmax(n, tokens, logits, 0, logProbs, 0, false);
                     List<Integer> next = new java.util.ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         next.add(i);
@@ -204,7 +199,7 @@ public final class Generator {
 
                 @Override
                 public int vocabSize() {
-                    return tokens;
+                    return v;
                 }
             };
             return BeamSearch.search(decoder, 0, prompt[prompt.length - 1], eos, width, count, alpha);

@@ -69,10 +69,11 @@ public final class FastMath {
     // costs more than the math. The lane computation equals the scalar form bit for bit.
 
     /**
-     * e^v lane-wise, each lane the operations of {@link #exp(float)}: for a kernel's own loop (a
-     * small static method, inlined by C2 into a hot loop, so that the vector is not boxed).
+     * e^v lane-wise, each lane the operations of {@link #exp(float)}, for {@link #exp(int, float[], int, float[], int)}'s
+     * loop alone: called from a larger loop, C2 may not inline it, and then boxes the vectors (GELU's
+     * loops did so on AVX2); kernels call the array form.
      */
-    static FloatVector exp(FloatVector v) {
+    private static FloatVector exp(FloatVector v) {
         VectorMask<Float> over = v.compare(VectorOperators.GT, EXP_MAX);
         FloatVector xc = v.max(EXP_MIN);
         FloatVector t = xc.fma(LOG2E, MAGIC);

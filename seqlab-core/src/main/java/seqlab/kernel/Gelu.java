@@ -54,7 +54,7 @@ public final class Gelu {
     private static final long WORK = 40;
 
     /** Elements per staged pass: the loops below work a chunk at a time through two scratch rows of this many floats. */
-    static final int CHUNK = 512;
+    static final int CHUNK = 512 / L * L;
 
     /** y = GELU(x), element-wise over [0, n). */
     public static void forward(int n, boolean tanh, float[] x, int xOff, float[] y, int yOff) {

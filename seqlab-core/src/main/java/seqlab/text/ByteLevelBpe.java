@@ -21,9 +21,12 @@ import seqlab.io.JsonFields;
  * merge has the lowest rank is merged, the leftmost first, until no pair has a merge; each final
  * symbol is a token of the vocabulary. {@value #END_OF_TEXT} in the text is the special token of
  * that name when the vocabulary has it, never cut into pieces; so is each added token of a Hugging
- * Face {@code tokenizer.json} ({@link AddedToken}: matched leftmost, the longest first, as
- * Hugging Face does, before the text is cut into pieces; those past the BPE vocabulary take the ids
- * after it).
+ * Face {@code tokenizer.json} ({@link AddedToken}: matched before the text is cut into pieces, as
+ * Hugging Face matches them, first those with {@code normalized} false over the whole text, then
+ * the others in what is left, each pass leftmost and the longest first; those past the BPE
+ * vocabulary take the ids after it). An added token decodes to its content's UTF-8 (Hugging Face's
+ * released tokenizers pass it through the ByteLevel decoder, which changes content outside the
+ * byte symbols' printable ASCII; GPT-2's {@value #END_OF_TEXT} is the same either way).
  *
  * <p>Merging keeps the symbols of a piece in a linked list and its mergeable pairs in a heap
  * ordered by (rank, position): O(n log n) for a piece of n bytes, where merging the best pair and
@@ -59,8 +62,8 @@ public final class ByteLevelBpe implements Tokenizer {
 
     /**
      * A token matched in the text before it is cut into pieces (Hugging Face's added token with
-     * lstrip, rstrip and single_word false); {@code special} and {@code normalized} are kept for
-     * the {@code tokenizer.json} written back (with no normalizer, normalized makes no difference).
+     * lstrip, rstrip and single_word false). {@code normalized} false tokens are matched first;
+     * {@code special} is kept for the {@code tokenizer.json} written back.
      */
     public record AddedToken(String content, int id, boolean special, boolean normalized) {
         public AddedToken {
@@ -78,7 +81,9 @@ public final class ByteLevelBpe implements Tokenizer {
     private final PairTable merges;             // (left id, right id) → (rank, merged id)
     private final List<String[]> pairs;         // the merges in rank order, as read
     private final List<AddedToken> added;       // in id order
-    private final Pattern addedPattern;         // the added tokens, longest first; null when none
+    private final Map<String, Integer> addedIds;  // content → id
+    private final Pattern raw;                  // the added tokens with normalized false, longest first; null when none
+    private final Pattern normalized;           // those with normalized true, longest first; null when none
     private final int endOfText;                // −1 when it is not an added token
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
@@ -97,7 +102,9 @@ public final class ByteLevelBpe implements Tokenizer {
         }
         Integer eot = ids.get(END_OF_TEXT);
         this.added = eot == null ? List.of() : List.of(new AddedToken(END_OF_TEXT, eot, true, true));
-        this.addedPattern = pattern(added);
+        this.addedIds = eot == null ? Map.of() : Map.of(END_OF_TEXT, eot);
+        this.raw = null;
+        this.normalized = pattern(added, true);
         this.endOfText = eot == null ? -1 : eot;
     }
 
@@ -217,26 +224,35 @@ public final class ByteLevelBpe implements Tokenizer {
         int next = bpeSize;
         for (AddedToken t : sorted) {
             Integer own = ids.get(t.content());
-            if (!contents.add(t.content()) || (t.id() < next && t.id() >= bpeSize)) {
-                throw new FormatException(where + ": added token '" + t.content() + "' (id " + t.id() + ") is listed twice");
+            if (!contents.add(t.content())) {
+                throw new FormatException(where + ": added token '" + t.content() + "' is listed twice; list each token once");
+            }
+            if (t.id() < next && t.id() >= bpeSize) {
+                throw new FormatException(where + ": added token id " + t.id() + " is given to both '" + tokens(sorted, t.id())
+                        + "'; give each added token its own id");
             }
             if (t.id() < bpeSize && (own == null || own != t.id())) {
                 throw new FormatException(where + ": added token '" + t.content() + "' has id " + t.id() + ", which is the vocabulary's '"
-                        + tokens[t.id()] + "'" + (own == null ? "" : "; '" + t.content() + "' is " + own));
+                        + tokens[t.id()] + "'; " + (own == null ? "give it an id from " + bpeSize + " on" : "give it its vocabulary id " + own));
             }
             if (t.id() >= bpeSize) {
                 if (own != null) {
                     throw new FormatException(where + ": added token '" + t.content() + "' has id " + t.id() + ", but the vocabulary "
-                            + "has it at " + own);
+                            + "has it at " + own + "; give it that id");
                 }
                 if (t.id() != next) {
                     throw new FormatException(where + ": added token '" + t.content() + "' has id " + t.id() + "; the ids after the "
-                            + "vocabulary's " + bpeSize + " must follow on without gaps, so the next is " + next);
+                            + "vocabulary's " + bpeSize + " must follow on without gaps: give it " + next);
                 }
                 next++;
             }
         }
         return new ByteLevelBpe(this, sorted, next);
+    }
+
+    /** The contents of the added tokens with this id, joined "' and '". */
+    private static String tokens(List<AddedToken> added, int id) {
+        return String.join("' and '", added.stream().filter(t -> t.id() == id).map(AddedToken::content).toList());
     }
 
     /** {@code other}'s BPE tables, shared, with these added tokens (sorted by id), {@code size} tokens in all. */
@@ -255,17 +271,20 @@ public final class ByteLevelBpe implements Tokenizer {
         this.pairs = other.pairs;
         System.arraycopy(other.byteIds, 0, byteIds, 0, 256);
         this.added = added;
-        this.addedPattern = pattern(added);
-        this.endOfText = added.stream().filter(t -> t.content().equals(END_OF_TEXT)).mapToInt(AddedToken::id).findFirst().orElse(-1);
+        this.addedIds = new java.util.HashMap<>();
+        for (AddedToken t : added) {
+            addedIds.put(t.content(), t.id());
+        }
+        this.raw = pattern(added, false);
+        this.normalized = pattern(added, true);
+        this.endOfText = addedIds.getOrDefault(END_OF_TEXT, -1);
     }
 
-    /** The added tokens as one pattern, the longest first (so that at one position the longest matches), or null. */
-    private static Pattern pattern(List<AddedToken> added) {
-        if (added.isEmpty()) {
-            return null;
-        }
-        return Pattern.compile(String.join("|", added.stream().map(AddedToken::content)
-                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).map(Pattern::quote).toList()));
+    /** The added tokens of one {@code normalized} kind as one pattern, the longest first (at one position the longest matches), or null. */
+    private static Pattern pattern(List<AddedToken> added, boolean normalized) {
+        List<String> contents = added.stream().filter(t -> t.normalized() == normalized).map(AddedToken::content)
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).map(Pattern::quote).toList();
+        return contents.isEmpty() ? null : Pattern.compile(String.join("|", contents));
     }
 
     /** The tokenizer of a parsed vocabulary object and merge pairs (left, right, where), in rank order. */
@@ -442,28 +461,24 @@ public final class ByteLevelBpe implements Tokenizer {
     @Override
     public int[] encode(String text) {
         IntBuffer out = new IntBuffer();
-        if (addedPattern == null) {
-            encodeOrdinary(text, out);
-            return out.toArray();
-        }
-        Matcher m = addedPattern.matcher(text);
-        int from = 0;
-        while (m.find()) {                                    // the text between added tokens is cut into pieces
-            encodeOrdinary(text.substring(from, m.start()), out);
-            out.add(addedId(m.group()));
-            from = m.end();
-        }
-        encodeOrdinary(text.substring(from), out);
+        encodeAround(raw, text, out, segment -> encodeAround(normalized, segment, out, rest -> encodeOrdinary(rest, out)));
         return out.toArray();
     }
 
-    private int addedId(String content) {
-        for (AddedToken t : added) {
-            if (t.content().equals(content)) {
-                return t.id();
-            }
+    /** The added tokens {@code tokens} matches in text, each as its id; the text between them to {@code between}. */
+    private void encodeAround(Pattern tokens, String text, IntBuffer out, java.util.function.Consumer<String> between) {
+        if (tokens == null) {
+            between.accept(text);
+            return;
         }
-        throw new IllegalStateException("matched an added token that is not listed: " + content);
+        Matcher m = tokens.matcher(text);
+        int from = 0;
+        while (m.find()) {
+            between.accept(text.substring(from, m.start()));
+            out.add(addedIds.get(m.group()));
+            from = m.end();
+        }
+        between.accept(text.substring(from));
     }
 
     /**
@@ -638,7 +653,7 @@ public final class ByteLevelBpe implements Tokenizer {
     /** The id of a token given in byte symbols, or −1. */
     public int id(String token) {
         Integer id = ids.get(token);
-        return id != null ? id : added.stream().filter(t -> t.content().equals(token)).mapToInt(AddedToken::id).findFirst().orElse(-1);
+        return id != null ? id : addedIds.getOrDefault(token, -1);
     }
 
     /** (left, right) → (rank, merged id), open addressing over long keys. */

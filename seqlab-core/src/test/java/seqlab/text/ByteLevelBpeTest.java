@@ -398,6 +398,12 @@ class ByteLevelBpeTest {
                 .contains(new ByteLevelBpe.AddedToken("<|im_start|>user", 259, false, false));
         assertThat(((ByteLevelBpe) back).vocabJson()).hasSize(257).doesNotContainKey("<pad>");
         assertThat(((ByteLevelBpe) t).id("<pad>")).isEqualTo(257);
+        // Hugging Face matches the tokens with normalized false first, then the others in what is left
+        Tokenizer first = hf(j -> j.put("added_tokens", List.of(Map.of("id", new Json.Num("257"), "content", "<|im_start|>",
+                "normalized", false), added("<|im_start|>user", 258))));
+        assertThat(first.encode("<|im_start|>user")).containsExactly(257, idOf(first, "u"), idOf(first, "s"), idOf(first, "e"), idOf(first, "r"));
+        assertThat(first.encode("x<|im_start|>user")).startsWith(idOf(first, "x"), 257);
+        assertThat(first.encode("<|im_start|>use")).startsWith(257);
     }
 
     private static int idOf(Tokenizer t, String token) {
@@ -432,16 +438,16 @@ class ByteLevelBpeTest {
         assertThatThrownBy(() -> hf(j -> model(j).put("merges", List.of("a c"))))
                 .hasMessage("t.json → model: merges entry 0 merges 'a' and 'c', but the vocabulary has no token 'ac'");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(Map.of("id", new Json.Num("256"), "content", "<pad>")))))
-                .hasMessage("t.json: added token '<pad>' has id 256, which is the vocabulary's 'ab'");
+                .hasMessage("t.json: added token '<pad>' has id 256, which is the vocabulary's 'ab'; give it an id from 257 on");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("ab", 257)))))
-                .hasMessage("t.json: added token 'ab' has id 257, but the vocabulary has it at 256");
+                .hasMessage("t.json: added token 'ab' has id 257, but the vocabulary has it at 256; give it that id");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("<pad>", 258)))))
-                .hasMessage("t.json: added token '<pad>' has id 258; the ids after the vocabulary's 257 must follow on without gaps, "
-                        + "so the next is 257");
+                .hasMessage("t.json: added token '<pad>' has id 258; the ids after the vocabulary's 257 must follow on without gaps: "
+                        + "give it 257");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("<pad>", 257), added("<pad>", 258)))))
-                .hasMessage("t.json: added token '<pad>' (id 258) is listed twice");
+                .hasMessage("t.json: added token '<pad>' is listed twice; list each token once");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("<a>", 257), added("<b>", 257)))))
-                .hasMessage("t.json: added token '<b>' (id 257) is listed twice");
+                .hasMessage("t.json: added token id 257 is given to both '<a>' and '<b>'; give each added token its own id");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of(added("", 257)))))
                 .hasMessage("t.json → added_tokens entry 0: content is empty; an added token is a non-empty string");
         assertThatThrownBy(() -> hf(j -> j.put("added_tokens", List.of("<pad>"))))
