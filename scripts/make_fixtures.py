@@ -3,9 +3,9 @@
 
 Run with Debian's python3-torch (the system Python):
 
-    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention] [bpe] [gpt2]   (the groups; all when none is named)
+    /usr/bin/python3 scripts/make_fixtures.py [recurrent] [attention] [bpe] [hub] [gpt2]   (the groups; all when none is named)
 
-The bpe group also needs Debian's python3-regex and ../shared/data/gpt2-bpe.
+The bpe group also needs Debian's python3-regex and ../shared/data/gpt2-bpe; the hub group python3-regex.
 
 Output: seqlab-core/src/test/resources/fixtures/*.safetensors, committed so the tests need no
 Python. Debian has no safetensors package, so the format is written here by hand: an 8-byte
@@ -789,6 +789,54 @@ def bpe_fixtures():
     print("wrote", path, len(cases), "cases")
 
 
+def hub_tokenizer_fixtures():
+    """A byte-level BPE tokenizer.json in the Hugging Face hub's layout, field for field as GPT-2's
+    (openai-community/gpt2) holds it, written here independently of seqlab's writer, with a small
+    made-up vocabulary (the 256 byte symbols in GPT-2's id order, 20 merges, <|endoftext|>) so that
+    no GPT-2 data is committed; twice: merges as "left right" strings with the model's type (the
+    hub's file), and as [left, right] pairs without it (tokenizers 0.20's form, an older file's
+    missing type). The ids of a suite of texts come from the published algorithm above."""
+    symbols = gpt2_byte_symbols()
+    printable = [b for b in range(256) if ord(symbols[b]) == b]
+    order = printable + [b for b in range(256) if ord(symbols[b]) != b]     # GPT-2's encoder.json order
+    vocab = {symbols[b]: i for i, b in enumerate(order)}
+    merges = [("\u0120", "t"), ("h", "e"), ("\u0120t", "he"), ("i", "n"), ("\u0120", "a"), ("r", "e"), ("o", "n"),
+              ("\u0120", "s"), ("e", "r"), ("\u0120a", "n"), ("\u0120an", "d"), ("l", "l"), ("\u0120", "w"), ("o", "r"),
+              ("\u0120w", "or"), ("l", "d"), ("\u0120wor", "ld"), ("H", "e"), ("He", "ll"), ("Hell", "o")]
+    for a, b in merges:
+        vocab.setdefault(a + b, len(vocab))
+    vocab["<|endoftext|>"] = len(vocab)
+    ranks = {m: r for r, m in enumerate(merges)}
+
+    def byte_level(prefix, trim):
+        return {"type": "ByteLevel", "add_prefix_space": prefix, "trim_offsets": trim, "use_regex": True}
+
+    def layout(pairs):
+        model = {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "", "end_of_word_suffix": "",
+                 "fuse_unk": False, "byte_fallback": False, "vocab": vocab,
+                 "merges": [list(m) for m in merges] if pairs else ["%s %s" % m for m in merges]}
+        if pairs:
+            del model["type"]
+        return {"version": "1.0", "truncation": None, "padding": None,
+                "added_tokens": [{"id": vocab["<|endoftext|>"], "content": "<|endoftext|>", "single_word": False, "lstrip": False,
+                                  "rstrip": False, "normalized": True, "special": True}],
+                "normalizer": None, "pre_tokenizer": byte_level(False, True), "post_processor": byte_level(True, False),
+                "decoder": byte_level(True, True), "model": model}
+
+    for name, pairs in (("bpe_hub", False), ("bpe_hub_pairs", True)):
+        os.makedirs(os.path.join(OUT, name), exist_ok=True)
+        with open(os.path.join(OUT, name, "tokenizer.json"), "w", encoding="utf-8") as f:
+            json.dump(layout(pairs), f, ensure_ascii=False, indent=2)
+    texts = ["Hello world", "the and there in the world", "Hello<|endoftext|>the end", " the  the\n\tthe",
+             "she's here, isn't she? 123", "caf\u00e9 \u65e5\u672c \U0001F600", "", "<|endoftext|>", "HelloHello wor ld"]
+    cases = [{"text": t, "ids": gpt2_encode(t, vocab, ranks, symbols)} for t in texts]
+    path = os.path.join(OUT, "bpe_hub_cases.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"cases": cases}, f, ensure_ascii=True, indent=0)
+        f.write("\n")
+    print("wrote", path, "and bpe_hub/, bpe_hub_pairs/", len(cases), "cases")
+
+
 # ---------------------------------------------------------------------------------------------- GPT-2
 # Hugging Face's GPT2LMHeadModel written out in torch (Debian has no transformers): the same module
 # names, Conv1D's [in, out] weights (y = x·W + b), the causal-mask buffers of older checkpoints,
@@ -962,7 +1010,8 @@ def gpt2_fixtures():
     gpt2_case("untied", 1502, "gelu", False, False, inner=20)
 
 
-GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures, "bpe": bpe_fixtures, "gpt2": gpt2_fixtures}
+GROUPS = {"recurrent": recurrent_fixtures, "attention": attention_fixtures, "bpe": bpe_fixtures, "hub": hub_tokenizer_fixtures,
+          "gpt2": gpt2_fixtures}
 
 
 def main():

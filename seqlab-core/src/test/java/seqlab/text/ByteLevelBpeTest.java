@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import seqlab.io.FormatException;
 import seqlab.io.Json;
@@ -338,6 +339,28 @@ class ByteLevelBpeTest {
                 .hasMessage("v.json: the vocabulary has no token for the byte 0x0 ('\u0100'): not a byte-level BPE vocabulary");
         assertThatThrownBy(() -> ByteLevelBpe.read(Path.of("/no/such/encoder.json"), Path.of("/no/such/vocab.bpe")))
                 .hasMessage("/no/such/encoder.json: no such file");
+    }
+
+    /**
+     * A tokenizer.json in the hub's layout (GPT-2's fields, a small vocabulary), written by
+     * make_fixtures.py independently of seqlab's writer, with merges as strings and as pairs
+     * without the model's type: read from its directory, it gives the published algorithm's ids.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bpe_hub", "bpe_hub_pairs"})
+    void aTokenizerJsonInTheHubsLayoutGivesThePublishedAlgorithmsIds(String dir) {
+        Tokenizer t = Tokenizers.read(Fixtures.path(dir));
+        assertThat(t).isInstanceOf(ByteLevelBpe.class);
+        assertThat(t.vocabSize()).isEqualTo(277);
+        assertThat(((ByteLevelBpe) t).endOfText()).isEqualTo(276);
+        JsonFields doc = new JsonFields(parse(Fixtures.path("bpe_hub_cases.json")), "bpe_hub_cases.json");
+        for (Object o : doc.list("cases")) {
+            JsonFields c = new JsonFields(o, "case");
+            String text = c.string("text");
+            int[] want = c.list("ids").stream().mapToInt(v -> (int) ((Json.Num) v).longValueExact()).toArray();
+            assertThat(t.encode(text)).as("ids of %s", printable(text)).containsExactly(want);
+            assertThat(t.decode(want)).isEqualTo(text);
+        }
     }
 
     @Test
