@@ -272,10 +272,11 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Result gptStep(String id) {
         Gpt model = w5Model();
-        Result r = languageModelStep(id, "GPT train step (nanoGPT shakespeare-char)", model, 8, 256);
         GptConfig c = model.config();
+        int seq = c.nPositions();                                           // the whole block, as torch_bench.py trains it
+        Result r = languageModelStep(id, "GPT train step (nanoGPT shakespeare-char)", model, 8, seq);
         long n = model.parameterCount() - (long) c.nPositions() * c.nEmbd();
-        double flopsPerToken = 6.0 * n + 12.0 * c.nLayer() * 256 * c.nEmbd();
+        double flopsPerToken = 6.0 * n + 12.0 * c.nLayer() * seq * c.nEmbd();
         double achieved = flopsPerToken * r.metric(r.median()) / 1e9;
         Sgemm peak = Sgemm.of(2048, 2048, 2048, new Rng(1234));              // as torch_bench.py's sgemm_gflops
         double peakGflops = peak.gflops(1.0);

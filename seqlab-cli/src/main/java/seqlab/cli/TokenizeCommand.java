@@ -50,12 +50,13 @@ final class TokenizeCommand implements Callable<Integer> {
     public Integer call() {
         Path path = Path.of(tokenizer);
         Tokenizer t = tokenizer.equals(Gpt2Tokenizer.NAME) && !Files.exists(path) ? Gpt2Tokenizer.read() : Tokenizers.read(path);
-        byte[] in = input.text != null ? input.text.getBytes(StandardCharsets.UTF_8) : read(input.file);
         PrintWriter out = spec.commandLine().getOut();
         if (decode) {
-            out.println(t.decode(ids(new String(in, StandardCharsets.UTF_8), t.vocabSize())));
+            String ids = input.text != null ? input.text : new String(read(input.file), StandardCharsets.UTF_8);
+            out.println(t.decode(ids(ids, t.vocabSize())));
         } else {
-            out.println(String.join(" ", Arrays.stream(t.encode(in)).mapToObj(Integer::toString).toList()));
+            int[] ids = input.text != null ? t.encode(input.text) : t.encode(read(input.file));      // a file's bytes as they are
+            out.println(String.join(" ", Arrays.stream(ids).mapToObj(Integer::toString).toList()));
         }
         return 0;
     }
