@@ -50,7 +50,6 @@ public final class Gemm {
      */
     static final boolean REGISTER_TRANSPOSES = F.vectorBitSize() >= 256
             && Boolean.parseBoolean(System.getProperty("seqlab.gemm.transposes", "true"));
-    private static final VectorSpecies<Float> FM = MR == 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;   // M_R floats
     private static final int KC = 256;
     private static final int MC = 16 * MR;
     private static final int NC = 64 * NR;
@@ -473,8 +472,13 @@ public final class Gemm {
                     int src = aOff + pc * lda + ic + ir;
                     int dst = ir * kc;
                     for (int p = p0; p < pe; p++) {
-                        // always multiplied (x·1 = x): a vector chosen by a branch is boxed by C2, 5 ns an element in W9
-                        FloatVector.fromArray(FM, a, src + p * lda).mul(alpha).intoArray(ap, dst + p * MR);
+                        // Scalar: a vector of M_R floats is a second species beside the preferred one,
+                        // and with both in use C2 boxed these vectors in training (an allocation per row).
+                        int s = src + p * lda;
+                        int d = dst + p * MR;
+                        for (int i = 0; i < MR; i++) {
+                            ap[d + i] = alpha * a[s + i];
+                        }
                     }
                 }
             }

@@ -1,7 +1,6 @@
 package seqlab.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,19 +10,22 @@ import jdk.incubator.vector.VectorSpecies;
  * double. Backward, with x̂ = (x − μ)/√(σ² + ε) and g = ∂y ⊙ γ:
  * ∂x = (g − mean(g) − x̂ · mean(g ⊙ x̂)) / √(σ² + ε); ∂γ = Σ_rows ∂y ⊙ x̂; ∂β = Σ_rows ∂y.
  *
- * <p>Rows are split over the thread pool and each row runs on vectors of doubles, the last n mod L
- * columns on the scalar path. ∂γ and ∂β are summed per block of {@value #BLOCK} rows and the blocks
- * then in order, so every result is the same for any thread count. {@link #reference} and
- * {@link #referenceBackward} are the plain loops the kernel is tested against (and what runs under
- * {@link Kernels#useReference}).
+ * <p>Rows are split over the thread pool. Each row is widened to doubles by a plain loop into a
+ * scratch row, the sums and x̂ run on vectors of doubles (the last n mod L columns on the scalar
+ * path), and plain loops round back to floats. Why not float vectors converted to double lanes: the
+ * conversion needs a float species of half the preferred width, and with a second float species in
+ * use C2 stopped compiling every kernel's vector operations to instructions (their shared library
+ * code saw both classes) and allocated a box per vector instead, 8.7 GB per GPT training step on
+ * AVX2. ∂γ and ∂β are summed per block of {@value #BLOCK} rows and the blocks then in order, so
+ * every result is the same for any thread count. {@link #reference} and {@link #referenceBackward}
+ * are the plain loops the kernel is tested against (and what runs under {@link Kernels#useReference}).
  *
  * <p>Shapes: x, y, ∂y, ∂x (rows, n) row-major; γ, β, ∂γ, ∂β (n); mean, rstd (rows).
  */
 public final class LayerNormKernel {
 
-    private static final VectorSpecies<Double> D = DoubleLanes.D;
-    private static final VectorSpecies<Float> F = DoubleLanes.F;
-    private static final int L = DoubleLanes.L;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = D.length();
     /** Rows whose ∂γ, ∂β are summed together before the blocks are added in order. */
     static final int BLOCK = 32;
     /** A rough count of operations per element, for the thread split. */
@@ -38,41 +40,21 @@ public final class LayerNormKernel {
             reference(rows, n, eps, x, gammaOrNull, betaOrNull, y, mean, rstd);
             return;
         }
-        // γ = 1 and β = 0 when absent (x̂·1 + 0 = x̂): one loop for every case, as a vector chosen by a branch is boxed by C2
-        float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);
+        float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);       // x̂·1 + 0 = x̂: one loop for every case
         float[] beta = betaOrNull != null ? betaOrNull : new float[n];
-        int vn = n / L * L;
         Parallel.forRanges(rows, WORK * rows * n, (r0, r1) -> {
+            double[] xd = new double[n];                                   // the row in double, then x̂
             for (int r = r0; r < r1; r++) {
                 int o = r * n;
-                DoubleVector acc = DoubleVector.zero(D);
-                for (int j = 0; j < vn; j += L) {
-                    acc = acc.add(DoubleLanes.doubles(x, o + j));
-                }
-                double s = acc.reduceLanes(VectorOperators.ADD);
-                for (int j = vn; j < n; j++) {
-                    s += x[o + j];
-                }
-                double mu = n == 0 ? 0 : s / n;                                    // μ
-                acc = DoubleVector.zero(D);
-                for (int j = 0; j < vn; j += L) {
-                    DoubleVector d = DoubleLanes.doubles(x, o + j).sub(mu);
-                    acc = d.fma(d, acc);
-                }
-                double v = acc.reduceLanes(VectorOperators.ADD);
-                for (int j = vn; j < n; j++) {
-                    double d = x[o + j] - mu;
-                    v += d * d;
-                }
+                widen(n, x, o, xd);
+                double mu = n == 0 ? 0 : sum(n, xd) / n;                              // μ
+                double v = squaredDeviations(n, xd, mu);
                 double rs = 1.0 / Math.sqrt((n == 0 ? 0 : v / n) + eps);          // 1/√(σ² + ε)
                 mean[r] = (float) mu;
                 rstd[r] = (float) rs;
-                for (int j = 0; j < vn; j += L) {
-                    FloatVector xh = DoubleLanes.floats(DoubleLanes.doubles(x, o + j).sub(mu).mul(rs));      // x̂
-                    xh.mul(FloatVector.fromArray(F, gamma, j)).add(FloatVector.fromArray(F, beta, j)).intoArray(y, o + j);   // y = x̂·γ + β
-                }
-                for (int j = vn; j < n; j++) {
-                    y[o + j] = normalised(x[o + j], mu, rs, j, gamma, beta);
+                normalise(n, xd, mu, rs);                                             // x̂
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = (float) xd[j] * gamma[j] + beta[j];                    // y = x̂·γ + β
                 }
             }
         });
@@ -86,14 +68,15 @@ public final class LayerNormKernel {
             return;
         }
         float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);                // g = ∂y·1 = ∂y
-        int vn = n / L * L;
         int blocks = (rows + BLOCK - 1) / BLOCK;
         float[] pg = dgamma == null ? null : new float[blocks * n];                  // per block: Σ ∂y ⊙ x̂
         float[] pb = dbeta == null ? null : new float[blocks * n];                   // per block: Σ ∂y
         Parallel.forRanges(blocks, WORK * rows * n, (b0, b1) -> {
+            double[][] scratch = {new double[n], new double[n], new double[n], new double[n]};
+            widen(n, gamma, 0, scratch[2]);
             for (int b = b0; b < b1; b++) {
                 for (int r = b * BLOCK; r < Math.min(rows, (b + 1) * BLOCK); r++) {
-                    backwardRow(r, n, vn, x, gamma, mean[r], rstd[r], dy, dx, pg, pb, b * n);
+                    backwardRow(r, n, x, mean[r], rstd[r], dy, dx, pg, pb, b * n, scratch);
                 }
             }
         });
@@ -107,37 +90,43 @@ public final class LayerNormKernel {
         }
     }
 
-    private static void backwardRow(int r, int n, int vn, float[] x, float[] gamma, double mu, double rs, float[] dy, float[] dx,
-                                    float[] pg, float[] pb, int p) {
+    /** One row of the backward; scratch holds x, ∂y and γ as doubles (γ already there) and a row for results. */
+    private static void backwardRow(int r, int n, float[] x, double mu, double rs, float[] dy, float[] dx,
+                                    float[] pg, float[] pb, int p, double[][] scratch) {
         int o = r * n;
+        double[] xd = scratch[0];
+        double[] dd = scratch[1];
+        double[] gd = scratch[2];
+        double[] out = scratch[3];
+        widen(n, x, o, xd);
+        widen(n, dy, o, dd);
+        int vn = n / L * L;
         DoubleVector accG = DoubleVector.zero(D);
         DoubleVector accGx = DoubleVector.zero(D);
         for (int j = 0; j < vn; j += L) {
-            DoubleVector xh = DoubleLanes.doubles(x, o + j).sub(mu).mul(rs);                    // x̂
-            DoubleVector d = DoubleLanes.doubles(dy, o + j);
-            DoubleVector g = d.mul(DoubleLanes.doubles(gamma, j));                              // g = ∂y ⊙ γ
+            DoubleVector xh = DoubleVector.fromArray(D, xd, j).sub(mu).mul(rs);                 // x̂
+            DoubleVector d = DoubleVector.fromArray(D, dd, j);
+            DoubleVector g = d.mul(DoubleVector.fromArray(D, gd, j));                           // g = ∂y ⊙ γ
             accG = accG.add(g);
             accGx = g.fma(xh, accGx);
-            if (pg != null) {
-                FloatVector.fromArray(F, pg, p + j).add(DoubleLanes.floats(d.mul(xh))).intoArray(pg, p + j);
-            }
-            if (pb != null) {
-                FloatVector.fromArray(F, pb, p + j).add(FloatVector.fromArray(F, dy, o + j)).intoArray(pb, p + j);
-            }
+            d.mul(xh).intoArray(out, j);                                                        // ∂y ⊙ x̂
         }
         double sg = accG.reduceLanes(VectorOperators.ADD);
         double sgx = accGx.reduceLanes(VectorOperators.ADD);
         for (int j = vn; j < n; j++) {
-            double xh = (x[o + j] - mu) * rs;
-            double g = dy[o + j] * gamma[j];
+            double xh = (xd[j] - mu) * rs;
+            double g = dd[j] * gd[j];
             sg += g;
             sgx += g * xh;
-            if (pg != null) {
-                pg[p + j] += (float) (dy[o + j] * xh);
+            out[j] = dd[j] * xh;
+        }
+        if (pg != null) {
+            for (int j = 0; j < n; j++) {
+                pg[p + j] += (float) out[j];
             }
-            if (pb != null) {
-                pb[p + j] += dy[o + j];
-            }
+        }
+        if (pb != null) {
+            Vec.add(n, dy, o, pb, p);
         }
         if (dx == null) {
             return;
@@ -145,16 +134,65 @@ public final class LayerNormKernel {
         double mg = sg / n;                                                          // mean(g)
         double mgx = sgx / n;                                                        // mean(g ⊙ x̂)
         for (int j = 0; j < vn; j += L) {
-            DoubleVector xh = DoubleLanes.doubles(x, o + j).sub(mu).mul(rs);
-            DoubleVector d = DoubleLanes.doubles(dy, o + j);
-            DoubleVector g = d.mul(DoubleLanes.doubles(gamma, j));
-            FloatVector step = DoubleLanes.floats(g.sub(mg).sub(xh.mul(mgx)).mul(rs));          // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
-            FloatVector.fromArray(F, dx, o + j).add(step).intoArray(dx, o + j);
+            DoubleVector xh = DoubleVector.fromArray(D, xd, j).sub(mu).mul(rs);
+            DoubleVector g = DoubleVector.fromArray(D, dd, j).mul(DoubleVector.fromArray(D, gd, j));
+            g.sub(mg).sub(xh.mul(mgx)).mul(rs).intoArray(out, j);                               // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
         }
         for (int j = vn; j < n; j++) {
-            double xh = (x[o + j] - mu) * rs;
-            double g = dy[o + j] * gamma[j];
-            dx[o + j] += (float) ((g - mg - xh * mgx) * rs);
+            double xh = (xd[j] - mu) * rs;
+            double g = dd[j] * gd[j];
+            out[j] = (g - mg - xh * mgx) * rs;
+        }
+        for (int j = 0; j < n; j++) {
+            dx[o + j] += (float) out[j];
+        }
+    }
+
+    /** xd[j] = x[o + j] for j in [0, n). */
+    private static void widen(int n, float[] x, int o, double[] xd) {
+        for (int j = 0; j < n; j++) {
+            xd[j] = x[o + j];
+        }
+    }
+
+    /** Σ_j xd[j]: L partial sums, then the rest in order. */
+    private static double sum(int n, double[] xd) {
+        int vn = n / L * L;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int j = 0; j < vn; j += L) {
+            acc = acc.add(DoubleVector.fromArray(D, xd, j));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (int j = vn; j < n; j++) {
+            s += xd[j];
+        }
+        return s;
+    }
+
+    /** Σ_j (xd[j] − μ)², summed as {@link #sum}. */
+    private static double squaredDeviations(int n, double[] xd, double mu) {
+        int vn = n / L * L;
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int j = 0; j < vn; j += L) {
+            DoubleVector d = DoubleVector.fromArray(D, xd, j).sub(mu);
+            acc = d.fma(d, acc);
+        }
+        double v = acc.reduceLanes(VectorOperators.ADD);
+        for (int j = vn; j < n; j++) {
+            double d = xd[j] - mu;
+            v += d * d;
+        }
+        return v;
+    }
+
+    /** xd[j] = (xd[j] − μ)·rs: x̂ in place. */
+    private static void normalise(int n, double[] xd, double mu, double rs) {
+        int vn = n / L * L;
+        for (int j = 0; j < vn; j += L) {
+            DoubleVector.fromArray(D, xd, j).sub(mu).mul(rs).intoArray(xd, j);
+        }
+        for (int j = vn; j < n; j++) {
+            xd[j] = (xd[j] - mu) * rs;
         }
     }
 
