@@ -513,7 +513,10 @@ public final class FusedAttention {
             e.intoArray(x, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = 0f;
+        for (int l = 0; l < Vec.F.length(); l++) {                           // in lane order: reduceLanes' order depends on the JIT
+            sum += acc.lane(l);
+        }
         for (; i < n; i++) {
             if (x[off + i] < Float.MIN_NORMAL) {
                 x[off + i] = 0f;

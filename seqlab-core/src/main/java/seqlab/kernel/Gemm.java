@@ -423,7 +423,7 @@ public final class Gemm {
     private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         int full = mc / MR * MR;
         if (transA) {
-            // op(A)[row, col] = a[col·lda + row]: a sliver row is one vector. A_ROWS rows of a at a time,
+            // op(A)[row, col] = a[col·lda + row]: a sliver row is M_R contiguous floats. A_ROWS rows of a at a time,
             // every sliver's share of them: walking all K_C rows per sliver touched a new page every
             // row or two (0.40 ns an element on one Zen 4 core; this 0.28).
             for (int p0 = 0; p0 < kc; p0 += A_ROWS) {
@@ -432,8 +432,8 @@ public final class Gemm {
                     int src = aOff + pc * lda + ic + ir;
                     int dst = ir * kc;
                     for (int p = p0; p < pe; p++) {
-                        // Scalar: a vector of M_R floats is a second species beside the preferred one,
-                        // and with both in use C2 boxed these vectors in training (an allocation per row).
+                        // Scalar, not an M_R-float vector: on AVX2 that is a second float species, and with
+                        // two in use C2 boxed the kernels' vectors (BENCHMARKS.md, 2026-12-02 afternoon).
                         int s = src + p * lda;
                         int d = dst + p * MR;
                         for (int i = 0; i < MR; i++) {

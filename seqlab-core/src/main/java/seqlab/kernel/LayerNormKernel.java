@@ -1,7 +1,6 @@
 package seqlab.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,11 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Rows are split over the thread pool. Each row is widened to doubles by a plain loop into a
  * scratch row, the sums and x̂ run on vectors of doubles (the last n mod L columns on the scalar
- * path), and plain loops round back to floats. Why not float vectors converted to double lanes: the
- * conversion needs a float species of half the preferred width, and with a second float species in
- * use C2 stopped compiling every kernel's vector operations to instructions (their shared library
- * code saw both classes) and allocated a box per vector instead, 8.7 GB per GPT training step on
- * AVX2. ∂γ and ∂β are summed per block of {@value #BLOCK} rows and the blocks then in order, so
+ * path), and plain loops round back to floats: widening float vectors needs a float species of half
+ * the preferred width, and with two float species in use C2 boxed every kernel's vectors on AVX2
+ * (BENCHMARKS.md, 2026-12-02 afternoon). ∂γ and ∂β are summed per block of {@value #BLOCK} rows and the blocks then in order, so
  * every result is the same for any thread count. {@link #reference} and {@link #referenceBackward}
  * are the plain loops the kernel is tested against (and what runs under {@link Kernels#useReference}).
  *
@@ -111,8 +108,12 @@ public final class LayerNormKernel {
             accGx = g.fma(xh, accGx);
             d.mul(xh).intoArray(out, j);                                                        // ∂y ⊙ x̂
         }
-        double sg = accG.reduceLanes(VectorOperators.ADD);
-        double sgx = accGx.reduceLanes(VectorOperators.ADD);
+        double sg = 0;
+        double sgx = 0;
+        for (int l = 0; l < L; l++) {                                                // the lanes in order (see sum)
+            sg += accG.lane(l);
+            sgx += accGx.lane(l);
+        }
         for (int j = vn; j < n; j++) {
             double xh = (xd[j] - mu) * rs;
             double g = dd[j] * gd[j];
@@ -155,14 +156,21 @@ public final class LayerNormKernel {
         }
     }
 
-    /** Σ_j xd[j]: L partial sums, then the rest in order. */
+    /**
+     * Σ_j xd[j]: L partial sums (lane l over j ≡ l mod L), the lanes in order, then the rest in order.
+     * Not {@code reduceLanes(ADD)}: its order is the implementation's, and compiled and interpreted
+     * code sum differently, so a result would depend on the JIT's timing.
+     */
     private static double sum(int n, double[] xd) {
         int vn = n / L * L;
         DoubleVector acc = DoubleVector.zero(D);
         for (int j = 0; j < vn; j += L) {
             acc = acc.add(DoubleVector.fromArray(D, xd, j));
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = 0;
+        for (int l = 0; l < L; l++) {
+            s += acc.lane(l);
+        }
         for (int j = vn; j < n; j++) {
             s += xd[j];
         }
@@ -177,7 +185,10 @@ public final class LayerNormKernel {
             DoubleVector d = DoubleVector.fromArray(D, xd, j).sub(mu);
             acc = d.fma(d, acc);
         }
-        double v = acc.reduceLanes(VectorOperators.ADD);
+        double v = 0;
+        for (int l = 0; l < L; l++) {
+            v += acc.lane(l);
+        }
         for (int j = vn; j < n; j++) {
             double d = xd[j] - mu;
             v += d * d;

@@ -94,4 +94,39 @@ class LayerNormKernelTest {
             }
         }
     }
+
+    /**
+     * The row sums are in a fixed order (lane l over j ≡ l mod L, the lanes in order, then the tail),
+     * the same before and after the JIT compiles the kernel: rows whose lanes cancel (±2^54 beside
+     * ones) give a different mean for almost any other order, such as a reduction tree's.
+     */
+    @ParameterizedTest(name = "tail {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 3})
+    void sumsInTheSameOrderBeforeAndAfterCompilation(int tail) {
+        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        int n = lanes + tail;
+        int rows = 64;
+        float big = 0x1p54f;
+        SplittableRandom rnd = new SplittableRandom(5 + tail);
+        float[] x = new float[rows * n];
+        float[] want = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                int pick = rnd.nextInt(4);
+                x[r * n + j] = pick == 0 ? big : pick == 1 ? -big : pick == 2 ? 1f : 3f;
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) {                               // n < 2·lanes: lane l holds x[l] alone
+                sum += x[r * n + j];
+            }
+            want[r] = (float) (sum / n);
+        }
+        float[] y = new float[rows * n];
+        float[] mean = new float[rows];
+        float[] rstd = new float[rows];
+        for (int rep = 0; rep < 3000; rep++) {                         // interpreted, then compiled
+            LayerNormKernel.forward(rows, n, 1e-5f, x, null, null, y, mean, rstd);
+            assertThat(mean).as("rep " + rep).containsExactly(want);
+        }
+    }
 }
