@@ -27,7 +27,8 @@ import seqlab.train.Trainer;
  * 0.1 on matrices, warm-up and cosine decay, clip 1) and seed, both through the Trainer.
  * Measured: validation loss against steps and against training time (each run's thread CPU time,
  * evaluations left out), the exact validation loss, and the mean loss at each position of a T-token
- * window read afresh: how much each model uses the earlier tokens of its context.
+ * window read afresh: how much each model uses the earlier tokens of its context; and the difference
+ * of the two at each position (both read the same windows, so the text's own variation cancels).
  */
 public final class TransformerVsLstmLm implements Experiment {
 
@@ -38,7 +39,8 @@ public final class TransformerVsLstmLm implements Experiment {
 
     @Override
     public String description() {
-        return "GPT and LSTM language models of equal size: validation loss against steps and time, loss at each context position";
+        return "GPT and LSTM language models of equal size: validation loss against steps and time, loss at each context position "
+                + "and its difference";
     }
 
     /** The sizes of one run: the LSTM's, GPT's depth and heads (its width matches the LSTM's parameters), and the training. */
@@ -99,6 +101,10 @@ public final class TransformerVsLstmLm implements Experiment {
         }
         Run gpt = runs.get(0);
         Run lstm = runs.get(1);
+        double[] difference = new double[z.seq()];                     // both read the same windows: the text's own ups and downs cancel
+        for (int t = 0; t < difference.length; t++) {
+            difference[t] = gpt.byPosition()[t] - lstm.byPosition()[t];
+        }
         String setup = String.format(Locale.ROOT, "%s, char-level; GPT %d layers × %d heads, n_embd %d (%,d parameters); LSTM %d layer(s) × %d, "
                         + "embedding %d (%,d parameters); %d steps of %d×%d, AdamW lr %s (β₂ 0.99, weight decay 0.1), same seed; runs spread "
                         + "over %d thread(s), one core each; training time is the CPU time of each run's thread, evaluations left out",
@@ -129,7 +135,11 @@ public final class TransformerVsLstmLm implements Experiment {
                                 false, false, bySteps),
                         Curve.lossByTime(byTime),
                         new Figure.Lines("loss_by_position", "Validation loss at each position of the context window", "position in window",
-                                "loss (nats/char)", false, false, byPosition)));
+                                "loss (nats/char)", false, false, byPosition),
+                        new Figure.Lines("loss_by_position_difference", "GPT's loss minus the LSTM's at each position (below 0: GPT better)",
+                                "position in window", "GPT − LSTM (nats/char)", false, false,
+                                List.of(new Series("GPT − LSTM", positions, difference), new Series("equal (0)", positions,
+                                        new double[z.seq()])))));
     }
 
     /** Mean loss over positions [early, 2·early) minus the mean over the window's second half: what the later context buys. */
