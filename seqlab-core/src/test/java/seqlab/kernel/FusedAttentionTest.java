@@ -224,6 +224,36 @@ class FusedAttentionTest {
         assertThat(other.out).as("another seed, another mask").isNotEqualTo(c.run(false).out);
     }
 
+    /**
+     * The softmax denominators are summed in lane order, so a call gives the same bits before and
+     * after the JIT compiles the kernel (reduceLanes' order changed with compilation). Run alone,
+     * the first calls are interpreted.
+     */
+    @Test
+    void sameBitsBeforeAndAfterCompilation() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        int b = 1, h = 2, t = 37, d = 8, e = h * d;
+        float[] q = KernelTesting.random(rnd, b * t * e, 2f);
+        float[] k = KernelTesting.random(rnd, b * t * e, 2f);
+        float[] v = KernelTesting.random(rnd, b * t * e, 1f);
+        Dims n = new Dims(b, h, t, t, d);
+        float[] first = null;
+        for (int rep = 0; rep < 3000; rep++) {
+            float[] out = new float[b * t * e];
+            float[] lse = new float[b * h * t];
+            FusedAttention.forward(n, 0.35f, AttentionMask.none(), Dropout.NONE, Operand.dense(q, e), Operand.dense(k, e),
+                    Operand.dense(v, e), Operand.dense(out, e), lse);
+            float[] both = new float[out.length + lse.length];
+            System.arraycopy(out, 0, both, 0, out.length);
+            System.arraycopy(lse, 0, both, out.length, lse.length);
+            if (first == null) {
+                first = both;
+            } else {
+                assertThat(both).as("call " + rep).containsExactly(first);
+            }
+        }
+    }
+
     @Test
     void badSizesAreRefused() {
         assertThatThrownBy(() -> new Dims(1, 0, 2, 2, 4)).hasMessageContaining("heads and head size must be >= 1");
