@@ -91,22 +91,24 @@ public final class LayerNormKernel {
     private static void backwardRow(int r, int n, float[] x, double mu, double rs, float[] dy, float[] dx,
                                     float[] pg, float[] pb, int p, double[][] scratch) {
         int o = r * n;
-        double[] xd = scratch[0];
-        double[] dd = scratch[1];
+        double[] xh = scratch[0];                                                    // x̂, once widened
+        double[] g = scratch[1];                                                     // ∂y, then g = ∂y ⊙ γ
         double[] gd = scratch[2];
         double[] out = scratch[3];
-        widen(n, x, o, xd);
-        widen(n, dy, o, dd);
+        widen(n, x, o, xh);
+        widen(n, dy, o, g);
+        normalise(n, xh, mu, rs);
         int vn = n / L * L;
         DoubleVector accG = DoubleVector.zero(D);
         DoubleVector accGx = DoubleVector.zero(D);
         for (int j = 0; j < vn; j += L) {
-            DoubleVector xh = DoubleVector.fromArray(D, xd, j).sub(mu).mul(rs);                 // x̂
-            DoubleVector d = DoubleVector.fromArray(D, dd, j);
-            DoubleVector g = d.mul(DoubleVector.fromArray(D, gd, j));                           // g = ∂y ⊙ γ
-            accG = accG.add(g);
-            accGx = g.fma(xh, accGx);
-            d.mul(xh).intoArray(out, j);                                                        // ∂y ⊙ x̂
+            DoubleVector h = DoubleVector.fromArray(D, xh, j);
+            DoubleVector d = DoubleVector.fromArray(D, g, j);
+            DoubleVector gj = d.mul(DoubleVector.fromArray(D, gd, j));                         // g = ∂y ⊙ γ
+            accG = accG.add(gj);
+            accGx = gj.fma(h, accGx);
+            d.mul(h).intoArray(out, j);                                                        // ∂y ⊙ x̂
+            gj.intoArray(g, j);
         }
         double sg = 0;
         double sgx = 0;
@@ -115,11 +117,11 @@ public final class LayerNormKernel {
             sgx += accGx.lane(l);
         }
         for (int j = vn; j < n; j++) {
-            double xh = (xd[j] - mu) * rs;
-            double g = dd[j] * gd[j];
-            sg += g;
-            sgx += g * xh;
-            out[j] = dd[j] * xh;
+            double gj = g[j] * gd[j];
+            sg += gj;
+            sgx += gj * xh[j];
+            out[j] = g[j] * xh[j];
+            g[j] = gj;
         }
         if (pg != null) {
             for (int j = 0; j < n; j++) {
@@ -135,14 +137,11 @@ public final class LayerNormKernel {
         double mg = sg / n;                                                          // mean(g)
         double mgx = sgx / n;                                                        // mean(g ⊙ x̂)
         for (int j = 0; j < vn; j += L) {
-            DoubleVector xh = DoubleVector.fromArray(D, xd, j).sub(mu).mul(rs);
-            DoubleVector g = DoubleVector.fromArray(D, dd, j).mul(DoubleVector.fromArray(D, gd, j));
-            g.sub(mg).sub(xh.mul(mgx)).mul(rs).intoArray(out, j);                               // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
+            DoubleVector h = DoubleVector.fromArray(D, xh, j);
+            DoubleVector.fromArray(D, g, j).sub(mg).sub(h.mul(mgx)).mul(rs).intoArray(out, j);   // (g − mean(g) − x̂·mean(g ⊙ x̂))/√(σ² + ε)
         }
         for (int j = vn; j < n; j++) {
-            double xh = (xd[j] - mu) * rs;
-            double g = dd[j] * gd[j];
-            out[j] = (g - mg - xh * mgx) * rs;
+            out[j] = (g[j] - mg - xh[j] * mgx) * rs;
         }
         for (int j = 0; j < n; j++) {
             dx[o + j] += (float) out[j];
