@@ -105,7 +105,7 @@ public final class FusedAttention {
         int tiles = tiles(n.queries());
         int tasks = n.batch() * n.heads() * tiles;
         Parallel.forRanges(tasks, work(n), (from, to) -> {
-            Tiles w = new Tiles(n.headDim());
+            Tiles w = Tiles.of(n.headDim());
             for (int t = from; t < to; t++) {
                 int bh = t / tiles;
                 forwardTile(n, scale, mask, dropout, q, k, v, o, lse, bh / n.heads(), bh % n.heads(), (t % tiles) * BLOCK, w);
@@ -136,7 +136,7 @@ public final class FusedAttention {
         });
         int keyTiles = tiles(n.keys());
         Parallel.forRanges(n.batch() * n.heads() * keyTiles, 2 * work(n), (from, to) -> {
-            Tiles w = new Tiles(d);
+            Tiles w = Tiles.of(d);
             for (int t = from; t < to; t++) {
                 int bh = t / keyTiles;
                 keyTileBackward(n, scale, mask, dropout, q, k, v, dO, lse, delta, dk, dv, bh / n.heads(), bh % n.heads(),
@@ -145,7 +145,7 @@ public final class FusedAttention {
         });
         int queryTiles = tiles(n.queries());
         Parallel.forRanges(n.batch() * n.heads() * queryTiles, 2 * work(n), (from, to) -> {
-            Tiles w = new Tiles(d);
+            Tiles w = Tiles.of(d);
             for (int t = from; t < to; t++) {
                 int bh = t / queryTiles;
                 queryTileBackward(n, scale, mask, dropout, q, k, v, dO, lse, delta, dq, bh / n.heads(), bh % n.heads(),
@@ -154,8 +154,25 @@ public final class FusedAttention {
         });
     }
 
-    /** Scratch of one worker: a tile of scores or probabilities, one of their gradients, and accumulators. */
+    /**
+     * Scratch of one worker: a tile of scores or probabilities, one of their gradients, and
+     * accumulators. Every task writes what it reads, so a thread keeps one and reuses it (a decoding
+     * step calls the kernel once per layer and token: allocating 64 KB each time was most of what a
+     * generated token allocated).
+     */
     private static final class Tiles {
+        private static final ThreadLocal<Tiles> MINE = new ThreadLocal<>();
+
+        /** This thread's scratch, with accumulators for head size {@code d} at least. */
+        static Tiles of(int d) {
+            Tiles w = MINE.get();
+            if (w == null || w.acc.length < BLOCK * d) {
+                w = new Tiles(d);
+                MINE.set(w);
+            }
+            return w;
+        }
+
         final float[] s = new float[BLOCK * BLOCK];
         final float[] ds = new float[BLOCK * BLOCK];
         final float[] acc;
@@ -165,7 +182,7 @@ public final class FusedAttention {
         final int[] ends = new int[BLOCK];
         final boolean[] poisoned = new boolean[BLOCK];
 
-        Tiles(int d) {
+        private Tiles(int d) {
             acc = new float[BLOCK * d];
             acc2 = new float[BLOCK * d];
         }

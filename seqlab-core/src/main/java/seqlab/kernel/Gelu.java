@@ -61,7 +61,7 @@ public final class Gelu {
         check(n, x, xOff, y, yOff);
         int vectors = Kernels.reference() ? 0 : n / L;
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
-            float[] s = new float[2 * CHUNK];
+            float[] s = Vec.scratch(2 * CHUNK);
             for (int c0 = v0 * L; c0 < v1 * L; c0 += CHUNK) {
                 int m = Math.min(v1 * L - c0, CHUNK);                  // a multiple of L
                 int xo = xOff + c0;
@@ -90,7 +90,7 @@ public final class Gelu {
         check(n, dy, dyOff, dx, dxOff);
         int vectors = Kernels.reference() ? 0 : n / L;
         Parallel.forRanges(vectors, WORK * n, (v0, v1) -> {
-            float[] s = new float[2 * CHUNK];
+            float[] s = Vec.scratch(2 * CHUNK);
             for (int c0 = v0 * L; c0 < v1 * L; c0 += CHUNK) {
                 int m = Math.min(v1 * L - c0, CHUNK);
                 int xo = xOff + c0;
