@@ -200,7 +200,7 @@ public final class Gemm {
         int bound = F.loopBound(k);
         Parallel.forRanges(n, 2L * n * k, (j0, j1) -> {
             int w = j1 - j0;
-            float[] acc = rowLanes(lanes * w);                                        // acc[l·w + j]: lane l of C[j0 + j]
+            float[] acc = ROW_LANES.zeroed(lanes * w);                                  // acc[l·w + j]: lane l of C[j0 + j]
             int vec = F.loopBound(w);
             for (int p = 0; p < bound; p++) {
                 FloatVector ap = FloatVector.broadcast(F, a[aOff + p]);
@@ -229,19 +229,7 @@ public final class Gemm {
     }
 
     /** Per thread: the lanes of a one-row product's sums (a decoding step makes dozens of these a token). */
-    private static final ThreadLocal<float[]> ROW_LANES = ThreadLocal.withInitial(() -> new float[0]);
-
-    /** This thread's lane accumulators, {@code size} of them zeroed. */
-    private static float[] rowLanes(int size) {
-        float[] acc = ROW_LANES.get();
-        if (acc.length < size) {
-            acc = new float[size];
-            ROW_LANES.set(acc);
-        } else {
-            java.util.Arrays.fill(acc, 0, size, 0f);
-        }
-        return acc;
-    }
+    private static final ScratchRow ROW_LANES = new ScratchRow();
 
     /**
      * C (1, n) = α·a·Bᵀ + β·C for one row a (k) and B (n, k) row-major (a Linear's y = x·Wᵀ for one

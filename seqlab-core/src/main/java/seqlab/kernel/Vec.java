@@ -114,16 +114,11 @@ public final class Vec {
         return s;
     }
 
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ScratchRow SCRATCH = new ScratchRow();
 
     /** A per-thread scratch row of at least n floats (contents undefined), reused across calls. */
     static float[] scratch(int n) {
-        float[] s = SCRATCH.get();
-        if (s.length < n) {
-            s = new float[n];
-            SCRATCH.set(s);
-        }
-        return s;
+        return SCRATCH.get(n);
     }
 
     /** σ(x) in double-precision StrictMath, rounded once: the reference loops' σ. */

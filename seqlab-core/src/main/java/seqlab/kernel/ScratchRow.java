@@ -1,0 +1,29 @@
+package seqlab.kernel;
+
+import java.util.Arrays;
+
+/**
+ * A per-thread row of floats, grown on demand and reused across calls. Each user keeps its own
+ * instance, so a kernel holding one row can call another kernel that holds a different one.
+ */
+final class ScratchRow {
+
+    private final ThreadLocal<float[]> rows = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** This thread's row, at least n floats (contents undefined). */
+    float[] get(int n) {
+        float[] s = rows.get();
+        if (s.length < n) {
+            s = new float[n];
+            rows.set(s);
+        }
+        return s;
+    }
+
+    /** This thread's row with its first n floats zero. */
+    float[] zeroed(int n) {
+        float[] s = get(n);
+        Arrays.fill(s, 0, n, 0f);
+        return s;
+    }
+}
