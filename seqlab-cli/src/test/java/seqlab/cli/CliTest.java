@@ -283,6 +283,30 @@ class CliTest {
         Path pair = dir.resolve("pair-tokenizer.json");
         Files.writeString(pair, "{\"type\": \"pair\", \"split\": \"chars\"}");
         assertUserError(run("tokenize", "--tokenizer", pair.toString(), "--text", "a"), "a translation model's pair of tokenizers");
+        Path vocab = dir.resolve("vocab.json");                  // a vocabulary alone ("type" is one of GPT-2's tokens)
+        Files.writeString(vocab, "{\"the\": 0, \"type\": 1, \"\u0120a\": 2}");
+        assertUserError(run("tokenize", "--tokenizer", vocab.toString(), "--text", "a"), "vocab.json is a vocabulary (token -> id), "
+                + "half of a byte-level BPE: give the directory that holds it with its merges");
+        Path merges = dir.resolve("merges.txt");
+        Files.writeString(merges, "#version: 0.2\nt h\nth e\n");
+        assertUserError(run("tokenize", "--tokenizer", merges.toString(), "--text", "a"), "merges.txt is a BPE merges file, half of a tokenizer");
+        Files.writeString(merges, "t h\n");
+        assertUserError(run("tokenize", "--tokenizer", merges.toString(), "--text", "a"), "merges.txt is a BPE merges file");
+        Path other = dir.resolve("settings.json");
+        Files.writeString(other, "{\"lr\": 0.1, \"name\": \"x\"}");
+        assertUserError(run("tokenize", "--tokenizer", other.toString(), "--text", "a"), "settings.json is not a tokenizer: expected "
+                + "Hugging Face's tokenizer.json (with \"model\") or seqlab's (with \"type\"); found the keys lr, name");
+    }
+
+    /** A merges file with a malformed line, read from a directory: its line number, one line, exit code 2. */
+    @Test
+    void aMalformedMergesLineIsNamedByItsNumber() throws IOException {
+        Path bpe = dir.resolve("bad-bpe");
+        Files.createDirectories(bpe);
+        Files.writeString(bpe.resolve("vocab.json"), "{\"t\": 0, \"h\": 1, \"th\": 2}");
+        Files.writeString(bpe.resolve("merges.txt"), "#version: 0.2\nt h\nthis line has three\n");
+        assertUserError(run("tokenize", "--tokenizer", bpe.toString(), "--text", "th"), "merges.txt: line 3 must be two tokens separated "
+                + "by one space, got 'this line has three'");
     }
 
     /** seqlab tokenizer train writes the three files; seqlab tokenize reads the directory back; bad values are one line each. */

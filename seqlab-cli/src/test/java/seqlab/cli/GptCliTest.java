@@ -180,6 +180,21 @@ class GptCliTest {
         }
     }
 
+    /** A Hugging Face directory whose weights do not fit its config.json: the tensor, both shapes, one line, exit code 2. */
+    @Test
+    void aCheckpointThatDoesNotFitItsConfigIsNamedByTensor(@TempDir Path dir) throws java.io.IOException {
+        Path fixtures = Path.of("..", "seqlab-core", "src", "test", "resources", "fixtures");
+        Path bad = dir.resolve("bad-gpt2");
+        java.nio.file.Files.createDirectories(bad);
+        java.nio.file.Files.writeString(bad.resolve("config.json"), java.nio.file.Files.readString(fixtures.resolve("gpt2_tied")
+                .resolve("config.json")).replace("\"vocab_size\": 23", "\"vocab_size\": 24"));
+        java.nio.file.Files.copy(fixtures.resolve("gpt2_tied").resolve("model.safetensors"), bad.resolve("model.safetensors"));
+        String want = "size mismatch for wte.weight: copying a param with shape [23, 12] from checkpoint, the shape in current model is [24, 12]";
+        assertUserError(run("forward", "--model", bad.toString(), "--input", fixtures.resolve("gpt2_tied.safetensors").toString(),
+                "--output", dir.resolve("out.safetensors").toString()), want);
+        assertUserError(run("generate", "--model", bad.toString(), "--prompt-ids", "1,2", "--tokens", "3"), want);
+    }
+
     @Test
     void badFlagsAndModelsSayWhatToChange(@TempDir Path dir) {
         assertUserError(run(tiny(dir.resolve("a"), "--tie")), "--tie applies to recurrent language models");

@@ -4,7 +4,15 @@ import java.util.Arrays;
 
 import seqlab.tensor.Rng;
 
-/** Picks a token from one row of logits as a {@link SamplingConfig} says, with a seeded {@link Rng}. */
+/**
+ * Picks a token from one row of logits z as a {@link SamplingConfig} says, with a seeded {@link Rng}.
+ *
+ * <p>The filters chain as Hugging Face's logits warpers do, in its order: temperature (z / T), then
+ * top-k (the k largest, and every token tied with the k-th), then top-p over the distribution top-k
+ * left (softmax over the kept tokens only): a token stays when the probability of the tokens ranked
+ * above it is below p, so the smallest set of most likely tokens whose probability reaches p. The
+ * token is drawn from softmax(z / T) renormalised over what is kept.
+ */
 public final class Sampler {
 
     private Sampler() {}
@@ -19,50 +27,64 @@ public final class Sampler {
         if (cfg.isGreedy()) {
             return argmax(logits, off, n);
         }
-        double[] p = new double[n];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[off + i] / (double) cfg.temperature());
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(logits[off + i] / (double) cfg.temperature() - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < n; i++) {
-            p[i] /= sum;
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+        long[] order = descending(logits, off, n);
         int keep = n;
-        if (cfg.topK() > 0) {
-            keep = Math.min(keep, cfg.topK());
+        if (cfg.topK() > 0 && cfg.topK() < n) {                              // top-k, ties with the k-th kept
+            keep = cfg.topK();
+            float kth = logits[off + token(order[keep - 1])];
+            while (keep < n && logits[off + token(order[keep])] == kth) {
+                keep++;
+            }
         }
-        if (cfg.topP() < 1f) {
-            double cum = 0;
+        double t = cfg.temperature();
+        double max = logits[off + token(order[0])] / t;
+        double[] e = new double[keep];                                       // e_r = exp(z_r / T − max), rank order
+        double sum = 0;
+        for (int r = 0; r < keep; r++) {
+            e[r] = Math.exp(logits[off + token(order[r])] / t - max);
+            sum += e[r];
+        }
+        if (cfg.topP() < 1f) {                                               // top-p over what top-k kept
+            double above = 0;
             for (int r = 0; r < keep; r++) {
-                cum += p[order[r]];
-                if (cum >= cfg.topP()) {
-                    keep = r + 1;
+                if (above / sum >= cfg.topP()) {
+                    keep = r;
                     break;
                 }
+                above += e[r];
             }
         }
         double total = 0;
         for (int r = 0; r < keep; r++) {
-            total += p[order[r]];
+            total += e[r];
         }
         double u = rng.nextDouble() * total;
         double cum = 0;
         for (int r = 0; r < keep; r++) {
-            cum += p[order[r]];
+            cum += e[r];
             if (u < cum) {
-                return order[r];
+                return token(order[r]);
             }
         }
-        return order[keep - 1];
+        return token(order[keep - 1]);
+    }
+
+    /**
+     * The tokens by logit, largest first, ties by index: each as one long (the logit's bits made
+     * to sort as signed integers, inverted, above the index), so that a primitive sort orders them.
+     */
+    private static long[] descending(float[] logits, int off, int n) {
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            int bits = Float.floatToIntBits(logits[off + i]);
+            int sortable = bits ^ ((bits >> 31) & 0x7fffffff);             // same order as the floats
+            keys[i] = ((long) ~sortable << 32) | i;
+        }
+        Arrays.sort(keys);
+        return keys;
+    }
+
+    private static int token(long key) {
+        return (int) key;
     }
 }

@@ -2,8 +2,9 @@ package seqlab.decode;
 
 /**
  * How the next token is chosen from logits z: greedy (argmax), or sampled from
- * softmax(z / temperature) restricted to the k most likely tokens (topK > 0) and to the smallest set
- * whose probability reaches topP (topP < 1). Temperature 0 means greedy. A repetition penalty θ
+ * softmax(z / temperature) restricted to the k most likely tokens (topK > 0), then to the smallest set
+ * of those whose probability, renormalised over them, reaches topP (topP < 1), as Hugging Face's
+ * warpers chain ({@link Sampler}). Temperature 0 means greedy. A repetition penalty θ
  * &gt; 1 (Keskar et al., 2019, as Hugging Face applies it) first divides the positive logits of tokens
  * already in the sequence by θ and multiplies their negative ones by θ; 1 is off.
  */

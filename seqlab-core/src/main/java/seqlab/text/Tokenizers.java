@@ -22,6 +22,14 @@ public final class Tokenizers {
         if (j.has("model") && !j.has("type")) {
             return ByteLevelBpe.fromHuggingFace(j);
         }
+        if (!j.map().isEmpty() && j.map().values().stream().allMatch(v -> v instanceof seqlab.io.Json.Num n && n.isInteger())) {
+            throw new FormatException(j.where() + " is a vocabulary (token -> id), half of a byte-level BPE: give the directory "
+                    + "that holds it with its merges (vocab.json + merges.txt, or encoder.json + vocab.bpe)");
+        }
+        if (!j.has("type")) {
+            throw new FormatException(j.where() + " is not a tokenizer: expected Hugging Face's tokenizer.json (with \"model\") or "
+                    + "seqlab's (with \"type\"); found the keys " + keys(j));
+        }
         String type = j.string("type");
         if (type.equals("pair")) {
             throw new FormatException(j.where() + ": a translation model's pair of tokenizers (source and target), not one tokenizer");
@@ -67,7 +75,30 @@ public final class Tokenizers {
                     + "merges.txt; found " + (found.length == 0 ? "nothing" : String.join(", ", found)));
         }
         InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
+        if (looksLikeMerges(path)) {
+            throw new FormatException(path + " is a BPE merges file, half of a tokenizer: give the directory that holds it with its "
+                    + "vocabulary (vocab.json + merges.txt, or encoder.json + vocab.bpe)");
+        }
         return fromJson(Text.readJson(path));
+    }
+
+    /** A text file of merges: its first line is GPT-2's "#version" header, or two tokens separated by one space. */
+    private static boolean looksLikeMerges(Path path) {
+        String first;
+        try (java.io.BufferedReader r = Files.newBufferedReader(path, java.nio.charset.StandardCharsets.UTF_8)) {
+            first = r.readLine();
+        } catch (java.nio.charset.CharacterCodingException | java.io.UncheckedIOException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return first != null && (first.startsWith("#version") || first.matches("[^\\s{\\[\"]+ [^\\s]+"));
+    }
+
+    /** The first keys of a JSON object, for messages. */
+    private static String keys(JsonFields j) {
+        List<String> k = j.map().keySet().stream().limit(6).toList();
+        return k.isEmpty() ? "none" : String.join(", ", k) + (j.map().size() > 6 ? ", ..." : "");
     }
 
     /** The tokenizer of a directory ({@link #read}), or null when it holds none of the tokenizer files (a model run on ids). */
