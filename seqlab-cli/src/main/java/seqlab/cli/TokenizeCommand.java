@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import seqlab.io.AtomicFiles;
 import seqlab.io.InputFiles;
 import seqlab.text.Tokenizer;
 import seqlab.text.Tokenizers;
@@ -46,19 +47,37 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--decode", description = "read token ids separated by whitespace and print their text")
     boolean decode;
 
+    @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of printing: the ids' line, or with --decode "
+            + "the decoded bytes exactly (a byte-level BPE's invalid UTF-8 included, where printing shows U+FFFD)")
+    Path output;
+
     @Override
     public Integer call() {
         Path path = Path.of(tokenizer);
         Tokenizer t = tokenizer.equals(Gpt2Tokenizer.NAME) && !Files.exists(path) ? Gpt2Tokenizer.read() : Tokenizers.read(path);
         PrintWriter out = spec.commandLine().getOut();
         if (decode) {
-            String ids = input.text != null ? input.text : new String(read(input.file), StandardCharsets.UTF_8);
-            out.println(t.decode(ids(ids, t.vocabSize())));
+            String text = input.text != null ? input.text : new String(read(input.file), StandardCharsets.UTF_8);
+            int[] ids = ids(text, t.vocabSize());
+            if (output != null) {
+                write(t.decodeBytes(ids));
+            } else {
+                out.println(t.decode(ids));
+            }
         } else {
             int[] ids = input.text != null ? t.encode(input.text) : t.encode(read(input.file));      // a file's bytes as they are
-            out.println(String.join(" ", Arrays.stream(ids).mapToObj(Integer::toString).toList()));
+            String line = String.join(" ", Arrays.stream(ids).mapToObj(Integer::toString).toList());
+            if (output != null) {
+                write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.println(line);
+            }
         }
         return 0;
+    }
+
+    private void write(byte[] bytes) {
+        AtomicFiles.write(output, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)));
     }
 
     private static byte[] read(Path file) {

@@ -237,6 +237,18 @@ class CliTest {
         Run fromFile = run("tokenize", "--tokenizer", hf.resolve("tokenizer.json").toString(), "--file", file.toString());
         assertThat(fromFile.out()).isEqualTo("5303 220 %d 198\n".formatted(((seqlab.text.ByteLevelBpe) seqlab.text.Tokenizers.read(gpt2))
                 .id("\u00ff")));                                                  // "hi", " ", byte 0xFF, "\n"
+        Path idsFile = dir.resolve("hello.ids");                               // --output: the ids' line, then the bytes exactly
+        assertThat(run("tokenize", "--tokenizer", gpt2.toString(), "--file", file.toString(), "--output", idsFile.toString()).code()).isZero();
+        assertThat(Files.readString(idsFile)).isEqualTo(fromFile.out());
+        Path back = dir.resolve("hello.back");
+        Run decoded = run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--file", idsFile.toString(), "--output", back.toString());
+        assertThat(decoded.code()).as(decoded.err()).isZero();
+        assertThat(decoded.out()).isEmpty();
+        assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(file));
+        assertThat(run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--file", idsFile.toString()).out())
+                .isEqualTo("hi \ufffd\n\n");                                   // printed, the invalid byte shows as U+FFFD
+        assertUserError(run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--text", "5303", "--output", dir.toString()),
+                "it is a directory");
         Run lm = run("tokenize", "--tokenizer", model.toString(), "--text", "the");
         assertThat(lm.code()).as(lm.err()).isZero();
         assertThat(lm.out().strip()).matches("[0-9]+( [0-9]+)*");

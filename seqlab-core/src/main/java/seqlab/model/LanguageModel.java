@@ -70,7 +70,10 @@ public interface LanguageModel {
         /** Appends one token to each row. */
         void step(int[] tokens, Rng rng);
 
-        /** The state of the given rows, in order (a row may repeat): beam search's reordering. */
+        /**
+         * The state of the given rows, in order (a row may repeat): beam search's reordering. This
+         * generation is spent by the call (its caches may be reordered in place and handed on).
+         */
         Generation rows(int[] rows);
 
         /** Rows. */

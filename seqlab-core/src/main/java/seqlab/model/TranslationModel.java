@@ -73,7 +73,7 @@ public interface TranslationModel {
         /** One step from each row's last token. */
         Step step(int[] tokens, Rng rng);
 
-        /** The state of the given rows, in order (a row may repeat). */
+        /** The state of the given rows, in order (a row may repeat); this decoding is spent by the call (its caches may be reordered in place). */
         Decoding rows(int[] rows);
 
         /** S, the padded source length that attention weights span. */

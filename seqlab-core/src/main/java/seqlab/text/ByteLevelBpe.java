@@ -627,6 +627,7 @@ public final class ByteLevelBpe implements Tokenizer {
     }
 
     /** The bytes of ids, exactly (invalid UTF-8 included). */
+    @Override
     public byte[] decodeBytes(int[] ids) {
         int size = 0;
         for (int i = 0; i < ids.length; i++) {

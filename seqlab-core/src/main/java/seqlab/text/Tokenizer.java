@@ -19,6 +19,14 @@ public interface Tokenizer {
     /** The text of ids; fails on an id outside [0, V). */
     String decode(int[] ids);
 
+    /**
+     * The bytes of ids: by default the UTF-8 of {@link #decode}; a byte-level tokenizer gives each
+     * token's bytes exactly, invalid UTF-8 included ({@link ByteLevelBpe#decodeBytes}).
+     */
+    default byte[] decodeBytes(int[] ids) {
+        return decode(ids).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     int vocabSize();
 
     /** "char", "word" or "bpe". */

@@ -18,6 +18,8 @@ public final class KvCache {
     private int capacity;
     private float[] keys;
     private float[] values;
+    private float[] spareKeys;        // the target of an in-place reorder ({@link #rows}), or null
+    private float[] spareValues;
     private int length;
 
     public KvCache(int rows, int capacity, int limit, int embed) {
@@ -89,6 +91,8 @@ public final class KvCache {
         int bigger = (int) Math.min(limit, 2L * capacity);
         keys = copy(keys, capacity, bigger);
         values = copy(values, capacity, bigger);
+        spareKeys = null;
+        spareValues = null;
         capacity = bigger;
     }
 
@@ -110,13 +114,30 @@ public final class KvCache {
         return Tensor.of(values, rows, capacity, embed);
     }
 
-    /** A new cache holding the given rows, in order, with the same capacity. */
+    /**
+     * The cache of the given rows, in order (a row may repeat): beam search's reordering. With as
+     * many rows as this one it is this cache, reordered in place: the rows are copied into a second
+     * pair of arrays kept for this and the pairs swap, so a beam's steps allocate no cache after the
+     * first reorder. With another count, a new cache of the same capacity (this one unchanged).
+     */
     public KvCache rows(int[] picked) {
-        KvCache c = new KvCache(picked.length, capacity, limit, embed);
+        KvCache c = picked.length == rows ? this : new KvCache(picked.length, capacity, limit, embed);
+        if (c == this && (spareKeys == null || spareKeys.length != keys.length)) {
+            spareKeys = new float[keys.length];
+            spareValues = new float[keys.length];
+        }
+        float[] toKeys = c == this ? spareKeys : c.keys;
+        float[] toValues = c == this ? spareValues : c.values;
         int row = capacity * embed;
         for (int i = 0; i < picked.length; i++) {
-            System.arraycopy(keys, picked[i] * row, c.keys, i * row, length * embed);
-            System.arraycopy(values, picked[i] * row, c.values, i * row, length * embed);
+            System.arraycopy(keys, picked[i] * row, toKeys, i * row, length * embed);
+            System.arraycopy(values, picked[i] * row, toValues, i * row, length * embed);
+        }
+        if (c == this) {
+            spareKeys = keys;
+            spareValues = values;
+            keys = toKeys;
+            values = toValues;
         }
         c.length = length;
         return c;
