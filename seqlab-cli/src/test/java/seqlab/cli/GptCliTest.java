@@ -83,6 +83,18 @@ class GptCliTest {
         String hfConfig = Files.readString(hf.resolve("config.json"));
         assertThat(hfConfig).contains("\"model_type\": \"gpt2\"").contains("\"GPT2LMHeadModel\"").contains("\"n_ctx\": 16")
                 .doesNotContain("architecture\"");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> exported = (java.util.Map<String, Object>) seqlab.io.Json.parse(hfConfig);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> own = (java.util.Map<String, Object>) seqlab.io.Json.parse(config);
+        for (String field : List.of("vocab_size", "n_positions", "n_embd", "n_layer", "n_head", "n_inner", "layer_norm_epsilon",
+                "activation_function")) {                                             // every field GPT2Config reads, as trained
+            assertThat(String.valueOf(exported.get(field))).as(field).isEqualTo(String.valueOf(own.get(field))).isNotEqualTo("null");
+        }
+        assertThat(String.valueOf(exported.get("n_ctx"))).isEqualTo(String.valueOf(own.get("n_positions")));
+        assertThat(String.valueOf(exported.get("architectures"))).isEqualTo("[GPT2LMHeadModel]");
+        assertThat(String.valueOf(exported.get("tie_word_embeddings"))).isEqualTo("true");
+        assertThat(exported).containsKeys("bos_token_id", "eos_token_id", "resid_pdrop", "embd_pdrop", "attn_pdrop");
         assertUserError(run("export", "--model", model.toString(), "--hf", hf.toString()), "exists; use --force");
         Gpt ours = (Gpt) ModelDirectory.loadGenerator(model, "test").model();
         Gpt back = (Gpt) ModelDirectory.loadGenerator(hf, "test").model();           // seqlab reads the Hugging Face directory
