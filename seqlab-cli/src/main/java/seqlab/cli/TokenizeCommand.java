@@ -3,6 +3,7 @@ package seqlab.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +52,16 @@ final class TokenizeCommand implements Callable<Integer> {
             + "the decoded bytes exactly (a byte-level BPE's invalid UTF-8 included, where printing shows U+FFFD)")
     Path output;
 
+    @Option(names = "--force", description = "overwrite an existing --output file")
+    boolean force;
+
     @Override
     public Integer call() {
+        if (output == null) {
+            Options.onlyFor(spec, "--output", "--force");
+        } else {
+            OutputFile.check("--output", output, force);
+        }
         Path path = Path.of(tokenizer);
         Tokenizer t = tokenizer.equals(Gpt2Tokenizer.NAME) && !Files.exists(path) ? Gpt2Tokenizer.read() : Tokenizers.read(path);
         PrintWriter out = spec.commandLine().getOut();
@@ -77,7 +86,7 @@ final class TokenizeCommand implements Callable<Integer> {
     }
 
     private void write(byte[] bytes) {
-        AtomicFiles.write(output, ch -> AtomicFiles.writeFully(ch, java.nio.ByteBuffer.wrap(bytes)));
+        AtomicFiles.write(output, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes)));
     }
 
     private static byte[] read(Path file) {

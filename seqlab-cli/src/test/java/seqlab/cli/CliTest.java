@@ -248,7 +248,14 @@ class CliTest {
         assertThat(run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--file", idsFile.toString()).out())
                 .isEqualTo("hi \ufffd\n\n");                                   // printed, the invalid byte shows as U+FFFD
         assertUserError(run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--text", "5303", "--output", dir.toString()),
-                "it is a directory");
+                "--output " + dir + " is a directory; give a file name");
+        assertUserError(run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--file", idsFile.toString(), "--output",
+                idsFile.toString()), "--output " + idsFile + " exists; use --force to overwrite it");
+        assertThat(Files.readString(idsFile)).isEqualTo(fromFile.out());                 // untouched
+        assertThat(run("tokenize", "--tokenizer", gpt2.toString(), "--decode", "--text", "5303", "--output", back.toString(), "--force")
+                .code()).isZero();
+        assertThat(Files.readString(back)).isEqualTo("hi");
+        assertUserError(run("tokenize", "--tokenizer", gpt2.toString(), "--text", "a", "--force"), "--force applies to --output only");
         Run lm = run("tokenize", "--tokenizer", model.toString(), "--text", "the");
         assertThat(lm.code()).as(lm.err()).isZero();
         assertThat(lm.out().strip()).matches("[0-9]+( [0-9]+)*");
@@ -304,6 +311,11 @@ class CliTest {
         assertUserError(run("tokenize", "--tokenizer", merges.toString(), "--text", "a"), "merges.txt is a BPE merges file, half of a tokenizer");
         Files.writeString(merges, "t h\n");
         assertUserError(run("tokenize", "--tokenizer", merges.toString(), "--text", "a"), "merges.txt is a BPE merges file");
+        Path prose = dir.resolve("input.txt");                      // text whose first line is two words is not taken for merges
+        Files.writeString(prose, "First Citizen:\nBefore we proceed any further, hear me speak.\n");
+        assertUserError(run("tokenize", "--tokenizer", prose.toString(), "--text", "a"), "input.txt: invalid JSON at line 1, column 1");
+        assertUserError(run("tokenize", "--tokenizer", prose.toString(), "--text", "a"), "expected a tokenizer.json (Hugging Face's or "
+                + "seqlab's), or a directory holding a tokenizer");
         Path other = dir.resolve("settings.json");
         Files.writeString(other, "{\"lr\": 0.1, \"name\": \"x\"}");
         assertUserError(run("tokenize", "--tokenizer", other.toString(), "--text", "a"), "settings.json is not a tokenizer: expected "

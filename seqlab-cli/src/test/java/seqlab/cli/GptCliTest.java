@@ -92,6 +92,8 @@ class GptCliTest {
             assertThat(String.valueOf(exported.get(field))).as(field).isEqualTo(String.valueOf(own.get(field))).isNotEqualTo("null");
         }
         assertThat(String.valueOf(exported.get("n_ctx"))).isEqualTo(String.valueOf(own.get("n_positions")));
+        assertThat(List.of(exported.get("n_layer"), exported.get("n_head"), exported.get("n_embd"), exported.get("n_inner"))
+                .toString()).isEqualTo("[1, 2, 16, 64]");                             // tiny()'s --layers, --heads, --d-model; 4 × 16
         assertThat(String.valueOf(exported.get("architectures"))).isEqualTo("[GPT2LMHeadModel]");
         assertThat(String.valueOf(exported.get("tie_word_embeddings"))).isEqualTo("true");
         assertThat(exported).containsKeys("bos_token_id", "eos_token_id", "resid_pdrop", "embd_pdrop", "attn_pdrop");

@@ -58,6 +58,10 @@ public final class Sampler {
         for (int r = 0; r < keep; r++) {
             total += e[r];
         }
+        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {                // a NaN or +∞ logit, or every one −∞
+            throw new IllegalArgumentException("cannot sample from logits whose largest is " + logits[off + token(order[0])]
+                    + ": the model's output is not finite (a diverged model, or every token masked)");
+        }
         double u = rng.nextDouble() * total;
         double cum = 0;
         for (int r = 0; r < keep; r++) {
@@ -76,7 +80,7 @@ public final class Sampler {
     private static long[] descending(float[] logits, int off, int n) {
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            int bits = Float.floatToIntBits(logits[off + i]);
+            int bits = Float.floatToIntBits(logits[off + i] + 0f);                 // −0 as +0: ties by index
             int sortable = bits ^ ((bits >> 31) & 0x7fffffff);             // same order as the floats
             keys[i] = ((long) ~sortable << 32) | i;
         }

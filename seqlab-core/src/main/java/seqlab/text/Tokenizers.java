@@ -1,7 +1,10 @@
 package seqlab.text;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.stream.Stream;
 
 import seqlab.io.FormatException;
 import seqlab.io.InputFiles;
+import seqlab.io.Json;
 import seqlab.io.JsonFields;
 
 /** Reads a tokenizer back from its {@code tokenizer.json}. */
@@ -22,13 +26,13 @@ public final class Tokenizers {
         if (j.has("model") && !j.has("type")) {
             return ByteLevelBpe.fromHuggingFace(j);
         }
-        if (!j.map().isEmpty() && j.map().values().stream().allMatch(v -> v instanceof seqlab.io.Json.Num n && n.isInteger())) {
+        if (!j.map().isEmpty() && j.map().values().stream().allMatch(v -> v instanceof Json.Num n && n.isInteger())) {
             throw new FormatException(j.where() + " is a vocabulary (token -> id), half of a byte-level BPE: give the directory "
-                    + "that holds it with its merges (vocab.json + merges.txt, or encoder.json + vocab.bpe)");
+                    + "that holds it with its merges " + BPE_PAIRS);
         }
         if (!j.has("type")) {
             throw new FormatException(j.where() + " is not a tokenizer: expected Hugging Face's tokenizer.json (with \"model\") or "
-                    + "seqlab's (with \"type\"); found the keys " + keys(j));
+                    + "seqlab's (with \"type\"); found the keys " + keys(j) + "; give such a file, or a directory holding a tokenizer");
         }
         String type = j.string("type");
         if (type.equals("pair")) {
@@ -77,22 +81,35 @@ public final class Tokenizers {
         InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
         if (looksLikeMerges(path)) {
             throw new FormatException(path + " is a BPE merges file, half of a tokenizer: give the directory that holds it with its "
-                    + "vocabulary (vocab.json + merges.txt, or encoder.json + vocab.bpe)");
+                    + "vocabulary " + BPE_PAIRS);
         }
-        return fromJson(Text.readJson(path));
+        JsonFields j;
+        try {
+            j = Text.readJson(path);
+        } catch (FormatException e) {
+            throw new FormatException(e.getMessage() + "; expected a tokenizer.json (Hugging Face's or seqlab's), or a directory "
+                    + "holding a tokenizer");
+        }
+        return fromJson(j);
     }
 
-    /** A text file of merges: its first line is GPT-2's "#version" header, or two tokens separated by one space. */
+    /** The two file pairs of a byte-level BPE, for messages. */
+    private static final String BPE_PAIRS = "(vocab.json + merges.txt, or encoder.json + vocab.bpe)";
+
+    /** A merges file: GPT-2's "#version" header on its first line, or the name of one ({@code merges.txt}, {@code *.bpe}). */
     private static boolean looksLikeMerges(Path path) {
-        String first;
-        try (java.io.BufferedReader r = Files.newBufferedReader(path, java.nio.charset.StandardCharsets.UTF_8)) {
-            first = r.readLine();
-        } catch (java.nio.charset.CharacterCodingException | java.io.UncheckedIOException e) {
+        String name = path.getFileName().toString();
+        if (name.equals("merges.txt") || name.endsWith(".bpe")) {
+            return true;
+        }
+        try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String first = r.readLine();
+            return first != null && first.startsWith("#version");
+        } catch (CharacterCodingException e) {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return first != null && (first.startsWith("#version") || first.matches("[^\\s{\\[\"]+ [^\\s]+"));
     }
 
     /** The first keys of a JSON object, for messages. */

@@ -162,11 +162,39 @@ class SamplerTest {
 
     @Test
     void aRowIsReadAtItsOffset() {
-        float[] two = {5f, 0f, 0f, 0f, 0f, 9f};
-        assertThat(Sampler.sample(two, 3, 3, new SamplingConfig(1f, 1, 1f), new Rng(1))).isEqualTo(2);
-        Rng rng = new Rng(4);
-        for (int i = 0; i < 500; i++) {
-            assertThat(Sampler.sample(two, 3, 3, new SamplingConfig(4f, 0, 1f), rng)).isBetween(0, 2);
+        float[] rows = {9f, 9f, 9f, 0.5f, -1f, 2f, 0f, 9f};                // the row is [3, 7): 0.5, -1, 2, 0
+        float[] row = Arrays.copyOfRange(rows, 3, 7);
+        for (SamplingConfig cfg : new SamplingConfig[] {new SamplingConfig(1f, 0, 1f), new SamplingConfig(0.7f, 3, 0.9f)}) {
+            double[] expected = reference(row, cfg.temperature(), cfg.topK(), cfg.topP());
+            Rng rng = new Rng(4);
+            int[] counts = new int[4];
+            int draws = 20_000;
+            for (int d = 0; d < draws; d++) {
+                counts[Sampler.sample(rows, 3, 4, cfg, rng)]++;                  // an index into the row, not into the array
+            }
+            for (int i = 0; i < 4; i++) {
+                double se = Math.sqrt(expected[i] * (1 - expected[i]) / draws);
+                assertThat(counts[i] / (double) draws).as("token %d with %s", i, cfg).isCloseTo(expected[i],
+                        org.assertj.core.data.Offset.offset(5 * se + 1e-9));
+            }
+        }
+        assertThat(Sampler.sample(rows, 3, 4, new SamplingConfig(0f, 0, 1f), new Rng(1))).isEqualTo(2);
+    }
+
+    @Test
+    void tiesAreOrderedByIndexWhateverTheSignOfZero() {
+        float[] z = {-0f, 0f, -0f, 0f};                                        // equal: top-k 2 keeps them all (tied with the 2nd)
+        assertDrawsFollow(z, new SamplingConfig(1f, 2, 1f), new double[] {0.25, 0.25, 0.25, 0.25}, 20_000, 13);
+        // top-p 0.5 keeps the smallest set reaching it in rank order, ties ranked by index: tokens 0 and 1
+        assertDrawsFollow(z, new SamplingConfig(1f, 0, 0.5f), new double[] {0.5, 0.5, 0, 0}, 20_000, 14);
+    }
+
+    @Test
+    void logitsThatAreNotFiniteAreRefused() {
+        float inf = Float.POSITIVE_INFINITY;
+        for (float[] z : new float[][] {{0f, Float.NaN, 1f}, {0f, inf, 1f}, {-inf, -inf, -inf}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sampler.sample(z, 0, 3, new SamplingConfig(1f, 0, 1f), new Rng(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the model's output is not finite");
         }
     }
 
