@@ -974,11 +974,17 @@ def gpt2_case(name, seed, activation, tied, hub_names, V=23, P=16, E=12, L=2, H=
     with open(os.path.join(d, "config.json"), "w") as f:
         json.dump(config, f, indent=2, sort_keys=True)
         f.write("\n")
+    # row 0's first 4 tokens alone, with the weights as saved (before the AdamW steps below): what
+    # that prompt gives left-padded in a batch beside the whole row (position_ids = cumsum(mask) - 1)
+    with torch.no_grad():
+        short = ids[0, :4].unsqueeze(0)
+        short_logits = f32(m(short))
     logits = m(ids)
     loss = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1), ignore_index=-100)
     loss.backward()
     tensors = {"input_ids": ids.numpy().astype(np.int64), "targets": targets.numpy().astype(np.int64),
-               "logits": f32(logits), "loss": np.array([loss.item()], dtype=np.float32)}
+               "logits": f32(logits), "loss": np.array([loss.item()], dtype=np.float32),
+               "short_ids": short.numpy().astype(np.int64), "short_logits": short_logits}
     for n, p in m.named_parameters():
         g = p.grad.t() if n.endswith(CONV1D_SUFFIXES) else p.grad
         tensors["grad." + n] = f32(g)
@@ -994,12 +1000,6 @@ def gpt2_case(name, seed, activation, tied, hub_names, V=23, P=16, E=12, L=2, H=
         l.backward()
         opt.step()
     tensors["adamw_losses"] = np.array(losses, dtype=np.float32)
-    # a left-padded batch: row 0's prompt of 4 tokens padded to 7 by 3 pads, position_ids = cumsum(mask) - 1
-    with torch.no_grad():
-        m.zero_grad()
-        short = ids[0, :4].unsqueeze(0)
-        tensors["short_ids"] = short.numpy().astype(np.int64)
-        tensors["short_logits"] = f32(m(short))
     save(os.path.join(OUT, "gpt2_%s.safetensors" % name), tensors,
          dict(vocab_size=V, n_positions=P, n_embd=E, n_layer=L, n_head=H, n_inner=inner, activation=activation,
               tied=str(tied).lower(), torch=torch.__version__))

@@ -101,6 +101,30 @@ class GptParityTest {
         assertThat(back.logits(ids, 1, ids.length, new Rng(0)).data()).isEqualTo(model.logits(ids, 1, ids.length, new Rng(0)).data());
     }
 
+    /**
+     * A left-padded batch against PyTorch: the fixture's short prompt (row 0's first 4 tokens), run
+     * alone in torch, and here beside the whole row, so padded by 3 with positions cumsum(mask) − 1:
+     * the logits of its last token are torch's, and so is the next step's through the cache.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tied", "untied"})
+    void aLeftPaddedRowGivesPyTorchsLogitsOfThePromptAlone(String name) {
+        Safetensors.File f = Fixtures.open("gpt2_" + name + ".safetensors");
+        Gpt model = (Gpt) ModelDirectory.loadGenerator(Fixtures.path("gpt2_" + name), "test").model();
+        int v = model.config().vocabSize();
+        int[] shape = f.info("input_ids").intShape();
+        int[] row0 = java.util.Arrays.copyOf(Fixtures.ints(f.longs("input_ids")), shape[1]);
+        int[] shortIds = Fixtures.ints(f.longs("short_ids"));
+        float[] want = f.floats("short_logits");                                   // (1, 4, V)
+        int[] prefix = java.util.Arrays.copyOf(shortIds, 3);
+        LanguageModel.Generation g = model.generate(new int[][] {row0, prefix}, 1, new Rng(0));
+        Fixtures.assertClose(name + " padded row, prefill", java.util.Arrays.copyOfRange(want, 2 * v, 3 * v),
+                java.util.Arrays.copyOfRange(g.logits(), v, 2 * v), 1e-5, 1e-4);
+        g.step(new int[] {0, shortIds[3]}, new Rng(0));                            // the fourth token through the cache
+        Fixtures.assertClose(name + " padded row, cached step", java.util.Arrays.copyOfRange(want, 3 * v, 4 * v),
+                java.util.Arrays.copyOfRange(g.logits(), v, 2 * v), 1e-5, 1e-4);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"shape", "missing", "conv1d"})
     void weightsThatDoNotFitTheConfigNameTheTensor(String what) throws IOException {
