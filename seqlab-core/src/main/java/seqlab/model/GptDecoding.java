@@ -32,6 +32,7 @@ final class GptDecoding implements LanguageModel.Generation {
     private AttentionMask hidden;      // the pads among the cache's positions, or null
     private int hiddenFor = -1;        // the cache capacity the mask was made for
     private float[] logits;            // (n, V)
+    private boolean spent;             // rows() handed the caches on
 
     private GptDecoding(Gpt model, KvCache[] caches, int[][] tokens, int width, int[] pads, float[] logits) {
         this.model = model;
@@ -101,6 +102,7 @@ final class GptDecoding implements LanguageModel.Generation {
 
     @Override
     public void step(int[] next, Rng rng) {
+        requireLive();
         if (next.length != rows) {
             throw new IllegalArgumentException("one token per row: " + rows + " expected, got " + next.length);
         }
@@ -191,6 +193,8 @@ final class GptDecoding implements LanguageModel.Generation {
 
     @Override
     public LanguageModel.Generation rows(int[] picked) {
+        requireLive();
+        spent = true;
         KvCache[] c = new KvCache[caches.length];
         for (int l = 0; l < c.length; l++) {
             c[l] = caches[l].rows(picked);
@@ -205,5 +209,11 @@ final class GptDecoding implements LanguageModel.Generation {
             System.arraycopy(logits, picked[i] * v, lg, i * v, v);
         }
         return new GptDecoding(model, c, t, width, p, lg);
+    }
+
+    private void requireLive() {
+        if (spent) {
+            throw new IllegalStateException("this generation was reordered by rows(): use the generation rows() returned");
+        }
     }
 }

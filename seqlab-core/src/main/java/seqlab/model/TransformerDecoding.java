@@ -26,6 +26,7 @@ final class TransformerDecoding implements TranslationModel.Decoding {
     private final int sourceLength;
     private final boolean weights;
     private int position;
+    private boolean spent;                  // rows() handed the caches on
 
     private TransformerDecoding(Transformer model, KvCache[] caches, Tensor[] memoryKv, AttentionMask memoryMask, int sourceLength,
                                 boolean weights, int position) {
@@ -56,6 +57,7 @@ final class TransformerDecoding implements TranslationModel.Decoding {
 
     @Override
     public Step step(int[] tokens, Rng rng) {
+        requireLive();
         int n = tokens.length;
         if (position >= model.config().maxPositions()) {
             throw new IllegalArgumentException("decoding past the model's max_positions " + model.config().maxPositions());
@@ -86,6 +88,8 @@ final class TransformerDecoding implements TranslationModel.Decoding {
 
     @Override
     public TranslationModel.Decoding rows(int[] rows) {
+        requireLive();
+        spent = true;
         KvCache[] c = new KvCache[caches.length];
         Tensor[] kv = new Tensor[memoryKv.length];
         for (int l = 0; l < c.length; l++) {
@@ -103,5 +107,11 @@ final class TransformerDecoding implements TranslationModel.Decoding {
     @Override
     public int heads() {
         return caches.length * model.config().nhead();
+    }
+
+    private void requireLive() {
+        if (spent) {
+            throw new IllegalStateException("this decoding was reordered by rows(): use the decoding rows() returned");
+        }
     }
 }

@@ -113,6 +113,28 @@ class GptTest {
         alone.step(new int[] {7}, new Rng(0));
         Fixtures.assertClose("picked row", alone.logits(), Arrays.copyOfRange(picked.logits(), 0, 19), 2e-5, 2e-4);
         Fixtures.assertClose("picked again", alone.logits(), Arrays.copyOfRange(picked.logits(), 19, 38), 2e-5, 2e-4);
+        assertThatThrownBy(() -> g.step(new int[] {1, 1}, new Rng(0))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("use the generation rows() returned");
+    }
+
+    /** Rows in the same count reorder the caches in place: a swap, then each row goes on as the other did. */
+    @Test
+    void rowsOfTheSameCountReorderTheCacheInPlace() {
+        Gpt m = model(32, Positional.LEARNED, 7);
+        LanguageModel.Generation g = m.generate(new int[][] {{1, 2, 3}, {4, 5, 6}}, 4, new Rng(0));
+        LanguageModel.Generation first = m.generate(new int[][] {{1, 2, 3}}, 4, new Rng(0));
+        LanguageModel.Generation second = m.generate(new int[][] {{4, 5, 6}}, 4, new Rng(0));
+        for (int step = 0; step < 3; step++) {
+            g = g.rows(new int[] {1, 0});                                            // swap: row 0 is now the second prompt's
+            LanguageModel.Generation t = first;
+            first = second;
+            second = t;
+            g.step(new int[] {7 + step, 9}, new Rng(0));
+            first.step(new int[] {7 + step}, new Rng(0));
+            second.step(new int[] {9}, new Rng(0));
+            Fixtures.assertClose("row 0, step " + step, first.logits(), Arrays.copyOfRange(g.logits(), 0, 19), 2e-5, 2e-4);
+            Fixtures.assertClose("row 1, step " + step, second.logits(), Arrays.copyOfRange(g.logits(), 19, 38), 2e-5, 2e-4);
+        }
     }
 
     @Test
