@@ -194,6 +194,63 @@ class GptCliTest {
         }
     }
 
+    /** Records what has reached it at each flush; after {@code failAfter} flushes every write fails (a reader that went away). */
+    static final class Flushes extends java.io.OutputStream {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        final List<String> seen = new java.util.ArrayList<>();
+        final int failAfter;
+
+        Flushes(int failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        int refused;                                                                // writes after the reader went
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            if (seen.size() >= failAfter) {
+                refused++;
+                throw new java.io.IOException("Broken pipe");
+            }
+            bytes.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            seen.add(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** generate writes and flushes each token as it is chosen, and stops when the reader goes away (| head), exit 0. */
+    @Test
+    void generateStreamsEachTokenAndStopsWhenTheReaderGoes() {
+        Path hub = Path.of("..", "seqlab-core", "src", "test", "resources", "fixtures", "gpt2_tied");
+        String[] args = {"generate", "--model", hub.toString(), "--prompt-ids", "1,2,3", "--tokens", "12", "--temperature", "0"};
+        Flushes all = new Flushes(Integer.MAX_VALUE);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        assertThat(Main.run(args, new java.io.PrintStream(all, false, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8))).isZero();
+        String line = all.bytes.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(line.split(",")).hasSize(12);
+        List<String> tokens = all.seen.stream().map(String::strip).filter(x -> !x.isEmpty()).distinct().toList();
+        for (int t = 1; t <= 12; t++) {                                             // a flush after each token, the ids so far
+            assertThat(tokens).as("flushed after token %d", t).contains(String.join(",", java.util.Arrays.copyOf(line.split(","), t)));
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("12 new tokens").contains("tokens/s");
+
+        Flushes head = new Flushes(3);                                              // the reader takes 3 flushes, then goes
+        java.io.ByteArrayOutputStream err2 = new java.io.ByteArrayOutputStream();
+        assertThat(Main.run(args, new java.io.PrintStream(head, false, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err2, true, java.nio.charset.StandardCharsets.UTF_8))).isZero();
+        assertThat(head.refused).as("writes refused before the generation stopped (12 tokens asked for)").isBetween(1, 2);
+        assertThat(err2.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+    }
+
     /** A Hugging Face directory whose weights do not fit its config.json: the tensor, both shapes, one line, exit code 2. */
     @Test
     void aCheckpointThatDoesNotFitItsConfigIsNamedByTensor(@TempDir Path dir) throws java.io.IOException {
