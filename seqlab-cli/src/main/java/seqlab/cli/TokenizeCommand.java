@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -68,25 +69,23 @@ final class TokenizeCommand implements Callable<Integer> {
         if (decode) {
             String text = input.text != null ? input.text : new String(read(input.file), StandardCharsets.UTF_8);
             int[] ids = ids(text, t.vocabSize());
-            if (output != null) {
-                write(t.decodeBytes(ids));
-            } else {
-                out.println(t.decode(ids));
-            }
+            emit(out, () -> t.decode(ids), () -> t.decodeBytes(ids));
         } else {
             int[] ids = input.text != null ? t.encode(input.text) : t.encode(read(input.file));      // a file's bytes as they are
             String line = String.join(" ", Arrays.stream(ids).mapToObj(Integer::toString).toList());
-            if (output != null) {
-                write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            } else {
-                out.println(line);
-            }
+            emit(out, () -> line, () -> (line + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return 0;
     }
 
-    private void write(byte[] bytes) {
-        AtomicFiles.write(output, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes)));
+    /** The printed line, or with --output the file's exact bytes. */
+    private void emit(PrintWriter out, Supplier<String> printed, Supplier<byte[]> exact) {
+        if (output == null) {
+            out.println(printed.get());
+        } else {
+            byte[] bytes = exact.get();
+            AtomicFiles.write(output, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes)));
+        }
     }
 
     private static byte[] read(Path file) {

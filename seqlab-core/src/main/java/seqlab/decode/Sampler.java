@@ -44,19 +44,17 @@ public final class Sampler {
             e[r] = Math.exp(logits[off + token(order[r])] / t - max);
             sum += e[r];
         }
+        double total = sum;                                                  // Σ e_r over what is kept, in rank order
         if (cfg.topP() < 1f) {                                               // top-p over what top-k kept
             double above = 0;
             for (int r = 0; r < keep; r++) {
                 if (above / sum >= cfg.topP()) {
                     keep = r;
+                    total = above;
                     break;
                 }
                 above += e[r];
             }
-        }
-        double total = 0;
-        for (int r = 0; r < keep; r++) {
-            total += e[r];
         }
         if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {                // a NaN or +∞ logit, or every one −∞
             throw new IllegalArgumentException("cannot sample from logits whose largest is " + logits[off + token(order[0])]

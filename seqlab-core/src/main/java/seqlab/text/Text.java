@@ -60,7 +60,11 @@ public final class Text {
 
     /** A JSON object file ({@link #readUtf8}), with parse errors that name it. */
     public static JsonFields readJson(Path path) {
-        String text = readUtf8(path);
+        return parseJson(readUtf8(path), path);
+    }
+
+    /** The JSON object of {@code text}, read from {@code path} (which errors name). */
+    static JsonFields parseJson(String text, Path path) {
         Object json;
         try {
             json = Json.parse(text);

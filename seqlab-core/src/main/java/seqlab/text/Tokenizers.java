@@ -1,10 +1,7 @@
 package seqlab.text;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,13 +76,16 @@ public final class Tokenizers {
                     + "merges.txt; found " + (found.length == 0 ? "nothing" : String.join(", ", found)));
         }
         InputFiles.requireRegular(path, "a tokenizer.json file or a directory holding a tokenizer");
-        if (looksLikeMerges(path)) {
+        String name = path.getFileName().toString();
+        boolean mergesByName = name.equals("merges.txt") || name.endsWith(".bpe");
+        String text = mergesByName ? null : Text.readUtf8(path);
+        if (mergesByName || text.startsWith("#version")) {              // a merges file: by its name, or GPT-2's header
             throw new FormatException(path + " is a BPE merges file, half of a tokenizer: give the directory that holds it with its "
                     + "vocabulary " + BPE_PAIRS);
         }
         JsonFields j;
         try {
-            j = Text.readJson(path);
+            j = Text.parseJson(text, path);
         } catch (FormatException e) {
             throw new FormatException(e.getMessage() + "; expected a tokenizer.json (Hugging Face's or seqlab's), or a directory "
                     + "holding a tokenizer");
@@ -95,22 +95,6 @@ public final class Tokenizers {
 
     /** The two file pairs of a byte-level BPE, for messages. */
     private static final String BPE_PAIRS = "(vocab.json + merges.txt, or encoder.json + vocab.bpe)";
-
-    /** A merges file: GPT-2's "#version" header on its first line, or the name of one ({@code merges.txt}, {@code *.bpe}). */
-    private static boolean looksLikeMerges(Path path) {
-        String name = path.getFileName().toString();
-        if (name.equals("merges.txt") || name.endsWith(".bpe")) {
-            return true;
-        }
-        try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String first = r.readLine();
-            return first != null && first.startsWith("#version");
-        } catch (CharacterCodingException e) {
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The first keys of a JSON object, for messages. */
     private static String keys(JsonFields j) {

@@ -121,25 +121,32 @@ public final class KvCache {
      * first reorder. With another count, a new cache of the same capacity (this one unchanged).
      */
     public KvCache rows(int[] picked) {
-        KvCache c = picked.length == rows ? this : new KvCache(picked.length, capacity, limit, embed);
-        if (c == this && (spareKeys == null || spareKeys.length != keys.length)) {
+        if (picked.length != rows) {
+            KvCache c = new KvCache(picked.length, capacity, limit, embed);
+            copyRows(picked, c.keys, c.values);
+            c.length = length;
+            return c;
+        }
+        if (spareKeys == null) {                                   // dropped when the arrays grow
             spareKeys = new float[keys.length];
             spareValues = new float[keys.length];
         }
-        float[] toKeys = c == this ? spareKeys : c.keys;
-        float[] toValues = c == this ? spareValues : c.values;
+        copyRows(picked, spareKeys, spareValues);
+        float[] k = keys;
+        float[] v = values;
+        keys = spareKeys;
+        values = spareValues;
+        spareKeys = k;
+        spareValues = v;
+        return this;
+    }
+
+    /** Row i of {@code toKeys} and {@code toValues} (same capacity) = this cache's row picked[i], its filled positions. */
+    private void copyRows(int[] picked, float[] toKeys, float[] toValues) {
         int row = capacity * embed;
         for (int i = 0; i < picked.length; i++) {
             System.arraycopy(keys, picked[i] * row, toKeys, i * row, length * embed);
             System.arraycopy(values, picked[i] * row, toValues, i * row, length * embed);
         }
-        if (c == this) {
-            spareKeys = keys;
-            spareValues = values;
-            keys = toKeys;
-            values = toValues;
-        }
-        c.length = length;
-        return c;
     }
 }
