@@ -25,6 +25,9 @@ public final class LayerNormKernel {
     private static final int L = D.length();
     /** Rows whose ∂γ, ∂β are summed together before the blocks are added in order. */
     static final int BLOCK = 32;
+    /** Per thread: the forward's row (the backward's first), and the backward's other three rows. */
+    private static final ScratchRow SCRATCH = new ScratchRow();
+    private static final ScratchRow[] ROWS = {SCRATCH, new ScratchRow(), new ScratchRow(), new ScratchRow()};
     /** A rough count of operations per element, for the thread split. */
     private static final long WORK = 8;
 
@@ -37,10 +40,8 @@ public final class LayerNormKernel {
             reference(rows, n, eps, x, gammaOrNull, betaOrNull, y, mean, rstd);
             return;
         }
-        float[] gamma = gammaOrNull != null ? gammaOrNull : ones(n);       // x̂·1 + 0 = x̂: one loop for every case
-        float[] beta = betaOrNull != null ? betaOrNull : new float[n];
         Parallel.forRanges(rows, WORK * rows * n, (r0, r1) -> {
-            double[] xd = new double[n];                                   // the row in double, then x̂
+            double[] xd = SCRATCH.doubles(n);                              // the row in double, then x̂
             for (int r = r0; r < r1; r++) {
                 int o = r * n;
                 widen(n, x, o, xd);
@@ -50,8 +51,8 @@ public final class LayerNormKernel {
                 mean[r] = (float) mu;
                 rstd[r] = (float) rs;
                 normalise(n, xd, mu, rs);                                             // x̂
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = (float) xd[j] * gamma[j] + beta[j];                    // y = x̂·γ + β
+                for (int j = 0; j < n; j++) {                                        // y = x̂·γ + β (absent: 1 and 0)
+                    y[o + j] = (float) xd[j] * (gammaOrNull == null ? 1f : gammaOrNull[j]) + (betaOrNull == null ? 0f : betaOrNull[j]);
                 }
             }
         });
@@ -69,7 +70,7 @@ public final class LayerNormKernel {
         float[] pg = dgamma == null ? null : new float[blocks * n];                  // per block: Σ ∂y ⊙ x̂
         float[] pb = dbeta == null ? null : new float[blocks * n];                   // per block: Σ ∂y
         Parallel.forRanges(blocks, WORK * rows * n, (b0, b1) -> {
-            double[][] scratch = {new double[n], new double[n], new double[n], new double[n]};
+            double[][] scratch = {ROWS[0].doubles(n), ROWS[1].doubles(n), ROWS[2].doubles(n), ROWS[3].doubles(n)};
             widen(n, gamma, 0, scratch[2]);
             for (int b = b0; b < b1; b++) {
                 for (int r = b * BLOCK; r < Math.min(rows, (b + 1) * BLOCK); r++) {

@@ -54,13 +54,20 @@ public abstract class Module {
     /** The distinct parameters (a tied tensor once), in registration order. */
     public List<Parameter> parameters() {
         List<Parameter> out = new ArrayList<>();
-        java.util.Set<Parameter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Parameter p : namedParameters().values()) {
+        distinct(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), out);
+        return out;
+    }
+
+    /** The order of {@link #namedParameters()} without building its names (inference calls this every step). */
+    private void distinct(java.util.Set<Parameter> seen, List<Parameter> out) {
+        for (Parameter p : parameters.values()) {
             if (seen.add(p)) {
                 out.add(p);
             }
         }
-        return out;
+        for (Module m : children.values()) {
+            m.distinct(seen, out);
+        }
     }
 
     public long parameterCount() {
