@@ -180,6 +180,55 @@ class GptCliTest {
     }
 
     @Test
+    void aHubLayoutDirectoryFineTunesWithInitFrom(@TempDir Path dir) throws Exception {
+        // The fixture as the hub stores GPT-2: no "transformer." prefix, attn.bias mask buffers, no tie_word_embeddings
+        // (tied). It has no tokenizer; a char tokenizer of its 23 ids is added to a copy, as a user would.
+        Path hub = Path.of("..", "seqlab-core", "src", "test", "resources", "fixtures", "gpt2_tied");
+        Path copy = Files.createDirectory(dir.resolve("hub"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(hub.resolve(f), copy.resolve(f));
+        }
+        String chars = "abcdefghijklmnopqrstuv ";
+        StringBuilder vocab = new StringBuilder();
+        for (char ch : chars.toCharArray()) {
+            vocab.append(vocab.isEmpty() ? "" : ", ").append('"').append(ch).append('"');
+        }
+        Files.writeString(copy.resolve("tokenizer.json"), "{\"type\": \"char\", \"vocab\": [" + vocab + "]}\n");
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "a quick brown fox jumps over the lazy dog ".replace("x", "ks").replace("y", "i").replace("w", "u")
+                .replace("z", "s").repeat(60));
+        Path tuned = dir.resolve("tuned");
+        CliTest.Run f = run("train", "--init-from", copy.toString(), "--data", text.toString(), "--out", tuned.toString(), "--seq", "16",
+                "--batch", "8", "--steps", "60", "--lr", "1e-3", "--eval-every", "60", "--eval-batches", "4", "--threads", "1");
+        assertThat(f.code()).as(f.err()).isZero();
+        assertThat(f.err()).contains("fine-tuning " + copy + " (gpt2,").contains("done: step 60");
+        List<String> log = Files.readAllLines(tuned.resolve("log.csv"));
+        double firstTrain = Double.parseDouble(log.get(1).split(",")[2]);
+        double lastVal = Double.parseDouble(log.get(log.size() - 1).split(",")[3]);
+        assertThat(lastVal).as("the loss falls").isLessThan(firstTrain - 0.1);
+        Safetensors.File saved = Safetensors.open(tuned.resolve("model.safetensors"));
+        assertThat(saved.tensors().keySet()).noneMatch(k -> k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias"))
+                .contains("transformer.wte.weight", "transformer.h.1.mlp.c_proj.weight");
+        float[] before = Safetensors.open(hub.resolve("model.safetensors")).floats("h.0.attn.c_attn.weight");
+        assertThat(saved.floats("transformer.h.0.attn.c_attn.weight")).hasSameSizeAs(before).isNotEqualTo(before);
+        // Training began from the hub's weights, not a fresh init: the gain furthest from 1 (a fresh init's value) is still
+        // nearer the hub's value than 1 after 60 AdamW steps of lr 1e-3.
+        float[] gainBefore = Safetensors.open(hub.resolve("model.safetensors")).floats("h.0.ln_1.weight");
+        float[] gainAfter = saved.floats("transformer.h.0.ln_1.weight");
+        int far = 0;
+        for (int i = 0; i < gainBefore.length; i++) {
+            far = Math.abs(gainBefore[i] - 1) > Math.abs(gainBefore[far] - 1) ? i : far;
+        }
+        assertThat(Math.abs(gainBefore[far] - 1)).isGreaterThan(0.12f);
+        assertThat(Math.abs(gainAfter[far] - gainBefore[far])).isLessThan(Math.abs(gainAfter[far] - 1));
+        String config = Files.readString(tuned.resolve("config.json"));
+        assertThat(config).contains("\"n_embd\": 12").contains("\"n_layer\": 2").contains("\"activation_function\": \"gelu_new\"");
+        CliTest.Run g = run("generate", "--model", tuned.toString(), "--prompt", "a quick ", "--tokens", "8", "--temperature", "0");
+        assertThat(g.code()).as(g.err()).isZero();
+        assertThat(g.out()).startsWith("a quick ");
+    }
+
+    @Test
     void forwardOnAHuggingFaceDirectoryGivesPyTorchsLogits(@TempDir Path dir) {
         Path fixtures = Path.of("..", "seqlab-core", "src", "test", "resources", "fixtures");
         Path out = dir.resolve("logits.safetensors");
