@@ -205,7 +205,7 @@ class GptCliTest {
         List<String> log = Files.readAllLines(tuned.resolve("log.csv"));
         double firstTrain = Double.parseDouble(log.get(1).split(",")[2]);
         double lastVal = Double.parseDouble(log.get(log.size() - 1).split(",")[3]);
-        assertThat(lastVal).as("the loss falls").isLessThan(firstTrain - 0.1);
+        assertThat(lastVal).as("the loss falls").isLessThan(firstTrain - 0.1);         // seen: 3.136 to 2.965
         Safetensors.File saved = Safetensors.open(tuned.resolve("model.safetensors"));
         assertThat(saved.tensors().keySet()).noneMatch(k -> k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias"))
                 .contains("transformer.wte.weight", "transformer.h.1.mlp.c_proj.weight");
@@ -225,7 +225,7 @@ class GptCliTest {
         assertThat(config).contains("\"n_embd\": 12").contains("\"n_layer\": 2").contains("\"activation_function\": \"gelu_new\"");
         CliTest.Run g = run("generate", "--model", tuned.toString(), "--prompt", "a quick ", "--tokens", "8", "--temperature", "0");
         assertThat(g.code()).as(g.err()).isZero();
-        assertThat(g.out()).startsWith("a quick ");
+        assertThat(g.out()).startsWith("a quick ").hasSizeGreaterThanOrEqualTo(16);
     }
 
     @Test

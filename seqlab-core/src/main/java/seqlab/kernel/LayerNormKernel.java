@@ -25,9 +25,8 @@ public final class LayerNormKernel {
     private static final int L = D.length();
     /** Rows whose ∂γ, ∂β are summed together before the blocks are added in order. */
     static final int BLOCK = 32;
-    /** Per thread: the forward's row (the backward's first), and the backward's other three rows. */
-    private static final ScratchRow SCRATCH = new ScratchRow();
-    private static final ScratchRow[] ROWS = {SCRATCH, new ScratchRow(), new ScratchRow(), new ScratchRow()};
+    /** Per thread: the backward's four rows, the first also the forward's (the two never nest). */
+    private static final ScratchRow[] ROWS = {new ScratchRow(), new ScratchRow(), new ScratchRow(), new ScratchRow()};
     /** A rough count of operations per element, for the thread split. */
     private static final long WORK = 8;
 
@@ -41,7 +40,7 @@ public final class LayerNormKernel {
             return;
         }
         Parallel.forRanges(rows, WORK * rows * n, (r0, r1) -> {
-            double[] xd = SCRATCH.doubles(n);                              // the row in double, then x̂
+            double[] xd = ROWS[0].doubles(n);                               // the row in double, then x̂
             for (int r = r0; r < r1; r++) {
                 int o = r * n;
                 widen(n, x, o, xd);

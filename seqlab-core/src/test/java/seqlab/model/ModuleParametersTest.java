@@ -39,7 +39,7 @@ class ModuleParametersTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 3})
-    void aTreeOfModulesGivesItsOwnParametersThenItsChildrens(int depth) {
+    void aTreeOfModulesGivesItsOwnParametersThenItsChildren(int depth) {
         check(new Tree(depth));
     }
 
