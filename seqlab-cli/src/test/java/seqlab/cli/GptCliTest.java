@@ -209,11 +209,12 @@ class GptCliTest {
         Safetensors.File saved = Safetensors.open(tuned.resolve("model.safetensors"));
         assertThat(saved.tensors().keySet()).noneMatch(k -> k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias"))
                 .contains("transformer.wte.weight", "transformer.h.1.mlp.c_proj.weight");
-        float[] before = Safetensors.open(hub.resolve("model.safetensors")).floats("h.0.attn.c_attn.weight");
+        Safetensors.File original = Safetensors.open(hub.resolve("model.safetensors"));
+        float[] before = original.floats("h.0.attn.c_attn.weight");
         assertThat(saved.floats("transformer.h.0.attn.c_attn.weight")).hasSameSizeAs(before).isNotEqualTo(before);
         // Training began from the hub's weights, not a fresh init: the gain furthest from 1 (a fresh init's value) is still
         // nearer the hub's value than 1 after 60 AdamW steps of lr 1e-3.
-        float[] gainBefore = Safetensors.open(hub.resolve("model.safetensors")).floats("h.0.ln_1.weight");
+        float[] gainBefore = original.floats("h.0.ln_1.weight");
         float[] gainAfter = saved.floats("transformer.h.0.ln_1.weight");
         int far = 0;
         for (int i = 0; i < gainBefore.length; i++) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * A per-thread row of floats (or of doubles), grown on demand and reused across calls. Each user
  * keeps its own instance (or shares one between calls that never nest), so a kernel holding one row
-can call another kernel that holds a different one.
+ * can call another kernel that holds a different one.
  */
 final class ScratchRow {
 
