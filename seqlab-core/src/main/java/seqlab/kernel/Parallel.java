@@ -8,12 +8,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The explicit thread pool: the one piece of global mutable state in seqlab.
  *
- * <p>{@link #forEach(int, Task)} splits work with a <em>fixed</em> partition: it runs task indices
- * {@code 0..n-1}, each exactly once, worker w taking the contiguous block
- * [n·w/W, n·(w+1)/W); a caller that needs a result independent of the thread count gives every
- * index its own output (no cross-task reduction happens here). {@link #forShares} gives each
- * thread a contiguous share that the others take from the back once they are done with theirs, for
- * tasks whose every output is computed the same way whoever runs it.
+ * <p>Every split gives each thread a contiguous share of the work that it takes from the front and
+ * that the others, once done with their own, take from the back ({@link #forEach(int, Task)} and
+ * {@link #forRanges} an index or a range at a time, {@link #forShares} half of what is left of the
+ * owner's share at a time): each index runs exactly once, on whichever thread takes it, so a
+ * caller that needs a result independent of the thread count gives every index its own output (no
+ * cross-task reduction happens here). A call returns once every index has run, without waiting
+ * for a worker that has not woken by then: on a VM that deschedules a vCPU for milliseconds, the
+ * other thread does that share instead of waiting for it.
  *
  * <p>The workers are persistent and wait for work by spinning briefly, then parking: a training
  * step issues hundreds of small GEMMs (one per time step), and handing each to an executor costs
@@ -68,24 +70,36 @@ public final class Parallel {
     static final long MIN_WORK = 1 << 15;
 
     /**
-     * Runs {@code task} over [0, n) split into one contiguous range per thread, or as the single
-     * range [0, n) on the calling thread when {@code work} is below {@link #MIN_WORK}. For loops whose
+     * Runs {@code task} over [0, n) in contiguous ranges, or as the single range [0, n) on the calling
+     * thread when {@code work} is below {@link #MIN_WORK}. [0, n) is cut into up to 8 ranges a thread
+     * (none below {@link #MIN_WORK}/4 of the work), each thread owning a contiguous share of them
+     * and, once done with it, taking the others' last ones: a thread the machine slows down or
+     * deschedules holds up the call by one range, not by its whole share. For loops whose
      * iterations are independent: the result is then the same whatever the split.
      */
     public static void forRanges(int n, long work, Range task) {
         int parts = work < MIN_WORK ? 1 : Math.min(threads(), n);
-        if (parts <= 1) {
+        if (parts <= 1 || IN_TASK.get()) {
             task.run(0, n);
             return;
         }
-        forEach(parts, i -> task.run((int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts)));
+        int ranges = (int) Math.min(n, Math.max(parts, Math.min(8L * parts, work / (MIN_WORK / 4))));
+        pool().run(ranges, parts, false, (c0, c1) -> task.run((int) ((long) n * c0 / ranges), (int) ((long) n * c1 / ranges)));
     }
 
-    /** Runs {@code task(i)} for i in [0, n); the caller's thread takes the first block. */
+    /**
+     * Runs {@code task(i)} for i in [0, n), each exactly once; of P = min(threads, n) threads, thread w
+     * owns the indices [n·w/P, n·(w+1)/P) (the caller's thread the first) and takes them from the
+     * front one at a time, then the others' last ones from the back.
+     */
     public static void forEach(int n, Task task) {
         int t = threads();
         if (!ranSerially(n, t, task)) {
-            pool().run(n, Math.min(t, n), task);
+            pool().run(n, Math.min(t, n), false, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    task.run(i);
+                }
+            });
         }
     }
 
@@ -128,26 +142,7 @@ public final class Parallel {
             }
             return;
         }
-        int parts = Math.min(t, n);
-        AtomicLong[] shares = new AtomicLong[parts];
-        for (int w = 0; w < parts; w++) {
-            shares[w] = new AtomicLong(range((int) ((long) n * w / parts), (int) ((long) n * (w + 1) / parts)));
-        }
-        pool().run(parts, parts, w -> {
-            for (int v = 0; v < parts; v++) {
-                AtomicLong share = shares[(w + v) % parts];
-                boolean own = v == 0;
-                for (long s = share.get(); from(s) < to(s); s = share.get()) {
-                    int lo = from(s);
-                    int hi = to(s);
-                    int a = own ? lo : hi - 1;                          // own share: the front half; another's: its last index
-                    int b = own ? lo + Math.max(1, (hi - lo) / 2) : hi;
-                    if (share.compareAndSet(s, own ? range(b, hi) : range(lo, a))) {
-                        task.run(a, b);
-                    }
-                }
-            }
-        });
+        pool().run(n, Math.min(t, n), true, task);
     }
 
     private static long range(int from, int to) {
@@ -162,17 +157,77 @@ public final class Parallel {
         return (int) range;
     }
 
-    /** Persistent workers; one batch of work at a time (calls are serialised). */
+    /**
+     * One call's work: each part's share of the indices still to be taken (from the front by its
+     * owner, half of what is left at a time with {@code halves}, else one index; from the back by the
+     * others, one index at a time), and the count of indices not yet run to the end. The caller
+     * returns when that count is 0, so a worker that has not woken by then is not waited for: it
+     * finds nothing left to take.
+     */
+    private static final class Job {
+        final Range task;
+        final boolean halves;
+        final AtomicLong[] shares;
+        final AtomicInteger left;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread caller = Thread.currentThread();
+
+        Job(int n, int parts, boolean halves, Range task) {
+            this.task = task;
+            this.halves = halves;
+            this.left = new AtomicInteger(n);
+            shares = new AtomicLong[parts];
+            for (int w = 0; w < parts; w++) {
+                shares[w] = new AtomicLong(range((int) ((long) n * w / parts), (int) ((long) n * (w + 1) / parts)));
+            }
+        }
+
+        /** Takes and runs indices until none is left to take: thread {@code id}'s own share first (if it has one), then the others'. */
+        void work(int id) {
+            int parts = shares.length;
+            boolean was = IN_TASK.get();
+            IN_TASK.set(Boolean.TRUE);
+            try {
+                for (int v = 0; v < parts; v++) {
+                    int w = (id + v) % parts;
+                    AtomicLong share = shares[w];
+                    boolean own = w == id;
+                    for (long s = share.get(); from(s) < to(s); s = share.get()) {
+                        int lo = from(s);
+                        int hi = to(s);
+                        int a = own ? lo : hi - 1;                          // own share: from the front; another's: its last index
+                        int b = !own ? hi : halves ? lo + Math.max(1, (hi - lo) / 2) : lo + 1;
+                        if (share.compareAndSet(s, own ? range(b, hi) : range(lo, a))) {
+                            run(a, b);
+                        }
+                    }
+                }
+            } finally {
+                IN_TASK.set(was);
+            }
+        }
+
+        private void run(int a, int b) {
+            try {
+                if (failure.get() == null) {                                // after a failure the rest is taken, not run
+                    task.run(a, b);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                if (left.addAndGet(a - b) == 0 && Thread.currentThread() != caller) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+    }
+
+    /** Persistent workers; one call's work at a time (calls are serialised). */
     private static final class Pool {
         private final Thread[] workers;
         private final AtomicInteger generation = new AtomicInteger();
-        private final AtomicInteger remaining = new AtomicInteger();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private volatile Task task;
-        private volatile int n;
-        private volatile int parts;
+        private volatile Job job;
         private volatile boolean stopped;
-        private volatile Thread caller;
 
         Pool(int count) {
             workers = new Thread[count];
@@ -184,50 +239,30 @@ public final class Parallel {
             }
         }
 
-        synchronized void run(int count, int p, Task t) {
-            task = t;
-            n = count;
-            parts = p;
-            failure.set(null);
-            caller = Thread.currentThread();
-            remaining.set(p - 1);
+        /** Runs {@code task} over [0, n) in {@code parts} shares, the caller's thread owning the first; see {@link Job}. */
+        synchronized void run(int n, int parts, boolean halves, Range task) {
+            Job j = new Job(n, parts, halves, task);
+            job = j;
             generation.incrementAndGet();                      // publish the work
-            for (int w = 0; w < p - 1; w++) {
+            for (int w = 0; w < parts - 1; w++) {
                 LockSupport.unpark(workers[w]);
             }
-            block(0);
+            j.work(0);
             int spins = 0;
-            while (remaining.get() > 0) {
+            while (j.left.get() > 0) {                         // only indices a worker is running are left
                 if (++spins < SPIN) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
                 }
             }
-            task = null;
-            Throwable f = failure.get();
+            job = null;
+            Throwable f = j.failure.get();
             if (f instanceof RuntimeException re) {
                 throw re;
             }
             if (f instanceof Error e) {
                 throw e;
-            }
-        }
-
-        private void block(int w) {
-            int lo = (int) ((long) n * w / parts);
-            int hi = (int) ((long) n * (w + 1) / parts);
-            Task t = task;
-            boolean was = IN_TASK.get();
-            IN_TASK.set(Boolean.TRUE);
-            try {
-                for (int i = lo; i < hi; i++) {
-                    t.run(i);
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            } finally {
-                IN_TASK.set(was);
             }
         }
 
@@ -247,11 +282,9 @@ public final class Parallel {
                     return;
                 }
                 seen = g;
-                if (id < parts) {
-                    block(id);
-                    if (remaining.decrementAndGet() == 0) {
-                        LockSupport.unpark(caller);
-                    }
+                Job j = job;                                   // null, or a later call's: either is safe to work on
+                if (j != null) {
+                    j.work(id);
                 }
             }
         }

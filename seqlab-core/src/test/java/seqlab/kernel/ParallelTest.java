@@ -19,7 +19,7 @@ class ParallelTest {
 
     @ParameterizedTest(name = "n={0}, threads={1}")
     @CsvSource({"0,1", "0,2", "1,2", "2,2", "2,3", "3,2", "7,3", "100,2", "100,3", "5,1"})
-    void everyIndexRunsOnceFixedOrInShares(int n, int threads) {
+    void everyIndexRunsOnceInForEachAndForShares(int n, int threads) {
         Parallel.setThreads(threads);
         AtomicIntegerArray fixed = new AtomicIntegerArray(n);
         AtomicIntegerArray shares = new AtomicIntegerArray(n);
@@ -100,6 +100,55 @@ class ParallelTest {
         assertThat(stolen).as("the stalled share's rest, taken from the back one index at a time").isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "n={0}, threads={1}, work={2}")
+    @CsvSource({"0,2,100000000", "1,2,100000000", "2,2,100000000", "3,3,100000000", "7,2,100000000", "17,2,100000000",
+            "1000,2,100000000", "1000,3,100000000", "1000,2,40000", "1000,2,32767", "1000,1,100000000"})
+    void forRangesCoversEveryIndexOnceInContiguousRanges(int n, int threads, long work) {
+        Parallel.setThreads(threads);
+        java.util.List<int[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Parallel.forRanges(n, work, (from, to) -> ranges.add(new int[] {from, to}));
+        java.util.List<int[]> sorted = new java.util.ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingInt(r -> r[0]));
+        int next = 0;
+        for (int[] r : sorted) {
+            assertThat(r[0]).as("ranges are contiguous and disjoint").isEqualTo(next);
+            assertThat(r[1]).as("range [%d, %d) is not empty", r[0], r[1]).isGreaterThan(n == 0 ? r[0] - 1 : r[0]);
+            next = r[1];
+        }
+        if (n > 0) {
+            assertThat(next).as("the ranges cover [0, %d)", n).isEqualTo(n);
+        }
+        int parts = work < Parallel.MIN_WORK ? 1 : Math.min(threads, n);
+        long expected = parts <= 1 ? 1 : Math.min(n, Math.max(parts, Math.min(8L * parts, work / (Parallel.MIN_WORK / 4))));
+        assertThat((long) ranges.size()).as("number of ranges").isEqualTo(expected);
+    }
+
+    @Test
+    void aFreeThreadRunsEveryOtherRangeWhileOneRangeStalls() {
+        Parallel.setThreads(2);
+        int n = 1000;
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger doneElsewhere = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> others = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        String[] slow = new String[1];
+        boolean[] allDone = new boolean[1];
+        Parallel.forRanges(n, Long.MAX_VALUE, (from, to) -> {
+            if (started.compareAndSet(false, true)) {      // the first range stalls: the other thread must run the other 15
+                slow[0] = Thread.currentThread().getName();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (doneElsewhere.get() < n - (to - from) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                allDone[0] = doneElsewhere.get() == n - (to - from);
+            } else {
+                others.add(Thread.currentThread().getName());
+                doneElsewhere.addAndGet(to - from);
+            }
+        });
+        assertThat(allDone[0]).as("every other range ran while the first stalled").isTrue();
+        assertThat(others).as("the other 15 ranges, all on the thread that did not stall").hasSize(15).doesNotContain(slow[0]);
+    }
+
     @Test
     void ownersAndThievesNeverTakeTheSameIndex() {
         java.util.Random rng = new java.util.Random(7);
@@ -111,22 +160,28 @@ class ParallelTest {
                 for (int i = 0; i < n; i++) {
                     spins[i] = rng.nextInt(200);
                 }
-                AtomicIntegerArray count = new AtomicIntegerArray(n);
-                Parallel.forShares(n, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        for (int s = 0; s < spins[i]; s++) {
-                            Thread.onSpinWait();
+                for (String split : java.util.List.of("forShares", "forRanges", "forEach")) {
+                    AtomicIntegerArray count = new AtomicIntegerArray(n);
+                    Parallel.Range body = (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            for (int s = 0; s < spins[i]; s++) {
+                                Thread.onSpinWait();
+                            }
+                            count.incrementAndGet(i);
                         }
-                        count.incrementAndGet(i);
+                    };
+                    switch (split) {
+                        case "forShares" -> Parallel.forShares(n, body);
+                        case "forRanges" -> Parallel.forRanges(n, Long.MAX_VALUE, body);
+                        default -> Parallel.forEach(n, i -> body.run(i, i + 1));
                     }
-                });
-                for (int i = 0; i < n; i++) {
-                    assertThat(count.get(i)).as("threads %d, n %d, index %d", threads, n, i).isEqualTo(1);
+                    for (int i = 0; i < n; i++) {
+                        assertThat(count.get(i)).as("%s, threads %d, n %d, index %d", split, threads, n, i).isEqualTo(1);
+                    }
                 }
             }
         }
     }
-
     @Test
     void aFailingRangeReachesTheCaller() {
         Parallel.setThreads(2);
