@@ -3,6 +3,7 @@ package seqlab.kernel;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -89,14 +90,49 @@ public final class FusedAttention {
 
         /** Z_ij/(1 − p): 1/(1 − p) if element {@code index} is kept, else 0. */
         float factor(long index) {
-            long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;         // SplitMix64's finaliser
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            long z = seed + (index + 1) * GOLDEN;                        // SplitMix64's finaliser
+            z = (z ^ (z >>> 30)) * MIX1;
+            z = (z ^ (z >>> 27)) * MIX2;
             z ^= z >>> 31;
             float u = (z >>> 40) * 0x1.0p-24f;                           // uniform in [0, 1)
             return u < p ? 0f : scale();
         }
+
+        /**
+         * out[off + c] = {@link #factor}(base + c) for c < cols, the hashes a long vector at a time
+         * ({@code bits} is scratch of cols longs). The same values: u = k·2⁻²⁴ < p exactly when the
+         * integer k = z >>> 40 is below ⌈p·2²⁴⌉.
+         */
+        void factors(long base, int cols, float[] out, int off, long[] bits) {
+            float keep = scale();
+            long threshold = threshold(p);
+            int bound = LS.loopBound(cols);
+            for (int c = 0; c < bound; c += LS.length()) {
+                LongVector z = LANE.add(base + c + 1).mul(GOLDEN).add(seed);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(MIX1);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(MIX2);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                z.lanewise(VectorOperators.LSHR, 40).intoArray(bits, c);
+            }
+            for (int c = 0; c < bound; c++) {
+                out[off + c] = bits[c] < threshold ? 0f : keep;
+            }
+            for (int c = bound; c < cols; c++) {
+                out[off + c] = factor(base + c);
+            }
+        }
     }
+
+    /** ⌈p·2²⁴⌉: for an integer 0 ≤ k < 2²⁴, k·2⁻²⁴ < p (in float, where both are exact) exactly when k is below it. */
+    static long threshold(float p) {
+        return (long) Math.ceil(p * 0x1.0p24);
+    }
+
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final long MIX1 = 0xBF58476D1CE4E5B9L;
+    private static final long MIX2 = 0x94D049BB133111EBL;
+    private static final jdk.incubator.vector.VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    private static final LongVector LANE = LongVector.zero(LS).addIndex(1);          // 0, 1, 2, …
 
     /** O (written) and L (B, H, T) for the given queries, keys and values. */
     public static void forward(Dims n, float scale, AttentionMask mask, Dropout dropout,
@@ -175,6 +211,8 @@ public final class FusedAttention {
 
         final float[] s = new float[BLOCK * BLOCK];
         final float[] ds = new float[BLOCK * BLOCK];
+        final float[] z = new float[BLOCK * BLOCK];                 // the tile's Z/(1 − p), drawn once for P̃ and dP
+        final long[] bits = new long[BLOCK];
         final float[] acc;
         final float[] acc2;
         final float[] m = new float[BLOCK];
@@ -220,9 +258,9 @@ public final class FusedAttention {
                 Vec.scale(d, corr, w.acc, r * d);
                 w.m[r] = mNew;
                 if (dropout.p() > 0f) {
-                    long base = probBase + (long) r * sLen + j0;
+                    dropout.factors(probBase + (long) r * sLen + j0, cols, w.z, so, w.bits);
                     for (int c = 0; c < cols; c++) {
-                        w.s[so + c] *= dropout.factor(base + c);
+                        w.s[so + c] *= w.z[so + c];                                            // P̃ = P ⊙ Z/(1 − p)
                     }
                 }
             }
@@ -320,24 +358,21 @@ public final class FusedAttention {
             int so = r * BLOCK;
             float lr = lse[lseBase + r];
             int end = mask.keyEnd(b, i0 + r, t, sLen);
-            if (Float.isNaN(lr)) {
-                Arrays.fill(w.s, so, so + cols, Float.NaN);
-                Arrays.fill(w.ds, so, so + cols, Float.NaN);
-                any = true;
-                continue;
-            }
-            if (lr == Float.NEGATIVE_INFINITY || end <= j0) {
-                Arrays.fill(w.s, so, so + cols, 0f);
-                Arrays.fill(w.ds, so, so + cols, 0f);
+            if (Float.isNaN(lr) || lr == Float.NEGATIVE_INFINITY || end <= j0) {
+                float fill = Float.isNaN(lr) ? Float.NaN : 0f;
+                Arrays.fill(w.s, so, so + cols, fill);
+                Arrays.fill(w.ds, so, so + cols, fill);
+                Arrays.fill(w.z, so, so + cols, 0f);                  // P is NaN or 0 here: dS is NaN or 0 whatever Z is
+                any |= Float.isNaN(lr);
                 continue;
             }
             mask.hide(b, i0 + r, j0, cols, t, sLen, end, w.s, so);
             expShifted(cols, w.s, so, lr);
             any = true;
             if (dropout.p() > 0f) {
-                long base = probBase + (long) r * sLen;
+                dropout.factors(probBase + (long) r * sLen, cols, w.z, so, w.bits);    // kept in w.z for scoreGradients
                 for (int c = 0; c < cols; c++) {
-                    w.ds[so + c] = w.s[so + c] * dropout.factor(base + c);
+                    w.ds[so + c] = w.s[so + c] * w.z[so + c];
                 }
             } else {
                 System.arraycopy(w.s, so, w.ds, so, cols);
@@ -346,7 +381,7 @@ public final class FusedAttention {
         return any;
     }
 
-    /** dS = P ⊙ (dP̃ ⊙ Z/(1 − p) − δ) into {@code w.ds}, with dP̃ = dO·Vᵀ and P in {@code w.s}. */
+    /** dS = P ⊙ (dP̃ ⊙ Z/(1 − p) − δ) into {@code w.ds}, with dP̃ = dO·Vᵀ, P in {@code w.s} and Z/(1 − p) in {@code w.z} (from {@link #probabilities}). */
     private static void scoreGradients(Dims n, Dropout dropout, Operand v, Operand dO, float[] delta, int b, int h,
                                        int i0, int rows, int j0, int cols, Tiles w) {
         int t = n.queries();
@@ -355,13 +390,12 @@ public final class FusedAttention {
         Gemm.sgemm(false, true, rows, cols, d, 1f, dO.data(), row(dO, b, t, i0, h, d), dO.stride(),
                 v.data(), row(v, b, sLen, j0, h, d), v.stride(), 0f, w.ds, 0, BLOCK);           // dP̃ = dO·Vᵀ
         int deltaBase = (b * n.heads() + h) * t + i0;
-        long probBase = (((long) b * n.heads() + h) * t + i0) * sLen + j0;
+        boolean drop = dropout.p() > 0f;
         for (int r = 0; r < rows; r++) {
             int so = r * BLOCK;
             float dr = delta[deltaBase + r];
-            long base = probBase + (long) r * sLen;
             for (int c = 0; c < cols; c++) {
-                float dp = dropout.p() > 0f ? w.ds[so + c] * dropout.factor(base + c) : w.ds[so + c];
+                float dp = drop ? w.ds[so + c] * w.z[so + c] : w.ds[so + c];                 // Z as probabilities drew it
                 w.ds[so + c] = w.s[so + c] * (dp - dr);
             }
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import seqlab.kernel.FusedAttention.Dims;
 import seqlab.kernel.FusedAttention.Dropout;
@@ -222,6 +223,50 @@ class FusedAttentionTest {
         assertThat(zeros / (double) probs.length).isBetween(0.23, 0.27);   // 16,384 draws: σ ≈ 0.0034
         Result other = new Case(b, h, t, s, d, AttentionMask.none(), new Dropout(0.25f, 12), new SplittableRandom(8)).run(false);
         assertThat(other.out).as("another seed, another mask").isNotEqualTo(c.run(false).out);
+    }
+
+    /** The integer threshold decides as the float comparison does, at and around the boundary of every p tried. */
+    @Test
+    void theIntegerThresholdIsTheFloatComparison() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int round = 0; round < 20_000; round++) {
+            float p = round < 4 ? new float[] {0.5f, 0x1.0p-24f, 0.1f, Math.nextDown(1f)}[round] : (float) rnd.nextDouble();
+            long thr = FusedAttention.threshold(p);
+            for (long k = Math.max(0, thr - 2); k <= Math.min((1 << 24) - 1, thr + 2); k++) {
+                assertThat(k < thr).as("p %s, k %d", p, k).isEqualTo(k * 0x1.0p-24f < p);
+            }
+        }
+    }
+
+    /** A row of factors drawn a long vector at a time is the per-element draw, at every length (vector tails) and p. */
+    @ParameterizedTest(name = "p={0}")
+    @ValueSource(floats = {0.1f, 0.25f, 0.5f, 0.9f, 0.999f, 1e-7f})
+    void factorsOfARowAreTheFactorOfEachElement(float p) {
+        SplittableRandom rnd = new SplittableRandom(Float.floatToIntBits(p));
+        float[] out = new float[80];
+        long[] bits = new long[80];
+        int dropped = 0;
+        int drawn = 0;
+        for (int round = 0; round < 400; round++) {
+            Dropout z = new Dropout(p, rnd.nextLong());
+            long base = round % 4 == 0 ? rnd.nextLong(1L << 40) : rnd.nextLong();          // any index, wrapping included
+            int cols = round < 80 ? round : rnd.nextInt(81);
+            int off = rnd.nextInt(out.length - cols + 1);
+            java.util.Arrays.fill(out, Float.NaN);
+            z.factors(base, cols, out, off, bits);
+            for (int c = 0; c < cols; c++) {
+                assertThat(Float.floatToIntBits(out[off + c])).as("p %s, index %d", p, base + c)
+                        .isEqualTo(Float.floatToIntBits(z.factor(base + c)));
+                dropped += out[off + c] == 0f ? 1 : 0;
+                drawn++;
+            }
+            for (int i = 0; i < out.length; i++) {
+                if (i < off || i >= off + cols) {
+                    assertThat(out[i]).as("outside [%d, %d): index %d untouched", off, off + cols, i).isNaN();
+                }
+            }
+        }
+        assertThat(dropped / (double) drawn).as("share dropped").isCloseTo(p, org.assertj.core.data.Offset.offset(0.03));
     }
 
     /**
