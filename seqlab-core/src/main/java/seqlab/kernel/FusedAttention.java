@@ -301,7 +301,7 @@ public final class FusedAttention {
         int first = mask.isCausal() ? Math.max(0, j0 - (sLen - t)) : 0;                         // earlier queries see no key here
         for (int i0 = first; i0 < t; i0 += BLOCK) {
             int rows = Math.min(BLOCK, t - i0);
-            if (!probabilities(n, scale, mask, dropout, q, k, lse, b, h, i0, rows, j0, cols, w)) {
+            if (!probabilities(n, scale, mask, dropout, q, k, lse, b, h, i0, rows, j0, cols, true, w)) {
                 continue;
             }
             Gemm.sgemm(true, false, cols, d, rows, 1f, w.ds, 0, BLOCK, dO.data(), row(dO, b, t, i0, h, d), dO.stride(),
@@ -328,7 +328,7 @@ public final class FusedAttention {
         int maxEnd = ends(mask, b, i0, rows, t, sLen, w.ends);
         for (int j0 = 0; j0 < maxEnd; j0 += BLOCK) {
             int cols = Math.min(BLOCK, maxEnd - j0);
-            if (!probabilities(n, scale, mask, dropout, q, k, lse, b, h, i0, rows, j0, cols, w)) {
+            if (!probabilities(n, scale, mask, dropout, q, k, lse, b, h, i0, rows, j0, cols, false, w)) {   // dV is not needed: no P̃
                 continue;
             }
             scoreGradients(n, dropout, v, dO, delta, b, h, i0, rows, j0, cols, w);
@@ -342,10 +342,12 @@ public final class FusedAttention {
 
     /**
      * The tile's probabilities recomputed, P = e^{s·Q·Kᵀ − L} (0 where hidden), into {@code w.s},
-     * and P̃ = P ⊙ Z/(1 − p) into {@code w.ds}; false if every entry is 0.
+     * Z/(1 − p) into {@code w.z} (with dropout), and, with {@code tilde}, P̃ = P ⊙ Z/(1 − p) into
+     * {@code w.ds}; false if every entry is 0.
      */
     private static boolean probabilities(Dims n, float scale, AttentionMask mask, Dropout dropout, Operand q, Operand k,
-                                         float[] lse, int b, int h, int i0, int rows, int j0, int cols, Tiles w) {
+                                         float[] lse, int b, int h, int i0, int rows, int j0, int cols, boolean tilde,
+                                         Tiles w) {
         int t = n.queries();
         int sLen = n.keys();
         int d = n.headDim();
@@ -361,7 +363,9 @@ public final class FusedAttention {
             if (Float.isNaN(lr) || lr == Float.NEGATIVE_INFINITY || end <= j0) {
                 float fill = Float.isNaN(lr) ? Float.NaN : 0f;
                 Arrays.fill(w.s, so, so + cols, fill);
-                Arrays.fill(w.ds, so, so + cols, fill);
+                if (tilde) {
+                    Arrays.fill(w.ds, so, so + cols, fill);
+                }
                 Arrays.fill(w.z, so, so + cols, 0f);                  // P is NaN or 0 here: dS is NaN or 0 whatever Z is
                 any |= Float.isNaN(lr);
                 continue;
@@ -371,10 +375,10 @@ public final class FusedAttention {
             any = true;
             if (dropout.p() > 0f) {
                 dropout.factors(probBase + (long) r * sLen, cols, w.z, so, w.bits);    // kept in w.z for scoreGradients
-                for (int c = 0; c < cols; c++) {
+                for (int c = 0; tilde && c < cols; c++) {
                     w.ds[so + c] = w.s[so + c] * w.z[so + c];
                 }
-            } else {
+            } else if (tilde) {
                 System.arraycopy(w.s, so, w.ds, so, cols);
             }
         }

@@ -71,11 +71,12 @@ public final class Parallel {
 
     /**
      * Runs {@code task} over [0, n) in contiguous ranges, or as the single range [0, n) on the calling
-     * thread when {@code work} is below {@link #MIN_WORK}. [0, n) is cut into up to 8 ranges a thread
-     * (none below {@link #MIN_WORK}/4 of the work), each thread owning a contiguous share of them
-     * and, once done with it, taking the others' last ones: a thread the machine slows down or
-     * deschedules holds up the call by one range, not by its whole share. For loops whose
-     * iterations are independent: the result is then the same whatever the split.
+     * thread when {@code work} is below {@link #MIN_WORK}. [0, n) is cut into one to 8 ranges a
+     * thread (more than one only where each still gets {@link #MIN_WORK}/4 of the work), each
+     * thread owning a contiguous share of them and, once done with it, taking the others' last
+     * ones: a thread the machine slows down or deschedules holds up the call by one range, not by
+     * its whole share. For loops whose iterations are independent: the result is then the same
+     * whatever the split.
      */
     public static void forRanges(int n, long work, Range task) {
         int parts = work < MIN_WORK ? 1 : Math.min(threads(), n);
@@ -244,19 +245,22 @@ public final class Parallel {
             Job j = new Job(n, parts, halves, task);
             job = j;
             generation.incrementAndGet();                      // publish the work
-            for (int w = 0; w < parts - 1; w++) {
-                LockSupport.unpark(workers[w]);
-            }
-            j.work(0);
-            int spins = 0;
-            while (j.left.get() > 0) {                         // only indices a worker is running are left
-                if (++spins < SPIN) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
+            try {
+                for (int w = 0; w < Math.min(parts - 1, workers.length); w++) {   // fewer workers than parts: the caller takes the rest
+                    LockSupport.unpark(workers[w]);
                 }
+                j.work(0);
+                int spins = 0;
+                while (j.left.get() > 0) {                     // only indices a worker is running are left
+                    if (++spins < SPIN) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+            } finally {
+                job = null;
             }
-            job = null;
             Throwable f = j.failure.get();
             if (f instanceof RuntimeException re) {
                 throw re;

@@ -4,12 +4,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Timeout(120)
 class ParallelTest {
 
     @AfterEach
@@ -53,6 +56,13 @@ class ParallelTest {
             Parallel.forShares(10, (from, to) -> ranges.add(i + ":" + from + ".." + to + (Thread.currentThread().getName().equals(me) ? "" : " elsewhere")));
         });
         assertThat(ranges).containsExactlyInAnyOrder("0:0..10", "1:0..10");
+        ranges.clear();
+        Parallel.forEach(2, i -> {
+            String me = Thread.currentThread().getName();
+            Parallel.forRanges(1000, Long.MAX_VALUE, (from, to) -> ranges.add(i + ":" + from + ".." + to
+                    + (Thread.currentThread().getName().equals(me) ? "" : " elsewhere")));
+        });
+        assertThat(ranges).as("forRanges inside a task").containsExactlyInAnyOrder("0:0..1000", "1:0..1000");
     }
 
     @Test
@@ -100,10 +110,11 @@ class ParallelTest {
         assertThat(stolen).as("the stalled share's rest, taken from the back one index at a time").isEqualTo(expected);
     }
 
-    @ParameterizedTest(name = "n={0}, threads={1}, work={2}")
-    @CsvSource({"0,2,100000000", "1,2,100000000", "2,2,100000000", "3,3,100000000", "7,2,100000000", "17,2,100000000",
-            "1000,2,100000000", "1000,3,100000000", "1000,2,40000", "1000,2,32767", "1000,1,100000000"})
-    void forRangesCoversEveryIndexOnceInContiguousRanges(int n, int threads, long work) {
+    @ParameterizedTest(name = "n={0}, threads={1}, work={2}: {3} ranges")
+    @CsvSource({"0,2,100000000,1", "1,2,100000000,1", "2,2,100000000,2", "3,3,100000000,3", "7,2,100000000,7",
+            "17,2,100000000,16", "1000,2,100000000,16", "1000,3,100000000,24", "1000,2,40000,4", "1000,2,50000,6", "1000,8,32768,8",
+            "1000,2,32767,1", "1000,1,100000000,1"})
+    void forRangesCoversEveryIndexOnceInContiguousRanges(int n, int threads, long work, int expectedRanges) {
         Parallel.setThreads(threads);
         java.util.List<int[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         Parallel.forRanges(n, work, (from, to) -> ranges.add(new int[] {from, to}));
@@ -118,9 +129,7 @@ class ParallelTest {
         if (n > 0) {
             assertThat(next).as("the ranges cover [0, %d)", n).isEqualTo(n);
         }
-        int parts = work < Parallel.MIN_WORK ? 1 : Math.min(threads, n);
-        long expected = parts <= 1 ? 1 : Math.min(n, Math.max(parts, Math.min(8L * parts, work / (Parallel.MIN_WORK / 4))));
-        assertThat((long) ranges.size()).as("number of ranges").isEqualTo(expected);
+        assertThat(ranges).as("number of ranges").hasSize(expectedRanges);
     }
 
     @Test
@@ -182,14 +191,30 @@ class ParallelTest {
             }
         }
     }
-    @Test
-    void aFailingRangeReachesTheCaller() {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"forShares", "forRanges", "forEach"})
+    void aFailingRangeReachesTheCaller(String split) {
         Parallel.setThreads(2);
-        assertThatThrownBy(() -> Parallel.forShares(10, (from, to) -> {
+        AtomicIntegerArray ran = new AtomicIntegerArray(10);
+        Parallel.Range body = (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ran.incrementAndGet(i);
+            }
             if (from <= 7 && 7 < to) {
                 throw new IllegalStateException("index 7");
             }
-        })).isInstanceOf(IllegalStateException.class).hasMessage("index 7");
+        };
+        assertThatThrownBy(() -> {
+            switch (split) {
+                case "forShares" -> Parallel.forShares(10, body);
+                case "forRanges" -> Parallel.forRanges(10, Long.MAX_VALUE, body);
+                default -> Parallel.forEach(10, i -> body.run(i, i + 1));
+            }
+        }).isInstanceOf(IllegalStateException.class).hasMessage("index 7");
+        for (int i = 0; i < 10; i++) {
+            assertThat(ran.get(i)).as("index %d ran at most once", i).isLessThanOrEqualTo(1);
+        }
         AtomicIntegerArray after = new AtomicIntegerArray(4);
         Parallel.forShares(4, (from, to) -> {
             for (int i = from; i < to; i++) {
