@@ -79,11 +79,12 @@ public final class Parallel {
      * whatever the split.
      */
     public static void forRanges(int n, long work, Range task) {
-        int parts = work < MIN_WORK ? 1 : Math.min(threads(), n);
-        if (parts <= 1 || IN_TASK.get()) {
+        int t = threads();
+        if (work < MIN_WORK || serial(n, t)) {
             task.run(0, n);
             return;
         }
+        int parts = Math.min(t, n);
         int ranges = (int) Math.min(n, Math.max(parts, Math.min(8L * parts, work / (MIN_WORK / 4))));
         pool().run(ranges, parts, false, (c0, c1) -> task.run((int) ((long) n * c0 / ranges), (int) ((long) n * c1 / ranges)));
     }

@@ -179,11 +179,7 @@ class ParallelTest {
                             count.incrementAndGet(i);
                         }
                     };
-                    switch (split) {
-                        case "forShares" -> Parallel.forShares(n, body);
-                        case "forRanges" -> Parallel.forRanges(n, Long.MAX_VALUE, body);
-                        default -> Parallel.forEach(n, i -> body.run(i, i + 1));
-                    }
+                    split(split, n, body);
                     for (int i = 0; i < n; i++) {
                         assertThat(count.get(i)).as("%s, threads %d, n %d, index %d", split, threads, n, i).isEqualTo(1);
                     }
@@ -205,13 +201,7 @@ class ParallelTest {
                 throw new IllegalStateException("index 7");
             }
         };
-        assertThatThrownBy(() -> {
-            switch (split) {
-                case "forShares" -> Parallel.forShares(10, body);
-                case "forRanges" -> Parallel.forRanges(10, Long.MAX_VALUE, body);
-                default -> Parallel.forEach(10, i -> body.run(i, i + 1));
-            }
-        }).isInstanceOf(IllegalStateException.class).hasMessage("index 7");
+        assertThatThrownBy(() -> split(split, 10, body)).isInstanceOf(IllegalStateException.class).hasMessage("index 7");
         for (int i = 0; i < 10; i++) {
             assertThat(ran.get(i)).as("index %d ran at most once", i).isLessThanOrEqualTo(1);
         }
@@ -222,5 +212,14 @@ class ParallelTest {
             }
         });
         assertThat(after.toString()).isEqualTo("[1, 1, 1, 1]");      // the pool still works
+    }
+
+    /** Runs {@code body} over [0, n) through the named split (forRanges with work enough to split). */
+    private static void split(String split, int n, Parallel.Range body) {
+        switch (split) {
+            case "forShares" -> Parallel.forShares(n, body);
+            case "forRanges" -> Parallel.forRanges(n, Long.MAX_VALUE, body);
+            default -> Parallel.forEach(n, i -> body.run(i, i + 1));
+        }
     }
 }
